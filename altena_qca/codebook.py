@@ -1,0 +1,215 @@
+"""Load and validate a codebook (``codebook/altena.yaml``).
+
+A codebook file has a ``codes`` list (flat; the tree is given by ``parent``)
+and an ``analysis`` section. :func:`validate_codebook` reports every problem —
+duplicate ids, unknown parents, cycles, empty labels, unknown kinds, invalid
+rules, analysis settings pointing at unknown codes — with the file and line;
+:func:`load_codebook` raises on the first.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "cb.yaml"
+>>> _ = p.write_text("codes:\\n- id: a\\n  label_nl: A\\n- id: a.b\\n  parent: a\\n  label_nl: B\\n")
+>>> load_codebook(p).descendants("a")
+['a', 'a.b']
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import CodebookError, Errors
+from .model import Code, Codebook
+
+__all__ = ["load_codebook", "validate_codebook", "read_codebook_file", "DEFAULT_CODEBOOK"]
+
+#: The thesis codebook shipped with the repository.
+DEFAULT_CODEBOOK = Path(__file__).resolve().parent.parent / "codebook" / "altena.yaml"
+
+_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
+_KINDS = ("deductive", "inductive")
+_RULE_KEYS = {"lemmas", "phrases", "patterns", "window", "negation", "negation_flips_to", "exclude"}
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that records the line of every mapping as ``__line__``."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_codebook_file(path: str | Path) -> dict:
+    """Parse a codebook YAML file, keeping line numbers (``__line__``)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CodebookError(Errors.E210.format(path=path, reason="file not found")) from None
+    except UnicodeDecodeError as exc:
+        raise CodebookError(Errors.E200.format(path=path, reason=f"not UTF-8: {exc}")) from None
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise CodebookError(Errors.E200.format(path=path, reason=str(exc).replace("\n", " "))) from None
+    if not isinstance(data, dict) or not isinstance(data.get("codes"), list):
+        raise CodebookError(Errors.E210.format(path=path, reason="expected a mapping with a 'codes' list"))
+    return data
+
+
+def _strip_lines(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: _strip_lines(v) for k, v in obj.items() if k != "__line__"}
+    if isinstance(obj, list):
+        return [_strip_lines(v) for v in obj]
+    return obj
+
+
+def _check_rules(rules: Any) -> str | None:
+    """Return why ``rules`` are invalid, or None. Token patterns are compiled
+    by the auto-coder; here we check shape so errors come early."""
+    if not isinstance(rules, dict):
+        return "rules must be a mapping"
+    unknown = set(rules) - _RULE_KEYS - {"__line__"}
+    if unknown:
+        return f"unknown rule key(s) {sorted(unknown)}; allowed: {sorted(_RULE_KEYS)}"
+    for key in ("lemmas", "phrases", "exclude"):
+        if key in rules:
+            val = rules[key]
+            if not isinstance(val, list) or not all(isinstance(v, str) and v.strip() for v in val):
+                return f"'{key}' must be a list of non-empty strings"
+    if "patterns" in rules:
+        pats = rules["patterns"]
+        if not isinstance(pats, list) or not all(isinstance(p, list) and p and all(isinstance(t, dict) for t in p)
+                                                   for p in pats):
+            return "'patterns' must be a list of spaCy Matcher patterns (lists of token dicts)"
+    if "window" in rules and (not isinstance(rules["window"], int) or rules["window"] < 0):
+        return "'window' must be a non-negative integer"
+    if "negation" in rules and not isinstance(rules["negation"], bool):
+        return "'negation' must be true or false"
+    return None
+
+
+def validate_codebook(data: dict, path: str | Path = "codebook") -> list[str]:
+    """Every problem in a parsed codebook, as messages naming file and line."""
+    problems: list[str] = []
+    first_line: dict[str, int] = {}
+    parents: dict[str, str | None] = {}
+    for entry in data.get("codes", []):
+        line = entry.get("__line__", "?") if isinstance(entry, dict) else "?"
+        if not isinstance(entry, dict):
+            problems.append(Errors.E210.format(path=path, reason=f"code entry near line {line} is not a mapping"))
+            continue
+        cid = entry.get("id")
+        if cid is None:
+            problems.append(Errors.E205.format(path=path, line=line, field="id"))
+            continue
+        cid = str(cid)
+        if not _ID.match(cid):
+            problems.append(Errors.E209.format(path=path, line=line, id=cid))
+        if cid in first_line:
+            problems.append(Errors.E201.format(path=path, line=line, id=cid, first=first_line[cid]))
+            continue
+        first_line[cid] = line
+        parents[cid] = entry.get("parent")
+        label = entry.get("label_nl")
+        if label is None:
+            problems.append(Errors.E205.format(path=path, line=line, field="label_nl"))
+        elif not str(label).strip():
+            problems.append(Errors.E204.format(path=path, line=line, id=cid, field="label_nl"))
+        kind = entry.get("kind", "deductive")
+        if kind not in _KINDS:
+            problems.append(Errors.E206.format(path=path, line=line, id=cid, kind=kind))
+        if entry.get("rules") is not None:
+            why = _check_rules(entry["rules"])
+            if why:
+                problems.append(Errors.E208.format(path=path, line=line, id=cid, reason=why))
+            else:
+                flip = entry["rules"].get("negation_flips_to")
+                if flip is not None and flip not in {str(e.get("id")) for e in data["codes"] if isinstance(e, dict)}:
+                    problems.append(Errors.E208.format(path=path, line=line, id=cid,
+                                                       reason=f"negation_flips_to names unknown code '{flip}'"))
+    for cid, parent in parents.items():
+        if parent is not None and parent not in parents:
+            problems.append(Errors.E202.format(path=path, line=first_line[cid], id=cid, parent=parent))
+    # Cycles: walk up from every code; a revisit means a loop.
+    reported: set[frozenset] = set()
+    for cid in parents:
+        seen: list[str] = []
+        cur: str | None = cid
+        while cur is not None and cur in parents:
+            if cur in seen:
+                loop = seen[seen.index(cur):] + [cur]
+                key = frozenset(loop)
+                if key not in reported:
+                    reported.add(key)
+                    problems.append(Errors.E203.format(
+                        path=path, cycle=" -> ".join(f"{c} (line {first_line[c]})" for c in loop)))
+                break
+            seen.append(cur)
+            cur = parents[cur]
+    problems.extend(_check_analysis(data.get("analysis") or {}, set(parents), path))
+    return problems
+
+
+def _check_analysis(analysis: dict, ids: set[str], path) -> list[str]:
+    analysis = _strip_lines(analysis)
+    out = []
+
+    def need(code, where):
+        if code not in ids:
+            out.append(Errors.E207.format(path=path, code=code, where=where))
+
+    typ = analysis.get("typology") or {}
+    for g in typ.get("groups", []):
+        need(g.get("code"), f"typology group {g.get('id')}")
+    if typ and typ.get("resolve", "majority") not in ("majority", "precedence"):
+        out.append(Errors.E210.format(path=path, reason=f"typology.resolve must be majority or precedence, "
+                                                        f"got {typ.get('resolve')!r}"))
+    for effect, spec in (analysis.get("effects") or {}).items():
+        for when in ("today", "wams"):
+            for stance, code in (spec.get(when) or {}).items():
+                need(code, f"effects.{effect}.{when}.{stance}")
+    for section in ("wams_other", "wams_details"):
+        for name, code in (analysis.get(section) or {}).items():
+            need(code, f"{section}.{name}")
+    return out
+
+
+def load_codebook(path: str | Path = DEFAULT_CODEBOOK) -> Codebook:
+    """Read, validate and build a :class:`~altena_qca.model.Codebook`.
+
+    Raises
+    ------
+    CodebookError
+        On the first problem :func:`validate_codebook` finds (all are listed
+        by ``altena-qca codebook validate``).
+    """
+    path = Path(path)
+    data = read_codebook_file(path)
+    problems = validate_codebook(data, path)
+    if problems:
+        more = f" (and {len(problems) - 1} more; run 'altena-qca codebook validate')" if len(problems) > 1 else ""
+        raise CodebookError(problems[0] + more)
+    codes = []
+    for e in data["codes"]:
+        codes.append(Code(
+            id=str(e["id"]), label_nl=str(e["label_nl"]).strip(), label_en=str(e.get("label_en", "")).strip(),
+            parent=e.get("parent"), kind=e.get("kind", "deductive"),
+            definition=str(e.get("definition", "")).strip(),
+            indicators=tuple(str(x) for x in e.get("indicators", []) or []),
+            examples=tuple(str(x) for x in e.get("examples", []) or []),
+            rules=_strip_lines(e["rules"]) if e.get("rules") else None,
+            line=e.get("__line__"),
+        ))
+    return Codebook(codes, analysis=_strip_lines(data.get("analysis") or {}),
+                    meta=_strip_lines(data.get("codebook") or {}), path=str(path))

@@ -1,0 +1,89 @@
+"""Error catalogue of altena-qca.
+
+Every error a user can cause has a number and says which input was wrong,
+what was expected and what was found. The CLI prints the message on one line
+and exits with code 2.
+
+Example
+-------
+>>> raise InputError(Errors.E101.format(path="a.docx", reason="not a zip"))
+Traceback (most recent call last):
+...
+altena_qca.errors.InputError: [E101] a.docx: cannot read Word file (not a zip)
+"""
+from __future__ import annotations
+
+__all__ = ["AltenaError", "InputError", "CodebookError", "Errors", "Warnings"]
+
+
+class AltenaError(ValueError):
+    """Base class of every error altena-qca raises on bad input."""
+
+
+class InputError(AltenaError):
+    """A data file (transcript, respondents, codings, project) is unusable."""
+
+
+class CodebookError(AltenaError):
+    """A codebook or gazetteer is invalid."""
+
+
+class _Catalogue(type):
+    def __getattribute__(cls, name):
+        value = super().__getattribute__(name)
+        if name[:1] in "EW" and name[1:].isdigit():
+            return f"[{name}] {value}"
+        return value
+
+
+class Errors(metaclass=_Catalogue):
+    # ingest: files
+    E100 = "{path}: file is empty"
+    E101 = "{path}: cannot read Word file ({reason})"
+    E102 = "{path}: is password-protected or encrypted; save an unprotected copy first"
+    E103 = "{path}: cannot decode text as UTF-8 or cp1252 ({reason})"
+    E104 = "{path}: no speaker labels found (expected lines like 'I: ...' / 'R: ...' or names from the speaker config)"
+    E105 = "{path}: unsupported transcript type '{suffix}' (expected .docx or .txt)"
+    E106 = "{path}: file not found"
+    E107 = "{path}: transcript is {size} bytes, above the limit of {limit} bytes"
+    # respondents
+    E110 = "{path}: missing column(s) {missing}; expected {expected}"
+    E111 = "{path}, line {line}: duplicate respondent id '{id}'"
+    E112 = "{path}, line {line}: invalid value '{value}' for '{column}' ({reason})"
+    E113 = "respondent '{id}' in {path} has no transcript in {folder}"
+    E114 = "transcript '{doc}' has no respondent in {path}"
+    # codings
+    E120 = "{path}, line {line}: coding points at unknown document '{doc}'"
+    E121 = "{path}, line {line}: coding points at unknown code '{code}'"
+    E122 = "{path}, line {line}: span {start}-{end} lies outside document '{doc}' (length {length})"
+    E123 = "{path}, line {line}: coded text does not match document '{doc}' at {start}-{end}: expected {expected!r}, found {found!r}"
+    E124 = "{path}: missing column(s) {missing}; expected {expected}"
+    E125 = "{path}, line {line}: invalid value '{value}' for '{column}' ({reason})"
+    # codebook
+    E200 = "{path}: cannot parse YAML ({reason})"
+    E201 = "{path}, line {line}: duplicate code id '{id}' (first defined on line {first})"
+    E202 = "{path}, line {line}: code '{id}' has unknown parent '{parent}'"
+    E203 = "{path}: cycle in the code tree: {cycle}"
+    E204 = "{path}, line {line}: code '{id}' has an empty {field}"
+    E205 = "{path}, line {line}: code entry misses required field '{field}'"
+    E206 = "{path}, line {line}: code '{id}' has invalid kind '{kind}' (expected deductive or inductive)"
+    E207 = "{path}: analysis section refers to unknown code '{code}' ({where})"
+    E208 = "{path}, line {line}: code '{id}' has an invalid rule: {reason}"
+    E209 = "{path}, line {line}: invalid code id '{id}' (use lowercase letters, digits, '_' and '.')"
+    E210 = "{path}: {reason}"
+    E211 = "unknown code '{code}'"
+    E212 = "code '{code}' still has {n} coding(s); use --force to keep them under '_orphaned'"
+    E213 = "cannot move '{code}' under '{parent}': that would make a cycle"
+    E214 = "code id '{code}' already exists"
+    # gazetteer
+    E300 = "{path}: {reason}"
+    # qdpx
+    E400 = "{path}: {reason}"
+
+
+class Warnings(metaclass=_Catalogue):
+    W100 = "{path}: table(s) ignored ({n}); transcripts are read from paragraphs only"
+    W101 = "{path}: decoded as cp1252, not UTF-8"
+    W102 = "{path}: no interview-part headings or topic-list questions found; segments get part 0"
+    W103 = "{path}: UTF-8 byte-order mark removed"
+    W104 = "pseudonymisation is off: transcripts may hold personal data; never share the outputs"

@@ -1,0 +1,201 @@
+"""Load a study folder into a :class:`~altena_qca.model.Corpus` and its codings.
+
+A study folder (``data/altena/`` is the bundled one) holds::
+
+    respondents.csv      id, function, label, side, interview_date, organisation
+    transcripts/         one <respondent id>.docx or .txt per interview
+    observations/        observation notes (.docx or .txt), optional
+    codings.csv          document, start, end, code[, coder, origin, confidence, text]
+
+Transcripts are pseudonymised on ingest unless asked not to
+(:mod:`altena_qca.privacy`).
+"""
+from __future__ import annotations
+
+import csv
+import warnings
+from pathlib import Path
+from typing import Callable, Mapping
+
+import pandas as pd
+
+from ..errors import Errors, InputError, Warnings
+from ..model import SIDES, Codebook, Corpus, Document, Respondent, check_codings, make_codings
+from .docx import read_docx_paragraphs
+from .segment import TopicList, segment_paragraphs
+from .text import read_text_paragraphs
+
+__all__ = ["read_transcript", "read_respondents", "load_corpus", "load_codings",
+           "RESPONDENT_COLUMNS", "TRANSCRIPT_SUFFIXES"]
+
+RESPONDENT_COLUMNS = ["id", "function", "label", "side", "interview_date", "organisation"]
+_REQUIRED_RESPONDENT = ["id", "function", "label", "side"]
+TRANSCRIPT_SUFFIXES = (".docx", ".txt")
+
+
+def read_transcript(path: str | Path, doc_id: str | None = None, *, kind: str = "interview",
+                    respondent: str | None = None, speakers: Mapping[str, str] | None = None,
+                    topics: TopicList | None = None,
+                    pseudonymiser: Callable[[Document], Document] | None = None) -> Document:
+    """Read one ``.docx`` or ``.txt`` transcript into a segmented Document.
+
+    Raises
+    ------
+    InputError
+        For an unsupported, missing, empty, corrupt or unlabelled file.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        paragraphs, encoding = read_docx_paragraphs(path), None
+    elif suffix == ".txt":
+        paragraphs, encoding = read_text_paragraphs(path)
+    else:
+        raise InputError(Errors.E105.format(path=path, suffix=suffix or "(none)"))
+    doc = segment_paragraphs(paragraphs, doc_id or path.stem, path=path, speakers=speakers,
+                             topics=topics, kind=kind, respondent=respondent)
+    doc.meta["file"] = path.name
+    if encoding:
+        doc.meta["encoding"] = encoding
+    return pseudonymiser(doc) if pseudonymiser else doc
+
+
+def read_respondents(path: str | Path) -> dict[str, Respondent]:
+    """Read and validate ``respondents.csv``.
+
+    Raises
+    ------
+    InputError
+        For missing columns, duplicate ids, empty ids or an unknown side.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(Errors.E106.format(path=path))
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        header = reader.fieldnames or []
+        missing = [c for c in _REQUIRED_RESPONDENT if c not in header]
+        if missing:
+            raise InputError(Errors.E110.format(path=path, missing=", ".join(missing),
+                                                expected=", ".join(RESPONDENT_COLUMNS)))
+        out: dict[str, Respondent] = {}
+        for line, row in enumerate(reader, start=2):
+            rid = (row.get("id") or "").strip()
+            if not rid:
+                raise InputError(Errors.E112.format(path=path, line=line, value="", column="id", reason="empty"))
+            if rid in out:
+                raise InputError(Errors.E111.format(path=path, line=line, id=rid))
+            side = (row.get("side") or "").strip().lower()
+            if side not in SIDES:
+                raise InputError(Errors.E112.format(path=path, line=line, value=side, column="side",
+                                                    reason=f"expected one of {', '.join(SIDES)}"))
+            label = (row.get("label") or "").strip()
+            if not label:
+                raise InputError(Errors.E112.format(path=path, line=line, value="", column="label", reason="empty"))
+            out[rid] = Respondent(id=rid, function=(row.get("function") or "").strip(), label=label, side=side,
+                                  interview_date=(row.get("interview_date") or "").strip() or None,
+                                  organisation=(row.get("organisation") or "").strip() or None)
+    return dict(sorted(out.items()))
+
+
+def _transcript_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in TRANSCRIPT_SUFFIXES and not p.name.startswith("~$"))
+
+
+def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True,
+                speakers: Mapping[str, str] | None = None, require_all: bool = True) -> Corpus:
+    """Load respondents, transcripts and observations of a study folder.
+
+    Parameters
+    ----------
+    data_dir
+        The study folder (see module docstring).
+    pseudonymise
+        Replace names, places, numbers by tags on ingest (default). Turning it
+        off warns: the outputs may then hold personal data.
+    require_all
+        Every respondent must have a transcript (E113).
+
+    Raises
+    ------
+    InputError
+        For any unusable file, a transcript without respondent (E114) or a
+        respondent without transcript (E113).
+    """
+    data_dir = Path(data_dir)
+    resp_path = data_dir / "respondents.csv"
+    respondents = read_respondents(resp_path)
+    pseudonymiser = None
+    if pseudonymise:
+        from ..privacy import Pseudonymiser
+        pseudonymiser = Pseudonymiser.for_corpus(respondents)
+    else:
+        warnings.warn(Warnings.W104, stacklevel=2)
+    corpus = Corpus(respondents=respondents)
+    folder = data_dir / "transcripts"
+    files = _transcript_files(folder)
+    by_id: dict[str, Path] = {}
+    for f in files:
+        if f.stem in by_id:
+            raise InputError(Errors.E112.format(path=f, line=1, value=f.stem, column="file name",
+                                                reason=f"two transcripts for one respondent ({by_id[f.stem].name})"))
+        by_id[f.stem] = f
+    for rid, f in sorted(by_id.items()):
+        if rid not in respondents:
+            raise InputError(Errors.E114.format(doc=f.name, path=resp_path))
+        corpus.documents[rid] = read_transcript(f, rid, respondent=rid, speakers=speakers,
+                                                pseudonymiser=pseudonymiser)
+    if require_all:
+        for rid in respondents:
+            if rid not in by_id:
+                raise InputError(Errors.E113.format(id=rid, path=resp_path, folder=folder))
+    for f in _transcript_files(data_dir / "observations"):
+        corpus.documents[f.stem] = read_transcript(f, f.stem, kind="observation", speakers=speakers,
+                                                   pseudonymiser=pseudonymiser)
+    return corpus
+
+
+def load_codings(path: str | Path, corpus: Corpus, codebook: Codebook) -> pd.DataFrame:
+    """Read ``codings.csv`` and check every row against corpus and codebook.
+
+    An optional ``text`` column holds the coded text; when present it must
+    equal the document text at the span, so a changed transcript cannot
+    silently move codings onto other words.
+
+    Raises
+    ------
+    InputError
+        Naming the file and line of the first invalid coding.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(Errors.E106.format(path=path))
+    try:
+        raw = pd.read_csv(path, dtype={"document": str, "code": str, "coder": str, "origin": str,
+                                       "text": str}, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(Errors.E125.format(path=path, line="?", value="", column="(file)",
+                                            reason=str(exc).splitlines()[0])) from None
+    missing = [c for c in ("document", "start", "end", "code") if c not in raw.columns]
+    if missing:
+        raise InputError(Errors.E124.format(path=path, missing=", ".join(missing),
+                                            expected="document, start, end, code[, coder, origin, confidence, text]"))
+    for col in ("start", "end", "confidence"):
+        if col in raw.columns:
+            conv = pd.to_numeric(raw[col].replace("", None), errors="coerce")
+            bad = conv.isna() & (raw[col].astype(str) != "") if col == "confidence" else conv.isna()
+            if bad.any():
+                i = int(bad.idxmax())
+                raise InputError(Errors.E125.format(path=path, line=i + 2, value=raw.loc[i, col], column=col,
+                                                    reason="not a number"))
+            raw[col] = conv
+    for col in ("coder", "origin"):
+        if col in raw.columns:
+            raw[col] = raw[col].replace("", None)
+    raw["_line"] = range(2, len(raw) + 2)
+    quotes = raw["text"] if "text" in raw.columns else None
+    check_codings(raw, corpus, codebook, path=str(path), quotes=quotes)
+    out = make_codings(raw.drop(columns=[c for c in ("text", "_line") if c in raw.columns]))
+    return out

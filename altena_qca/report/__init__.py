@@ -1,0 +1,1 @@
+"""Rendering: tables, figures and the Word report, from analysis results."""

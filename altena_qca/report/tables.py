@@ -1,0 +1,41 @@
+"""Write analysis tables as CSV and as one Excel workbook, deterministically."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Mapping
+
+import pandas as pd
+
+from .._io import normalise_zip, write_text
+
+__all__ = ["write_csv", "write_workbook"]
+
+
+def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
+    """CSV with fixed float format and Unix newlines, written atomically."""
+    buf = io.StringIO()
+    df.to_csv(buf, index=False, float_format="%.4f", lineterminator="\n")
+    return write_text(path, buf.getvalue())
+
+
+def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
+    """One sheet per table (names cut to Excel's 31 characters), atomically.
+
+    openpyxl stamps the workbook with the current time; the properties are
+    fixed and the zip normalised so two runs give identical bytes.
+    """
+    import datetime as dt
+
+    path = Path(path)
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        for name, df in tables.items():
+            df.to_excel(xw, sheet_name=name[:31], index=False)
+        props = xw.book.properties
+        props.creator = "altena-qca"
+        props.created = props.modified = dt.datetime(2023, 7, 1)
+    from .._io import write_bytes
+    write_bytes(path, buf.getvalue())
+    normalise_zip(path)
+    return path

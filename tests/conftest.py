@@ -1,0 +1,32 @@
+"""Shared fixtures: the bundled study, loaded once per test session."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+if not SHARED.exists():  # CI clones main into another folder with shared/ beside it
+    SHARED = Path(os.environ.get("ALTENA_SHARED", ROOT.parent / "shared"))
+THESIS = SHARED / "seeds" / "000_52dd2058774eab04.txt"
+DATA = ROOT / "data" / "altena"
+
+
+def pytest_configure(config):
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+
+
+@pytest.fixture(scope="session")
+def thesis_text() -> str:
+    if not THESIS.exists():
+        pytest.skip(f"thesis seed not found at {THESIS}")
+    return THESIS.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def study():
+    """The bundled reconstructed Altena study (pseudonymised, as `run` loads it)."""
+    from altena_qca import load_study
+    return load_study(DATA)
