@@ -46,6 +46,8 @@ class Errors(metaclass=_Catalogue):
     E105 = "{path}: unsupported transcript type '{suffix}' (expected .docx or .txt)"
     E106 = "{path}: file not found"
     E107 = "{path}: transcript is {size} bytes, above the limit of {limit} bytes"
+    E108 = "{path}, line {line}: line is longer than {limit} characters; is this really a transcript?"
+    E109 = "{path}: cannot read file ({reason})"
     # respondents
     E110 = "{path}: missing column(s) {missing}; expected {expected}"
     E111 = "{path}, line {line}: duplicate respondent id '{id}'"
@@ -79,6 +81,12 @@ class Errors(metaclass=_Catalogue):
     E300 = "{path}: {reason}"
     # qdpx
     E400 = "{path}: {reason}"
+    # privacy
+    E500 = ("{path}: refusing to write the pseudonymisation key inside the project folder "
+            "{root}: the key holds the original names; write it outside the project "
+            "(e.g. ~/altena-qca-key.json) and keep it away from data and outputs")
+    E501 = "{path}: {reason}"
+    E502 = "spans for apply_replacements: {reason}"
 
 
 class Warnings(metaclass=_Catalogue):
@@ -86,4 +94,5 @@ class Warnings(metaclass=_Catalogue):
     W101 = "{path}: decoded as cp1252, not UTF-8"
     W102 = "{path}: no interview-part headings or topic-list questions found; segments get part 0"
     W103 = "{path}: UTF-8 byte-order mark removed"
+    W500 = "{path}: ignored for protected terms ({reason}); organisation names there may be tagged"
     W104 = "pseudonymisation is off: transcripts may hold personal data; never share the outputs"

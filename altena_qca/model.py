@@ -96,6 +96,10 @@ class Corpus:
 
     documents: dict[str, Document] = field(default_factory=dict)
     respondents: dict[str, Respondent] = field(default_factory=dict)
+    #: The :class:`~altena_qca.privacy.Pseudonymiser` that transformed the
+    #: documents (None when loaded without pseudonymisation). Codings made on
+    #: the original texts are moved onto the pseudonymised ones through it.
+    pseudonymiser: object | None = field(default=None, repr=False, compare=False)
 
     def __iter__(self) -> Iterator[Document]:
         return iter(self.documents.values())

@@ -133,7 +133,7 @@ def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True,
         pseudonymiser = Pseudonymiser.for_corpus(respondents)
     else:
         warnings.warn(Warnings.W104, stacklevel=2)
-    corpus = Corpus(respondents=respondents)
+    corpus = Corpus(respondents=respondents, pseudonymiser=pseudonymiser)
     folder = data_dir / "transcripts"
     files = _transcript_files(folder)
     by_id: dict[str, Path] = {}
@@ -157,12 +157,22 @@ def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True,
     return corpus
 
 
+def _pseudonymise_quote(quote: str, key: Mapping[str, str]) -> str:
+    """Apply a document's pseudonym tags to a recorded quote (longest original first)."""
+    for tag, original in sorted(key.items(), key=lambda kv: -len(kv[1])):
+        quote = quote.replace(original, tag)
+    return quote
+
+
 def load_codings(path: str | Path, corpus: Corpus, codebook: Codebook) -> pd.DataFrame:
     """Read ``codings.csv`` and check every row against corpus and codebook.
 
-    An optional ``text`` column holds the coded text; when present it must
-    equal the document text at the span, so a changed transcript cannot
-    silently move codings onto other words.
+    Offsets refer to the transcript as typed. When the corpus was
+    pseudonymised on ingest, they are moved onto the pseudonymised text
+    (:meth:`~altena_qca.privacy.Pseudonymiser.remap_codings`). An optional
+    ``text`` column holds the coded text; when present it must equal the
+    document text at the span (with the document's pseudonym tags applied),
+    so a changed transcript cannot silently move codings onto other words.
 
     Raises
     ------
@@ -196,6 +206,12 @@ def load_codings(path: str | Path, corpus: Corpus, codebook: Codebook) -> pd.Dat
             raw[col] = raw[col].replace("", None)
     raw["_line"] = range(2, len(raw) + 2)
     quotes = raw["text"] if "text" in raw.columns else None
+    pseudo = corpus.pseudonymiser
+    if pseudo is not None and getattr(pseudo, "offsets_", None):
+        raw = pseudo.remap_codings(raw)
+        if quotes is not None:
+            quotes = pd.Series([_pseudonymise_quote(q, pseudo.key_.get(d, {}))
+                                for q, d in zip(quotes, raw["document"])], index=raw.index)
     check_codings(raw, corpus, codebook, path=str(path), quotes=quotes)
     out = make_codings(raw.drop(columns=[c for c in ("text", "_line") if c in raw.columns]))
     return out
