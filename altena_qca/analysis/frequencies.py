@@ -2,15 +2,22 @@
 
 The thesis looked at "de frequentie van de codes in het geheel en parallel
 daaraan in de specifieke categorieën intern of extern". These functions give
-those counts, plus the per-respondent overview.
+those counts, the per-respondent overview, and the code-document table
+(codes × respondents, or aggregated by typology group or by side) with
+absolute counts and row- or column-relative shares, as ATLAS.ti shows it.
 """
 from __future__ import annotations
 
 import pandas as pd
 
-from ..model import Codebook, Corpus
+from ..model import SIDES, Codebook, Corpus
 
-__all__ = ["respondent_overview", "code_frequencies", "attach_respondents"]
+__all__ = ["respondent_overview", "code_frequencies", "attach_respondents",
+           "CODE_DOCUMENT_BY", "code_document_table", "code_document_long"]
+
+#: Units of the code-document table: one column per respondent, per document
+#: (observations included), per typology group, or per side.
+CODE_DOCUMENT_BY = ("respondent", "document", "group", "side")
 
 
 def attach_respondents(codings: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
@@ -93,3 +100,155 @@ def code_frequencies(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame,
             "respondents_extern": int(sub.loc[sub["side"] == "extern", "respondent"].nunique()),
         })
     return pd.DataFrame(rows)
+
+
+
+def _code_document_counts(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame, by: str,
+                          groups: pd.DataFrame | None, include_descendants: bool
+                          ) -> tuple[pd.DataFrame, pd.Series]:
+    """Counts (codes in codebook order × units) and number of codings per unit."""
+    if by not in CODE_DOCUMENT_BY:
+        raise ValueError(f"by must be one of {CODE_DOCUMENT_BY}, got {by!r}")
+    c = attach_respondents(codings, corpus)
+    if by == "document":
+        units = sorted(d.id for d in corpus)
+        c["unit"] = c["document"]
+    elif by == "respondent":
+        units = sorted(corpus.respondents)
+        c["unit"] = c["respondent"]
+    elif by == "side":
+        units = list(SIDES)
+        c["unit"] = c["side"]
+    else:
+        from .typology import assign_groups, typology_groups  # typology imports this module
+        if groups is None:
+            groups = assign_groups(corpus, codebook, codings)
+        units = [f"group_{int(g)}" for g in typology_groups(codebook)["group"]] + ["ungrouped"]
+        unit_of = {r: ("ungrouped" if pd.isna(g) else f"group_{int(g)}")
+                   for r, g in zip(groups["respondent"], groups["group"])}
+        c["unit"] = c["respondent"].map(unit_of)
+    c = c[c["unit"].notna()]
+    per_unit = c.groupby("unit").size().reindex(units, fill_value=0).astype("int64")
+    if include_descendants:  # a coding counts for its code and every code above it
+        lineage = {code: [code, *codebook.ancestors(code)] for code in c["code"].unique()}
+        c = c.assign(code=c["code"].map(lineage)).explode("code")
+    codes = [code.id for code in codebook]
+    counts = (c.groupby(["code", "unit"]).size().unstack(fill_value=0)
+              .reindex(index=codes, columns=units, fill_value=0).astype("int64"))
+    return counts, per_unit
+
+
+def code_document_table(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame, *,
+                        by: str = "respondent", values: str = "count",
+                        groups: pd.DataFrame | None = None,
+                        include_descendants: bool = False) -> pd.DataFrame:
+    """The code-document table: codes × respondents (or documents, groups, sides).
+
+    Parameters
+    ----------
+    corpus, codebook, codings
+        The study (see :func:`altena_qca.load_study`).
+    by : {"respondent", "document", "group", "side"}
+        The columns: one per respondent id (codings of documents without a
+        respondent are left out), per document id (observations included),
+        per typology group (``group_<id>`` and ``ungrouped``), or per side
+        (``intern``, ``extern``).
+    values : {"count", "row", "column"}
+        Absolute counts of codings; or each count divided by its row total
+        (share of the code's codings in each unit); or divided by the number
+        of codings in the unit (share of the unit's codings with this code).
+        A share over an empty total is NaN.
+    groups : pandas.DataFrame, optional
+        :func:`~altena_qca.analysis.typology.assign_groups` result for
+        ``by="group"``; computed when not given.
+    include_descendants : bool
+        Count every coding also for each code above it, so a parent shows
+        the total of its branch.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per code in codebook order: ``code, label_nl``, one column
+        per unit (sorted ids; groups in codebook order; sides intern,
+        extern), and ``total`` (for ``values="column"``: the code's share of
+        all codings in the table's units).
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``by`` or ``values``.
+
+    Examples
+    --------
+    >>> from altena_qca import load_codebook, make_codings
+    >>> from altena_qca.model import Corpus, Document, Respondent
+    >>> text = "R: Er is vaak geen gegevensuitwisseling. R: Alles volgens de AVG."
+    >>> corpus = Corpus(documents={"R1": Document("R1", text, respondent="R1")},
+    ...                 respondents={"R1": Respondent("R1", "Wmo-regisseur", "Wmo-regisseur", "intern")})
+    >>> codings = make_codings([
+    ...     {"document": "R1", "start": 3, "end": 40, "code": "problems.insufficient"},
+    ...     {"document": "R1", "start": 44, "end": 65, "code": "boundaries.legal"}])
+    >>> t = code_document_table(corpus, load_codebook(), codings, by="side", values="column")
+    >>> t.set_index("code").loc["problems.insufficient", ["intern", "extern", "total"]].tolist()
+    [0.5, nan, 0.5]
+    """
+    if values not in ("count", "row", "column"):
+        raise ValueError(f"values must be count, row or column, got {values!r}")
+    counts, per_unit = _code_document_counts(corpus, codebook, codings, by, groups, include_descendants)
+    total = counts.sum(axis=1)
+    if values == "row":
+        table = counts.div(total.where(total > 0), axis=0)
+        total = total.where(total == 0, 1.0).where(total > 0)
+    elif values == "column":
+        table = counts.div(per_unit.where(per_unit > 0), axis=1)
+        n = int(per_unit.sum())
+        total = total / n if n else total * float("nan")
+    else:
+        table = counts
+    out = table.copy()
+    out.insert(0, "label_nl", [codebook[c].label_nl for c in counts.index])
+    out.insert(0, "code", counts.index)
+    out["total"] = total.to_numpy()
+    out.columns.name = None
+    return out.reset_index(drop=True)
+
+
+def code_document_long(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame, *,
+                       by: str = "respondent", groups: pd.DataFrame | None = None,
+                       include_descendants: bool = False) -> pd.DataFrame:
+    """The code-document table in long form, counts and both shares together.
+
+    Parameters
+    ----------
+    corpus, codebook, codings, by, groups, include_descendants
+        As for :func:`code_document_table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (code, unit) with at least one coding: ``by, unit,
+        code, label_nl, count, row_share`` (of the code's codings, in this
+        unit) and ``column_share`` (of the unit's codings, with this code).
+        Codes in codebook order, units as in :func:`code_document_table`.
+
+    Examples
+    --------
+    >>> from altena_qca import load_codebook, make_codings
+    >>> from altena_qca.model import Corpus, Document, Respondent
+    >>> corpus = Corpus(documents={"R1": Document("R1", "R: Geen probleem.", respondent="R1")},
+    ...                 respondents={"R1": Respondent("R1", "wijk-GGD'er", "wijk-GGD'er", "extern")})
+    >>> codings = make_codings([{"document": "R1", "start": 3, "end": 17, "code": "problems.none"}])
+    >>> row = code_document_long(corpus, load_codebook(), codings).iloc[0]
+    >>> row["unit"], row["code"], int(row["count"]), float(row["row_share"]), float(row["column_share"])
+    ('R1', 'problems.none', 1, 1.0, 1.0)
+    """
+    counts, per_unit = _code_document_counts(corpus, codebook, codings, by, groups, include_descendants)
+    total = counts.sum(axis=1)
+    long = counts.stack().rename("count").reset_index()
+    long.columns = ["code", "unit", "count"]
+    long = long[long["count"] > 0].reset_index(drop=True)
+    long["row_share"] = long["count"] / long["code"].map(total)
+    long["column_share"] = long["count"] / long["unit"].map(per_unit)
+    long.insert(0, "by", by)
+    long.insert(3, "label_nl", [codebook[c].label_nl for c in long["code"]])
+    return long[["by", "unit", "code", "label_nl", "count", "row_share", "column_share"]]
