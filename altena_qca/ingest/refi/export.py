@@ -1,0 +1,417 @@
+"""Write a study as a REFI-QDA project (``.qdpx``) and its codebook (``.qdc``).
+
+A ``.qdpx`` is a zip holding ``project.qde`` (QDA-XML, namespace
+``urn:QDA-XML:project:1.0``) and ``sources/<guid>.txt``, the plain text of
+each document. The mapping:
+
+======================  ===================================================
+altena-qca              QDA-XML
+======================  ===================================================
+coder                   ``User`` (name and id = the coder)
+code                    ``Code`` (name = ``label_nl``, ``Description`` =
+                        definition + marker with id, kind, ``label_en``, ...)
+document                ``TextSource`` (name = id, ``plainTextPath`` =
+                        ``internal://<guid>.txt``)
+coding                  ``PlainTextSelection`` (start/end in code points)
+                        with one ``Coding``/``CodeRef`` per code and coder
+respondent              ``Case`` (name = id) with ``VariableValue`` s for
+                        label, function, side, interview_date, organisation
+                        and group, and a ``SourceRef`` to its transcript
+intern/extern, groups   ``Set`` s of sources
+memo                    ``Note`` (referenced from its document or code)
+analysis section        the project ``Description`` marker
+======================  ===================================================
+
+GUIDs are UUID-5 from our ids, elements are sorted, zip members carry fixed
+timestamps (``SOURCE_DATE_EPOCH`` or 1980-01-01) and no date comes from the
+clock, so two exports of the same study are byte-identical. Files are
+written atomically. ``origin`` and ``confidence`` of codings have no place in
+QDA-XML and are not exported.
+"""
+from __future__ import annotations
+
+import os
+import re
+import time
+import zipfile
+from collections import defaultdict
+from pathlib import Path
+from typing import Iterable, Mapping
+from xml.etree import ElementTree as ET
+
+import pandas as pd
+
+from ..._io import atomic_path, fixed_zip_time, write_bytes
+from ...errors import Errors, InputError
+from ...model import Codebook, Corpus, check_codings
+from ._common import NS_CODEBOOK, NS_PROJECT, NS_XSI, guid, with_marker, xml_safe
+
+__all__ = ["export_qdpx", "export_qdc", "project_xml", "codebook_xml", "project_sets", "heading_lines",
+           "MEMO_COLUMNS"]
+
+#: Columns of a memos table: ``id`` and ``text`` required; a memo is attached
+#: to a ``document`` or ``code`` when given, else to the project.
+MEMO_COLUMNS = ["id", "name", "text", "document", "code"]
+# One colour per top-level code (children share it); colour-blind-safe (Okabe-Ito + greys).
+_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+            "#000000", "#999999", "#882255")
+_CASE_VARIABLES = ("label", "function", "side", "interview_date", "organisation")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _origin() -> str:
+    from ... import __version__
+    return f"altena-qca {__version__}"
+
+
+def _sub(parent: ET.Element, ns: str, tag: str, attrib: Mapping[str, str] | None = None,
+         text: str | None = None) -> ET.Element:
+    el = ET.SubElement(parent, tag, {k: xml_safe(str(v)) for k, v in (attrib or {}).items()})
+    if text is not None:
+        el.text = xml_safe(text)
+    return el
+
+
+def _root(tag: str, ns: str, attrib: Mapping[str, str]) -> ET.Element:
+    # Tags are written unqualified under a default xmlns: ElementTree cannot
+    # combine a default namespace with unqualified attributes otherwise.
+    return ET.Element(tag, {"xmlns": ns, **attrib})
+
+
+def _serialise(root: ET.Element) -> bytes:
+    ET.indent(root, space="  ")
+    body = ET.tostring(root, encoding="unicode")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
+
+
+def _source_date() -> str | None:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(epoch)))
+    return None
+
+
+def _code_elements(parent: ET.Element, ns: str, codebook: Codebook,
+                   notes_of: Mapping[str, list[str]] | None = None) -> None:
+    """Append the code tree of ``codebook`` (file order) under ``parent``."""
+    notes_of = notes_of or {}
+    colours = {root: _PALETTE[i % len(_PALETTE)] for i, root in enumerate(codebook.roots())}
+    stack = [(parent, cid) for cid in reversed(codebook.roots())]
+    while stack:
+        into, cid = stack.pop()
+        code = codebook[cid]
+        el = _sub(into, ns, "Code", {"guid": guid("code", cid), "name": code.label_nl, "isCodable": "true",
+                                     "color": colours[codebook.top_level(cid)]})
+        meta = {"id": code.id, "kind": code.kind}
+        for key in ("label_en", "indicators", "examples", "rules"):
+            value = getattr(code, key)
+            if value:
+                meta[key] = list(value) if isinstance(value, tuple) else value
+        _sub(el, ns, "Description", text=with_marker(code.definition, meta))
+        for note in notes_of.get(cid, []):
+            _sub(el, ns, "NoteRef", {"targetGUID": note})
+        stack.extend((el, child) for child in reversed(codebook.children(cid)))
+
+
+def codebook_xml(codebook: Codebook) -> bytes:
+    """The codebook as QDA-XML codebook exchange bytes (``.qdc``)."""
+    root = _root("CodeBook", NS_CODEBOOK, {"origin": _origin()})
+    codes = _sub(root, NS_CODEBOOK, "Codes")
+    _code_elements(codes, NS_CODEBOOK, codebook)
+    return _serialise(root)
+
+
+def export_qdc(codebook: Codebook, path: str | Path) -> Path:
+    """Write ``codebook`` as a REFI-QDA codebook (``.qdc``), atomically.
+
+    Parameters
+    ----------
+    codebook : Codebook
+        E.g. :func:`altena_qca.load_codebook`.
+    path : str or Path
+        The file to write.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from altena_qca import load_codebook
+    >>> out = export_qdc(load_codebook(), pathlib.Path(tempfile.mkdtemp()) / "altena.qdc")
+    >>> b'xmlns="urn:QDA-XML:codebook:1.0"' in out.read_bytes()
+    True
+    """
+    return write_bytes(path, codebook_xml(codebook))
+
+
+def project_sets(corpus: Corpus, groups: pd.DataFrame | None = None) -> dict[str, dict]:
+    """The sets a project export holds: intern/extern and the typology groups.
+
+    Returns
+    -------
+    dict
+        Set name → ``{"sources": [document ids], "codes": [], "marker": {...}}``
+        (sorted), non-empty sets only. Group sets are named
+        ``Groep <n>: <label>``.
+    """
+    docs_of: dict[str, list[str]] = defaultdict(list)
+    for doc in corpus:
+        if doc.respondent:
+            docs_of[doc.respondent].append(doc.id)
+    sets: dict[str, dict] = {}
+    for side in ("intern", "extern"):
+        members = sorted(d for rid, r in corpus.respondents.items() if r.side == side for d in docs_of[rid])
+        if members:
+            sets[side] = {"sources": members, "codes": [], "marker": {"attribute": "side", "value": side}}
+    for number, label, rids in _group_members(groups):
+        members = sorted(d for rid in rids for d in docs_of.get(rid, []))
+        if members:
+            name = f"Groep {number}: {label}" if label else f"Groep {number}"
+            sets[name] = {"sources": members, "codes": [],
+                          "marker": {"attribute": "group", "value": number, "label": label}}
+    return sets
+
+
+def _group_members(groups: pd.DataFrame | None) -> list[tuple[int, str, list[str]]]:
+    if groups is None or not len(groups):
+        return []
+    if not {"respondent", "group"} <= set(groups.columns):
+        raise InputError(Errors.E400.format(path="groups", reason="the groups table needs columns "
+                                                                  "'respondent' and 'group'"))
+    placed = groups[groups["group"].notna()]
+    out = []
+    for number, rows in placed.groupby(placed["group"].astype(int), sort=True):
+        label = ""
+        if "group_label" in rows.columns and rows["group_label"].notna().any():
+            label = str(rows["group_label"].dropna().iloc[0])
+        out.append((int(number), label, sorted(rows["respondent"].astype(str))))
+    return out
+
+
+def _text_or_none(value) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return str(value)
+
+
+def _memo_rows(memos) -> list[dict]:
+    if memos is None:
+        return []
+    rows = memos.to_dict("records") if isinstance(memos, pd.DataFrame) else [dict(m) for m in memos]
+    out = []
+    for row in rows:
+        if not row.get("id") or row.get("text") is None:
+            raise InputError(Errors.E400.format(path="memos", reason="every memo needs an 'id' and a 'text'"))
+        out.append({c: _text_or_none(row.get(c)) for c in MEMO_COLUMNS})
+    return sorted(out, key=lambda r: r["id"])
+
+
+def project_xml(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame, *, name: str = "altena-qca",
+                groups: pd.DataFrame | None = None, memos: Iterable[Mapping] | pd.DataFrame | None = None
+                ) -> tuple[bytes, dict[str, str]]:
+    """The ``project.qde`` bytes and the source files (member name → text).
+
+    See :func:`export_qdpx` for the parameters.
+    """
+    check_codings(codings, corpus, codebook, path="codings")
+    memo_rows = _memo_rows(memos)
+    notes_of: dict[str, list[str]] = defaultdict(list)  # document / code id → note GUIDs
+    for m in memo_rows:
+        target = ("doc:" + m["document"]) if m["document"] else ("code:" + m["code"]) if m["code"] else "project"
+        notes_of[target].append(guid("note", m["id"]))
+
+    attrib = {"xmlns:xsi": NS_XSI, "xsi:schemaLocation": f"{NS_PROJECT} Project.xsd",
+              "name": name, "origin": _origin()}
+    date = _source_date()
+    if date:
+        attrib.update(creationDateTime=date, modifiedDateTime=date)
+    root = _root("Project", NS_PROJECT, attrib)
+    P = NS_PROJECT
+
+    coders = sorted(set(codings["coder"])) if len(codings) else []
+    if coders:
+        users = _sub(root, P, "Users")
+        for coder in coders:
+            _sub(users, P, "User", {"guid": guid("user", coder), "name": coder, "id": coder})
+
+    book = _sub(root, P, "CodeBook")
+    _code_elements(_sub(book, P, "Codes"), P, codebook,
+                   {k[5:]: v for k, v in notes_of.items() if k.startswith("code:")})
+
+    _cases(root, corpus, groups)
+
+    files: dict[str, str] = {}
+    spans: dict[str, dict[tuple[int, int], list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
+    for c in codings.itertuples(index=False):
+        spans[c.document][(int(c.start), int(c.end))].append((c.code, c.coder))
+    sources = _sub(root, P, "Sources") if len(corpus) else None
+    for doc in sorted(corpus, key=lambda d: d.id):
+        sguid = guid("source", doc.id)
+        files[f"sources/{sguid}.txt"] = doc.text
+        el = _sub(sources, P, "TextSource", {"guid": sguid, "name": doc.id,
+                                             "plainTextPath": f"internal://{sguid}.txt"})
+        marker = {"id": doc.id, "kind": doc.kind}
+        headings = heading_lines(doc)
+        if headings:
+            marker["headings"] = headings
+        _sub(el, P, "Description", text=with_marker("", marker))
+        for (start, end), pairs in sorted(spans.get(doc.id, {}).items()):
+            quote = " ".join(doc.text[start:end].split())
+            sel_el = _sub(el, P, "PlainTextSelection", {
+                "guid": guid("selection", doc.id, start, end),
+                "name": quote if len(quote) <= 60 else quote[:59] + "…",
+                "startPosition": str(start), "endPosition": str(end)})
+            for code, coder in sorted(set(pairs)):
+                coding = _sub(sel_el, P, "Coding", {"guid": guid("coding", doc.id, start, end, code, coder),
+                                                   "creatingUser": guid("user", coder)})
+                _sub(coding, P, "CodeRef", {"targetGUID": guid("code", code)})
+        for note in notes_of.get("doc:" + doc.id, []):
+            _sub(el, P, "NoteRef", {"targetGUID": note})
+
+    if memo_rows:
+        notes = _sub(root, P, "Notes")
+        for m in memo_rows:
+            note = _sub(notes, P, "Note", {"guid": guid("note", m["id"]), "name": m["name"] or m["id"]})
+            _sub(note, P, "Description", text=with_marker("", {"id": m["id"]}))
+            _sub(note, P, "PlainTextContent", text=m["text"])
+
+    sets = project_sets(corpus, groups)
+    if sets:
+        sets_el = _sub(root, P, "Sets")
+        for set_name, spec in sorted(sets.items()):
+            s = _sub(sets_el, P, "Set", {"guid": guid("set", set_name), "name": set_name})
+            _sub(s, P, "Description", text=with_marker("", spec["marker"]))
+            for doc_id in spec["sources"]:
+                _sub(s, P, "MemberSource", {"targetGUID": guid("source", doc_id)})
+
+    marker = {"codebook": codebook.meta, "analysis": codebook.analysis}
+    _sub(root, P, "Description", text=with_marker(f"Exported by {_origin()}.", marker))
+    for note in notes_of.get("project", []):
+        _sub(root, P, "NoteRef", {"targetGUID": note})
+    return _serialise(root), files
+
+
+def heading_lines(doc) -> list[int]:
+    """Numbers (1-based) of the non-empty lines of a transcript outside every speaker turn.
+
+    These were headings or preamble when the transcript was read; the
+    importer marks them as headings again so the turns and interview parts
+    come back unchanged.
+    """
+    if not any(s.speaker != "other" for s in doc.segments):
+        return []
+    out, off = [], 0
+    for number, line in enumerate(doc.text.split("\n"), start=1):
+        end = off + len(line)
+        if line.strip() and not any(s.start <= end and s.end >= off for s in doc.segments):
+            out.append(number)
+        off = end + 1
+    return out
+
+
+def _cases(root: ET.Element, corpus: Corpus, groups: pd.DataFrame | None) -> None:
+    if not corpus.respondents:
+        return
+    P = NS_PROJECT
+    group_of = {rid: n for n, _, rids in _group_members(groups) for rid in rids}
+    dates = [r.interview_date for r in corpus.respondents.values() if r.interview_date]
+    types = {v: "Text" for v in _CASE_VARIABLES}
+    types["interview_date"] = "Date" if all(_DATE.match(d) for d in dates) else "Text"
+    if group_of:
+        types["group"] = "Integer"
+    variables = _sub(root, P, "Variables")
+    for var, typ in types.items():
+        _sub(variables, P, "Variable", {"guid": guid("variable", var), "name": var, "typeOfVariable": typ})
+    cases = _sub(root, P, "Cases")
+    for rid, r in sorted(corpus.respondents.items()):
+        case = _sub(cases, P, "Case", {"guid": guid("case", rid), "name": rid})
+        values = {v: getattr(r, v) for v in _CASE_VARIABLES}
+        if rid in group_of:
+            values["group"] = str(group_of[rid])
+        for var, value in values.items():
+            if value in (None, ""):
+                continue
+            vv = _sub(case, P, "VariableValue")
+            _sub(vv, P, "VariableRef", {"targetGUID": guid("variable", var)})
+            _sub(vv, P, f"{types[var]}Value", text=str(value))
+        for doc in sorted(d.id for d in corpus if d.respondent == rid):
+            _sub(case, P, "SourceRef", {"targetGUID": guid("source", doc)})
+
+
+def export_qdpx(study, path: str | Path, *, groups: pd.DataFrame | str | None = "auto",
+                memos: Iterable[Mapping] | pd.DataFrame | None = None, name: str | None = None) -> Path:
+    """Write a study as a REFI-QDA project (``.qdpx``), deterministically and atomically.
+
+    Parameters
+    ----------
+    study : Study
+        Corpus, codebook and codings (e.g. :func:`altena_qca.load_study`).
+    path : str or Path
+        The ``.qdpx`` file to write.
+    groups : DataFrame, "auto" or None
+        Typology groups (columns ``respondent, group[, group_label]``, as
+        :func:`altena_qca.analysis.typology.assign_groups` gives them),
+        exported as a case variable and as sets. ``"auto"`` (default)
+        computes them when the codebook has an ``analysis.typology``
+        section; None leaves them out.
+    memos : DataFrame or iterable of mappings, optional
+        Columns :data:`MEMO_COLUMNS`; exported as ``Note`` s.
+    name : str, optional
+        Project name; default the study folder's name.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    InputError
+        If a coding points at an unknown document or code or lies outside
+        its text, or the groups or memos table is malformed.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from altena_qca import Study, load_codebook, make_codings
+    >>> from altena_qca.model import Corpus, Document
+    >>> corpus = Corpus(documents={"R1": Document("R1", "R: Er is geen vertrouwen.")})
+    >>> study = Study(corpus, load_codebook(), make_codings(
+    ...     [{"document": "R1", "start": 3, "end": 25, "code": "effects.trust"}]))
+    >>> out = export_qdpx(study, pathlib.Path(tempfile.mkdtemp()) / "p.qdpx", groups=None)
+    >>> sorted(zipfile.ZipFile(out).namelist())[0]
+    'project.qde'
+
+    References
+    ----------
+    .. [1] REFI (2019). QDA-XML 1.0, the Rotterdam Exchange Format Initiative
+       project exchange standard. https://www.qdasoftware.org
+    """
+    if isinstance(groups, str):
+        groups = _auto_groups(study) if groups == "auto" else None
+    data_dir = getattr(study, "data_dir", None)
+    name = name or (Path(data_dir).name if data_dir else "altena-qca")
+    qde, files = project_xml(study.corpus, study.codebook, study.codings, name=name, groups=groups, memos=memos)
+    stamp = fixed_zip_time()
+    with atomic_path(path) as tmp:
+        with zipfile.ZipFile(tmp, "w") as zf:
+            for member, data in [("project.qde", qde)] + sorted((k, v.encode("utf-8")) for k, v in files.items()):
+                info = zipfile.ZipInfo(member, date_time=stamp)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.create_system = 3
+                info.external_attr = 0o644 << 16
+                zf.writestr(info, data)
+    return Path(path)
+
+
+def _auto_groups(study) -> pd.DataFrame | None:
+    if not study.codebook.analysis.get("typology") or not study.corpus.respondents:
+        return None
+    try:
+        from ...analysis.typology import assign_groups
+    except ImportError:  # the typology module is optional for this export
+        return None
+    return assign_groups(study.corpus, study.codebook, study.codings)
