@@ -37,9 +37,6 @@ def test_run_writes_the_analysis_tables_as_byte_identical_csv(two_runs):
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
 
 
-@pytest.mark.xfail(reason="openpyxl stamps dcterms:modified with the current time on save "
-                          "(report/tables.write_workbook sets it before saving, which openpyxl overrides)",
-                   strict=False)
 def test_run_writes_a_byte_identical_workbook(two_runs):
     one, first, two, _ = two_runs
     for name in (p.relative_to(one) for p in first if p.suffix == ".xlsx"):

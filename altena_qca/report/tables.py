@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from pathlib import Path
 from typing import Mapping
 
@@ -36,6 +38,22 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path
         props.creator = "altena-qca"
         props.created = props.modified = dt.datetime(2023, 7, 1)
     from .._io import write_bytes
-    write_bytes(path, buf.getvalue())
+    write_bytes(path, _fix_core_dates(buf.getvalue()))
     normalise_zip(path)
     return path
+
+
+_DATE_RE = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _fix_core_dates(xlsx: bytes) -> bytes:
+    """openpyxl stamps ``docProps/core.xml`` with the save time; fix it."""
+    src = zipfile.ZipFile(io.BytesIO(xlsx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = _DATE_RE.sub(rb"\g<1>2023-07-01T00:00:00Z\g<3>", data)
+            dst.writestr(info.filename, data)
+    return out.getvalue()
