@@ -17,7 +17,14 @@ __all__ = ["AltenaError", "InputError", "CodebookError", "Errors", "Warnings"]
 
 
 class AltenaError(ValueError):
-    """Base class of every error altena-qca raises on bad input."""
+    """Base class of every error altena-qca raises on bad input.
+
+    The message is always one line (a library's multi-line reason is joined),
+    as the CLI prints it.
+    """
+
+    def __str__(self) -> str:
+        return " ".join(part.strip() for part in super().__str__().splitlines())
 
 
 class InputError(AltenaError):

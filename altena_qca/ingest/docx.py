@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import warnings
 import zipfile
+import zlib
 from pathlib import Path
 
 from ..errors import Errors, InputError, Warnings
@@ -48,8 +49,14 @@ def _check_container(path: Path) -> None:
             bad = zf.testzip()
             if bad is not None:
                 raise InputError(Errors.E101.format(path=path, reason=f"corrupt member {bad}"))
-    except zipfile.BadZipFile as exc:
+    except RuntimeError as exc:  # a member with the zip 'encrypted' flag set
+        if "encrypted" in str(exc):
+            raise InputError(Errors.E102.format(path=path)) from None
         raise InputError(Errors.E101.format(path=path, reason=str(exc))) from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        # zlib.error: a damaged deflate stream; EOFError: a truncated member;
+        # NotImplementedError: an unsupported compression method
+        raise InputError(Errors.E101.format(path=path, reason=str(exc) or type(exc).__name__)) from None
 
 
 def read_docx_paragraphs(path: str | Path) -> list[Paragraph]:
@@ -67,20 +74,22 @@ def read_docx_paragraphs(path: str | Path) -> list[Paragraph]:
 
     try:
         document = docx.Document(str(path))
+        # python-docx parses parts lazily: a broken styles.xml surfaces only here
+        tables = len(document.tables)
+        paragraphs = []
+        for number, para in enumerate(document.paragraphs, start=1):
+            text = para.text.strip()
+            if not text:
+                continue
+            style = (para.style.name if para.style is not None else "") or ""
+            heading = style.lower().startswith(_HEADING_STYLES)
+            paragraphs.append(Paragraph(text, number, heading=heading))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise InputError(Errors.E101.format(path=path, reason=str(exc) or type(exc).__name__)) from None
     except Exception as exc:  # lxml syntax errors and the like: still the file's fault
         raise InputError(Errors.E101.format(path=path, reason=f"{type(exc).__name__}: {exc}")) from None
-    if document.tables:
-        warnings.warn(Warnings.W100.format(path=path, n=len(document.tables)), stacklevel=2)
-    paragraphs = []
-    for number, para in enumerate(document.paragraphs, start=1):
-        text = para.text.strip()
-        if not text:
-            continue
-        style = (para.style.name if para.style is not None else "") or ""
-        heading = style.lower().startswith(_HEADING_STYLES)
-        paragraphs.append(Paragraph(text, number, heading=heading))
+    if tables:
+        warnings.warn(Warnings.W100.format(path=path, n=tables), stacklevel=2)
     if not paragraphs:
         raise InputError(Errors.E100.format(path=path))
     return paragraphs
