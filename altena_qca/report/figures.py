@@ -1,0 +1,532 @@
+"""Figures of the Altena study (matplotlib), written as PNG and SVG.
+
+Four figures, each a plain function from analysis results to files:
+
+* :func:`plot_effects` — effects per group today beside the expectation
+  under the Wams (thesis 4.2.3 and 4.3.1): the core message at a glance;
+* :func:`plot_effect_cooccurrence` — per effect, how often each group's
+  problem code and each stance are told in the same interview;
+* :func:`plot_code_frequencies` — which themes intern and extern
+  respondents raise (share of respondents per side);
+* :func:`~altena_qca.report.network_figure.plot_network` — the partner network in the spirit of Figure 1 of
+  the thesis: the gemeente and its teams at the centre, partners around by
+  domain, interviewed partners in bold.
+
+Every figure has Dutch labels, an Okabe-Ito or cividis palette (safe for
+colour-blind readers), fonts of at least 8 pt at 16.5 cm wide (the text
+width of an A4 page), a title that says what it shows and the footnote
+:data:`FOOTNOTE`. Figures are built on :class:`matplotlib.figure.Figure`
+with the Agg canvas, never pyplot, so no global backend is switched.
+Output is deterministic: fixed SVG hash salt and ids, no dates in the
+metadata, text kept as text in SVG (so :func:`altena_qca.privacy.find_leaks`
+can read it).
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> from altena_qca import load_study
+>>> from altena_qca.report.results import compute_results
+>>> res = compute_results(load_study(pseudonymise=False), network=False)  # doctest: +SKIP
+>>> paths = plot_effects(res.effects_today, res.effects_wams, res.groups,
+...                      pathlib.Path(tempfile.mkdtemp()) / "effecten")  # doctest: +SKIP
+>>> [p.suffix for p in paths]  # doctest: +SKIP
+['.png', '.svg']
+"""
+from __future__ import annotations
+
+import contextlib
+import math
+import textwrap
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import pandas as pd
+
+from .._io import atomic_path
+from .wording import ROW_NL
+
+__all__ = ["FOOTNOTE", "OKABE_ITO", "DOMAIN_COLOURS", "STANCE_NL", "FIGURES", "figure_style",
+           "save_figure", "plot_effects", "plot_effect_cooccurrence", "plot_code_frequencies",
+           "write_figures"]
+
+#: The footnote on every figure.
+FOOTNOTE = "Gereconstrueerde data (uit de gepubliceerde scriptie)"
+#: Okabe & Ito (2008), a palette distinguishable with every common colour-vision deficiency.
+OKABE_ITO = {"orange": "#E69F00", "skyblue": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
+             "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000",
+             "grey": "#7F7F7F"}
+#: Colour of each policy domain in the network figure.
+DOMAIN_COLOURS = {"sociaal domein": OKABE_ITO["skyblue"], "openbare orde en veiligheid": OKABE_ITO["orange"],
+                  "gezondheid": OKABE_ITO["green"], "onderwijs": OKABE_ITO["yellow"],
+                  "bestuur en toezicht": OKABE_ITO["purple"]}
+#: Dutch words for the stances of ``analysis.effects``.
+STANCE_NL = {"negative": "negatief", "positive": "positief", "improves": "verbetert", "same": "blijft gelijk"}
+#: Figure file stems written by :func:`write_figures`, in report order.
+FIGURES = ("effecten_per_groep", "samenhang_per_effect", "codes_intern_extern", "beleidsnetwerk")
+
+_EFFECT_NL = {"trust": "Vertrouwen", "relations": "Netwerkrelaties", "coordination": "Coördinatie",
+              "decisions": "Besluitvorming", "goals": "Gezamenlijke netwerkdoelen"}
+#: Unfavourable (vermillion), favourable (blue), no change (grey).
+_STANCE_COLOUR = {"negative": OKABE_ITO["vermillion"], "positive": OKABE_ITO["blue"],
+                  "improves": OKABE_ITO["blue"], "same": OKABE_ITO["grey"]}
+_OTHER_COLOUR = {"wams_details": OKABE_ITO["blue"], "wams_other": OKABE_ITO["vermillion"]}
+_WIDTH = 6.5  # inches: 16.5 cm, the text width of A4 with 2.25 cm margins
+_STYLE = {
+    "font.family": "DejaVu Sans", "font.size": 8, "axes.titlesize": 9, "axes.labelsize": 8,
+    "xtick.labelsize": 8, "ytick.labelsize": 8, "legend.fontsize": 8, "figure.titlesize": 10,
+    "svg.fonttype": "none", "svg.hashsalt": "altena-qca", "svg.id": "altena-qca-figure",
+    "axes.spines.top": False, "axes.spines.right": False, "savefig.dpi": 200,
+    "path.simplify": False, "image.interpolation": "nearest",
+}
+
+
+# --------------------------------------------------------------------------- plumbing
+
+@contextlib.contextmanager
+def figure_style():
+    """Matplotlib settings of every altena-qca figure (a context manager)."""
+    import matplotlib
+    with matplotlib.rc_context(_STYLE):
+        yield
+
+
+def _new_figure(width: float, height: float):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(width, height))
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _axes(fig, left: float, bottom: float, width: float, height: float):
+    """Axes placed in inches from the figure's bottom-left corner."""
+    W, H = fig.get_size_inches()
+    return fig.add_axes((left / W, bottom / H, width / W, height / H))
+
+
+def _header(fig, title: str, subtitle: str | None = None) -> None:
+    H = fig.get_size_inches()[1]
+    fig.text(0.1 / _WIDTH, 1 - 0.12 / H, title, ha="left", va="top", fontsize=10, fontweight="bold")
+    if subtitle:
+        fig.text(0.1 / _WIDTH, 1 - 0.36 / H, subtitle, ha="left", va="top", fontsize=8, color="#333333")
+
+
+def _footnote(fig, extra: str | None = None) -> None:
+    H = fig.get_size_inches()[1]
+    text = FOOTNOTE if not extra else f"{extra}   ·   {FOOTNOTE}"
+    fig.text(0.1 / _WIDTH, 0.08 / H, text, ha="left", va="bottom", fontsize=8, style="italic", color="#555555")
+
+
+def save_figure(fig, stem: str | Path, formats: Sequence[str] = ("png", "svg"),
+                title: str | None = None) -> list[Path]:
+    """Write ``fig`` as ``<stem>.png`` and ``<stem>.svg``, deterministically and atomically.
+
+    PNG metadata hold no time; SVG metadata hold no date, its ids come from
+    a fixed hash salt and text stays text (``svg.fonttype='none'``).
+
+    Returns
+    -------
+    list of Path
+        The files written, in ``formats`` order.
+    """
+    stem = Path(stem)
+    out = []
+    with figure_style():
+        for fmt in formats:
+            path = stem.with_name(stem.name + f".{fmt}")
+            meta = {"Title": title} if title else {}
+            if fmt == "svg":
+                meta.update({"Date": None, "Creator": "altena-qca (matplotlib)"})
+            elif fmt == "png":
+                meta.update({"Software": "altena-qca (matplotlib)"})
+            with atomic_path(path) as tmp:
+                fig.savefig(tmp, format=fmt, metadata=meta, facecolor="white")
+            out.append(path)
+    return out
+
+
+def _luminance(rgb) -> float:
+    r, g, b = rgb[:3]
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _tint(colour: str, share: float):
+    """``colour`` mixed with white: share 0 is a faint tint, share 1 the full colour."""
+    from matplotlib.colors import to_rgb
+    r, g, b = to_rgb(colour)
+    a = 0.10 + 0.90 * max(0.0, min(1.0, share))
+    return (1 - a + a * r, 1 - a + a * g, 1 - a + a * b)
+
+
+def _nl_number(x: float, digits: int = 2) -> str:
+    return f"{x:.{digits}f}".replace(".", ",")
+
+
+def _group_sizes(groups: pd.DataFrame) -> dict[int, int]:
+    placed = groups[groups["group"].notna()]
+    return {int(g): int(n) for g, n in placed.groupby("group").size().items()}
+
+
+def _group_labels(groups: pd.DataFrame) -> dict[int, str]:
+    placed = groups[groups["group"].notna()]
+    return {int(g): str(lbl) for g, lbl in zip(placed["group"], placed["group_label"])}
+
+
+def _group_ids(table: pd.DataFrame) -> list[int]:
+    return [int(c.split("_", 1)[1]) for c in table.columns if c.startswith("group_")]
+
+
+# --------------------------------------------------------------------------- (a) effects
+
+def _cell_grid(ax, rows: list[dict], gids: list[int], sizes: Mapping[int, int]) -> None:
+    """Draw one row per dict (``counts`` per group, ``colour``) as tinted cells with k/n."""
+    from matplotlib.patches import Rectangle
+    ax.set_xlim(0, len(gids))
+    ax.set_ylim(len(rows), 0)
+    for i, row in enumerate(rows):
+        for j, g in enumerate(gids):
+            n = sizes.get(g, 0)
+            k = int(row["counts"].get(g, 0))
+            share = k / n if n else 0.0
+            face = _tint(row["colour"], share) if k else (0.97, 0.97, 0.97)
+            ax.add_patch(Rectangle((j + 0.04, i + 0.06), 0.92, 0.88, facecolor=face, edgecolor="none"))
+            colour = "white" if k and _luminance(face) < 0.56 else ("#222222" if k else "#9A9A9A")
+            ax.text(j + 0.5, i + 0.5, f"{k}/{n}", ha="center", va="center", fontsize=8, color=colour,
+                    fontweight="bold" if k and share >= 0.5 else "normal")
+    ax.set_xticks([j + 0.5 for j in range(len(gids))])
+    ax.set_xticklabels([f"Groep {g}\n(n = {sizes.get(g, 0)})" for g in gids])
+    ax.xaxis.tick_top()
+    ax.tick_params(length=0)
+    for side in ("left", "bottom", "top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _effect_rows(table: pd.DataFrame, effect_labels: Mapping[str, str]) -> list[dict]:
+    gids = _group_ids(table)
+    rows = []
+    for r in table[table["section"] == "effects"].itertuples(index=False):
+        rows.append({"effect": r.effect, "effect_nl": effect_labels.get(r.effect, r.effect),
+                     "stance": r.stance, "stance_nl": STANCE_NL.get(r.stance, r.stance),
+                     "colour": _STANCE_COLOUR.get(r.stance, OKABE_ITO["grey"]),
+                     "counts": {g: getattr(r, f"group_{g}") for g in gids}})
+    return rows
+
+
+def plot_effects(today: pd.DataFrame, wams: pd.DataFrame, groups: pd.DataFrame, stem: str | Path, *,
+                 effect_labels: Mapping[str, str] | None = None) -> list[Path]:
+    """Effects per group, today beside the expectation under the Wams.
+
+    Parameters
+    ----------
+    today, wams : pandas.DataFrame
+        :func:`~altena_qca.analysis.effects.effects_matrix` with
+        ``when="today"`` and ``when="wams"``.
+    groups : pandas.DataFrame
+        :func:`~altena_qca.analysis.typology.assign_groups` (group sizes and
+        labels).
+    stem : str or Path
+        Output path without suffix; ``.png`` and ``.svg`` are written.
+    effect_labels : mapping, optional
+        Dutch name per effect key (default: the thesis's names).
+
+    Returns
+    -------
+    list of Path
+        The PNG and the SVG.
+    """
+    from matplotlib.patches import Rectangle
+    labels = {**_EFFECT_NL, **dict(effect_labels or {})}
+    sizes = _group_sizes(groups)
+    gids = _group_ids(today)
+    left_rows = _effect_rows(today, labels)
+    right_rows = _effect_rows(wams, labels)
+    other = []
+    for r in wams[wams["section"] != "effects"].itertuples(index=False):
+        other.append({"label": ROW_NL.get(str(r.stance), str(r.label_nl)), "colour": _OTHER_COLOUR.get(r.section, OKABE_ITO["grey"]),
+                      "counts": {g: getattr(r, f"group_{g}") for g in gids}})
+    cell_w, cell_h = 0.5, 0.27
+    panel_w = cell_w * len(gids)
+    n_main = max(len(left_rows), len(right_rows))
+    main_h = cell_h * n_main
+    other_h = cell_h * len(other)
+    group_key = sorted(_group_labels(groups).items())
+    legend_h = 0.18 * 3 + 0.24 + 0.17 * len(group_key)
+    height = 0.75 + 0.5 + main_h + (0.85 + other_h if other else 0) + 0.3 + legend_h + 0.35
+    with figure_style():
+        fig = _new_figure(_WIDTH, height)
+        _header(fig, "Effecten van gegevensuitwisseling op de samenwerking, per groep",
+                "Aantal respondenten per groep dat een effect noemt: nu (§4.2.3) en verwacht onder de Wams (§4.3.1)")
+        x_effect, x_left = 0.1, 1.55
+        x_right = x_left + panel_w + 0.82
+        top = height - 0.75 - 0.5
+        ax_l = _axes(fig, x_left, top - main_h, panel_w, main_h)
+        _cell_grid(ax_l, left_rows, gids, sizes)
+        ax_l.set_yticks([i + 0.5 for i in range(len(left_rows))])
+        ax_l.set_yticklabels([r["stance_nl"] for r in left_rows])
+        ax_l.set_title("Nu", fontweight="bold", pad=26)
+        ax_r = _axes(fig, x_right, top - main_h, panel_w, main_h)
+        _cell_grid(ax_r, right_rows, gids, sizes)
+        ax_r.set_yticks([i + 0.5 for i in range(len(right_rows))])
+        ax_r.set_yticklabels([r["stance_nl"] for r in right_rows])
+        ax_r.set_title("Verwacht onder de Wams", fontweight="bold", pad=26)
+        # effect names once, at the far left, spanning their stance rows
+        H = height
+        seen: dict[str, list[int]] = {}
+        for i, r in enumerate(left_rows):
+            seen.setdefault(r["effect_nl"], []).append(i)
+        for name, idx in seen.items():
+            y = top - cell_h * (sum(idx) / len(idx) + 0.5)
+            fig.text(x_effect / _WIDTH, y / H, textwrap.fill(name, 15), ha="left", va="center",
+                     fontweight="bold", linespacing=1.1)
+            if idx[0] > 0:
+                yline = top - cell_h * idx[0]
+                for ax in (ax_l, ax_r):
+                    ax.axhline(idx[0], color="#BBBBBB", lw=0.6, xmin=0, xmax=1)
+                fig.add_artist(_line(fig, x_effect, x_left - 0.6, yline))
+        bottom = top - main_h
+        if other:
+            obottom = bottom - 0.85 - other_h
+            ax_o = _axes(fig, x_right, obottom, panel_w, other_h)
+            _cell_grid(ax_o, other, gids, sizes)
+            ax_o.set_yticks([i + 0.5 for i in range(len(other))])
+            ax_o.set_yticklabels([textwrap.fill(r["label"], 52) for r in other])
+            ax_o.set_title("Andere verwachte effecten van de Wams", fontweight="bold", pad=26, loc="right")
+            bottom = obottom
+        # legend and group key
+        y = bottom - 0.3
+        for colour, text in ((OKABE_ITO["vermillion"], "ongunstig (negatief effect, privacyrisico)"),
+                             (OKABE_ITO["blue"], "gunstig (positief effect, verbetering)"),
+                             (OKABE_ITO["grey"], "geen verandering verwacht")):
+            ax = _axes(fig, x_effect, y - 0.06, 0.22, 0.13)
+            ax.add_patch(Rectangle((0, 0), 1, 1, facecolor=colour, edgecolor="none"))
+            ax.set_axis_off()
+            fig.text((x_effect + 0.3) / _WIDTH, y / H, text, va="center")
+            y -= 0.18
+        fig.text(x_effect / _WIDTH, y / H, "Getal = respondenten dat het noemt / groepsgrootte; "
+                 "sterkere kleur = groter deel van de groep.", va="center")
+        y -= 0.24
+        for g, lbl in group_key:
+            fig.text(x_effect / _WIDTH, y / H, f"Groep {g}: {lbl}", va="center")
+            y -= 0.17
+        _footnote(fig)
+        return save_figure(fig, stem, title="Effecten per groep: nu en onder de Wams")
+
+
+def _line(fig, x0: float, x1: float, y: float):
+    from matplotlib.lines import Line2D
+    W, H = fig.get_size_inches()
+    return Line2D([x0 / W, x1 / W], [y / H, y / H], transform=fig.transFigure, color="#BBBBBB", lw=0.6)
+
+
+# --------------------------------------------------------------------------- (b) co-occurrence
+
+def plot_effect_cooccurrence(tables: Mapping[str, pd.DataFrame], stem: str | Path, *,
+                             effect_labels: Mapping[str, str] | None = None,
+                             groups: pd.DataFrame | None = None) -> list[Path]:
+    """Per effect: problem group × stance co-occurrence as small heatmaps.
+
+    Parameters
+    ----------
+    tables : mapping
+        Effect key → :func:`~altena_qca.analysis.cooccurrence.effect_cooccurrence`
+        at document level (both moments, ``when=None``).
+    stem : str or Path
+        Output path without suffix.
+    effect_labels : mapping, optional
+        Dutch name per effect key.
+    groups : pandas.DataFrame, optional
+        :func:`~altena_qca.analysis.typology.assign_groups`, for the group key.
+
+    Returns
+    -------
+    list of Path
+        The PNG and the SVG.
+
+    Notes
+    -----
+    The colour is the c-coefficient ``n12 / (n1 + n2 - n12)`` (cividis, 0–1);
+    the number is ``n12``, the interviews in which both codes occur.
+    """
+    from matplotlib import colormaps
+    from matplotlib.colors import Normalize
+    from matplotlib.patches import Rectangle
+    labels = {**_EFFECT_NL, **dict(effect_labels or {})}
+    effects = [e for e, t in tables.items() if len(t)]
+    ncols = 3
+    nrows = max(1, math.ceil((len(effects) + 1) / ncols))
+    cmap, norm = colormaps["cividis"], Normalize(0, 1)
+    first = tables[effects[0]] if effects else pd.DataFrame()
+    gids = sorted({int(g) for g in first.get("group", [])})
+    cell_w, cell_h = 0.36, 0.28
+    cols = []  # (when, stance) in table order
+    for w, s in zip(first.get("when", []), first.get("stance", [])):
+        if (w, s) not in cols:
+            cols.append((w, s))
+    pw, ph = cell_w * max(1, len(cols)), cell_h * max(1, len(gids))
+    title_h, ticks_h, gap = 0.42, 0.42, 0.2
+    slot_w, slot_h = (_WIDTH - 0.75) / ncols, title_h + ph + ticks_h + gap
+    key = sorted(_group_labels(groups).items()) if groups is not None else []
+    height = 0.75 + nrows * slot_h + 0.17 * len(key) + 0.45
+
+    def place(k: int) -> tuple[float, float]:
+        r, c = divmod(k, ncols)
+        return 0.75 + c * slot_w, height - 0.75 - r * slot_h - title_h - ph
+
+    with figure_style():
+        fig = _new_figure(_WIDTH, height)
+        _header(fig, "Samenhang tussen ervaren probleem en effect, per effect",
+                "Aantal interviews waarin het probleem van de groep en het effect samen voorkomen "
+                "(kleur: c-coëfficiënt)")
+        for k, effect in enumerate(effects):
+            t = tables[effect]
+            x, y = place(k)
+            ax = _axes(fig, x, y, pw, ph)
+            for i, g in enumerate(gids):
+                for j, (w, s) in enumerate(cols):
+                    cell = t[(t["group"] == g) & (t["when"] == w) & (t["stance"] == s)]
+                    n12 = int(cell["n12"].iloc[0]) if len(cell) else 0
+                    cc = float(cell["c"].iloc[0]) if len(cell) and pd.notna(cell["c"].iloc[0]) else 0.0
+                    face = cmap(norm(cc))
+                    ax.add_patch(Rectangle((j + 0.03, i + 0.04), 0.94, 0.92, facecolor=face, edgecolor="none"))
+                    ax.text(j + 0.5, i + 0.5, str(n12), ha="center", va="center", fontsize=8,
+                            color="white" if _luminance(face) < 0.45 else "black")
+            ax.set_xlim(0, len(cols))
+            ax.set_ylim(len(gids), 0)
+            ax.set_xticks([j + 0.5 for j in range(len(cols))])
+            ax.set_xticklabels([("nu" if w == "today" else "Wams") + "\n" + _short_stance(s) for w, s in cols])
+            ax.set_yticks([i + 0.5 for i in range(len(gids))])
+            ax.set_yticklabels([f"Groep {g}" for g in gids] if k % ncols == 0 else [""] * len(gids))
+            ax.tick_params(length=0)
+            for side in ax.spines.values():
+                side.set_visible(False)
+            ax.set_title(textwrap.fill(labels.get(effect, effect), 20), fontweight="bold", fontsize=9,
+                         loc="left", linespacing=1.0)
+        # colour bar and how to read it, in the next free slot
+        x, y = place(len(effects))
+        cax = _axes(fig, x, y + ph - 0.12, pw, 0.12)
+        from matplotlib.colorbar import ColorbarBase
+        cb = ColorbarBase(cax, cmap=cmap, norm=norm, orientation="horizontal")
+        cb.set_ticks([0, 0.5, 1])
+        cb.set_ticklabels(["0", "0,5", "1"])
+        cb.outline.set_visible(False)
+        cax.set_title("c-coëfficiënt", fontsize=8, loc="left")
+        for i, line in enumerate(["0 = nooit samen,", "1 = altijd samen", "Getal = aantal interviews"]):
+            fig.text(x / _WIDTH, (y + ph - 0.55 - 0.17 * i) / height, line, va="center")
+        for i, (g, lbl) in enumerate(key):
+            fig.text(0.1 / _WIDTH, (0.45 + 0.17 * (len(key) - 1 - i)) / height, f"Groep {g}: {lbl}", va="center")
+        _footnote(fig)
+        return save_figure(fig, stem, title="Samenhang probleem en effect per effect")
+
+
+def _short_stance(stance: str) -> str:
+    return {"negative": "neg.", "positive": "pos.", "improves": "beter", "same": "gelijk"}.get(stance, stance)
+
+
+# --------------------------------------------------------------------------- (c) frequencies
+
+def plot_code_frequencies(frequencies: pd.DataFrame, respondents: pd.DataFrame, stem: str | Path, *,
+                          codebook=None, depth: int = 1) -> list[Path]:
+    """Share of intern and extern respondents who raise each theme.
+
+    Parameters
+    ----------
+    frequencies : pandas.DataFrame
+        :func:`~altena_qca.analysis.frequencies.code_frequencies` with
+        ``include_descendants=True`` (a theme counts with the codes below it).
+    respondents : pandas.DataFrame
+        One row per respondent with a ``side`` column (the number per side).
+    stem : str or Path
+        Output path without suffix.
+    codebook : Codebook, optional
+        For the main category (root) of each theme; without it themes are
+        grouped by the first part of their id.
+    depth : int
+        Which level of the code tree to show (1: the themes under each main
+        category).
+
+    Returns
+    -------
+    list of Path
+        The PNG and the SVG.
+    """
+    n_side = respondents["side"].value_counts().to_dict()
+    ni, ne = int(n_side.get("intern", 0)), int(n_side.get("extern", 0))
+    t = frequencies[(frequencies["depth"] == depth) & (frequencies["respondents"] > 0)].copy()
+    roots = frequencies[frequencies["depth"] == 0].set_index("code")["label_nl"].to_dict()
+    t["root"] = [(codebook.top_level(c) if codebook is not None else c.split(".")[0]) for c in t["code"]]
+    t["pi"] = t["respondents_intern"] / ni if ni else 0.0
+    t["pe"] = t["respondents_extern"] / ne if ne else 0.0
+    items: list[tuple[str, object]] = []
+    for root, sub in t.groupby("root", sort=False):
+        items.append(("header", roots.get(root, root)))
+        for r in sub.itertuples(index=False):
+            items.append(("row", r))
+    row_h = 0.17
+    plot_h = row_h * len(items)
+    height = 0.75 + 0.3 + plot_h + 0.65
+    with figure_style():
+        fig = _new_figure(_WIDTH, height)
+        _header(fig, "Welke thema's noemen interne en externe respondenten?",
+                f"Aandeel respondenten dat een thema minstens één keer noemt (intern n = {ni}, extern n = {ne})")
+        from matplotlib.transforms import blended_transform_factory
+        ax = _axes(fig, 2.75, 0.65, _WIDTH - 2.75 - 0.35, plot_h)
+        header_at = blended_transform_factory(fig.transFigure, ax.transData)
+        ax.set_ylim(len(items), 0)
+        ax.set_xlim(0, 1.0)
+        ticks, tick_labels = [], []
+        for i, (kind, item) in enumerate(items):
+            if kind == "header":
+                ax.text(0.1 / _WIDTH, i + 0.6, textwrap.shorten(str(item), 70, placeholder="…"),
+                        transform=header_at, ha="left", va="center", fontweight="bold", zorder=5,
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5})
+                continue
+            r = item
+            ax.barh(i + 0.3, r.pi, height=0.36, color=OKABE_ITO["blue"], label="intern" if i == 1 else None)
+            ax.barh(i + 0.7, r.pe, height=0.36, color=OKABE_ITO["orange"], label="extern" if i == 1 else None)
+            ticks.append(i + 0.5)
+            tick_labels.append(textwrap.shorten(str(r.label_nl), 46, placeholder="…"))
+        ax.set_yticks(ticks)
+        ax.set_yticklabels(tick_labels)
+        ax.tick_params(axis="y", length=0)
+        ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
+        ax.set_xticklabels(["0%", "25%", "50%", "75%", "100%"])
+        ax.xaxis.tick_top()
+        ax.spines["bottom"].set_visible(False)
+        ax.spines["left"].set_visible(False)
+        ax.spines["top"].set_visible(True)
+        ax.grid(axis="x", color="#DDDDDD", lw=0.6)
+        ax.set_axisbelow(True)
+        from matplotlib.patches import Patch
+        fig.legend(handles=[Patch(color=OKABE_ITO["blue"], label=f"intern (gemeente Altena, n = {ni})"),
+                            Patch(color=OKABE_ITO["orange"], label=f"extern (partners, n = {ne})")],
+                   loc="lower left", bbox_to_anchor=(0.05 / _WIDTH, 0.25 / height), ncol=2, frameon=False)
+        _footnote(fig)
+        return save_figure(fig, stem, title="Thema's intern en extern")
+
+
+# --------------------------------------------------------------------------- all
+
+def write_figures(results, out_dir: str | Path) -> dict[str, list[Path]]:
+    """Write every figure of a :class:`~altena_qca.report.results.Results` bundle.
+
+    Returns
+    -------
+    dict
+        Figure stem (see :data:`FIGURES`) → the files written. The network
+        figure is left out when the bundle has no network.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    labels = results.effect_labels
+    written = {
+        "effecten_per_groep": plot_effects(results.effects_today, results.effects_wams, results.groups,
+                                           out / "effecten_per_groep", effect_labels=labels),
+        "samenhang_per_effect": plot_effect_cooccurrence(results.cooccurrence, out / "samenhang_per_effect",
+                                                         effect_labels=labels, groups=results.groups),
+        "codes_intern_extern": plot_code_frequencies(results.frequencies, results.respondents,
+                                                     out / "codes_intern_extern", codebook=results.codebook),
+    }
+    if results.graph is not None:
+        from .network_figure import plot_network
+        written["beleidsnetwerk"] = plot_network(results.graph, out / "beleidsnetwerk")
+    return written

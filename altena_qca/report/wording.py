@@ -1,0 +1,551 @@
+"""Dutch sentences phrased from the computed tables, for the Word report.
+
+Nothing here states a finding of its own: every sentence is built from the
+counts of a :class:`~altena_qca.report.results.Results` bundle ("7 van de 13
+respondenten ..."), and a sentence whose condition does not hold in the
+data is left out or phrased the other way. Run the report on other
+transcripts and the text follows their numbers.
+
+Examples
+--------
+>>> n_of(7, 13)
+'7 van de 13 respondenten'
+>>> n_of(13, 13), n_of(0, 6, "respondenten")
+('alle 13 respondenten', 'geen van de 6 respondenten')
+>>> join(["vertrouwen", "netwerkrelaties", "besluitvorming"])
+'vertrouwen, netwerkrelaties en besluitvorming'
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+import pandas as pd
+
+__all__ = ["RECONSTRUCTION_NOTICE", "QUOTE_THEMES", "ROW_NL", "n_of", "join", "nl_date", "is_reconstruction",
+           "reconstruction_counts", "Facts"]
+
+RECONSTRUCTION_NOTICE = (
+    "De oorspronkelijke interviews zijn vertrouwelijk. De meegeleverde gegevens zijn een reconstructie uit "
+    "de gepubliceerde scriptie: letterlijke citaten uit de scriptie en korte parafrasen van elke bevinding "
+    "die de scriptie aan een respondent toeschrijft. Aantallen zeggen dus hoe vaak de scriptie een bevinding "
+    "voor een respondent rapporteert, niet hoe vaak iemand iets heeft gezegd.")
+#: Themes of the quotes section: (theme key, Heading 2 title).
+QUOTE_THEMES = (("trust", "Vertrouwen"), ("relations", "Netwerkrelaties"), ("coordination", "Coördinatie"),
+                ("decisions", "Besluitvorming"), ("goals", "Gezamenlijke netwerkdoelen"),
+                ("privacy", "Privacy en de vertrouwensband met de cliënt"))
+_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+           "oktober", "november", "december")
+#: What a respondent who reports the Wams stance 'improves' expects, as a noun phrase.
+_WAMS_NL = {"trust": "meer vertrouwen", "relations": "sterkere netwerkrelaties", "coordination": "betere coördinatie",
+            "decisions": "(nog) effectievere besluitvorming", "goals": "het (sneller) behalen van het gezamenlijke doel",
+            "coordination_approach": "een gecoördineerde aanpak die beter van de grond komt",
+            "coordination_tasks": "taken die beter op elkaar zijn afgestemd"}
+_SIDE_NL = {"intern": "intern", "extern": "extern"}
+#: Plain Dutch for the extra Wams rows (``wams_details``, ``wams_other``); else the code's label.
+ROW_NL = {"coordination_approach": "Gecoördineerde aanpak komt beter van de grond",
+          "coordination_tasks": "Taken beter op elkaar afgestemd",
+          "privacy_risk": "Privacy van de cliënt minder gewaarborgd",
+          "client_trust_damage": "Schade aan de vertrouwensband met de cliënt",
+          "professional_secrecy": "Terugvallen op het beroepsgeheim"}
+
+
+def n_of(k: int, n: int, noun: str = "respondenten") -> str:
+    """'k van de n respondenten', 'alle n ...', 'geen van de n ...'."""
+    if n and k == n:
+        return f"alle {n} {noun}" if n > 1 else f"de enige van de {n}"
+    if k == 0:
+        return f"geen van de {n} {noun}"
+    return f"{k} van de {n} {noun}"
+
+
+def _dec(x: float, digits: int = 2) -> str:
+    """A number with a Dutch decimal comma."""
+    return f"{x:.{digits}f}".replace(".", ",")
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def join(items: Iterable[str], last: str = "en") -> str:
+    items = [str(i) for i in items if str(i)]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {last} " + items[-1]
+
+
+def nl_date(iso: str | None) -> str:
+    """'2023-04-12' → '12 april 2023' (empty for a missing date)."""
+    if not iso or not isinstance(iso, str) or len(iso) < 10:
+        return ""
+    y, m, d = iso[:10].split("-")
+    return f"{int(d)} {_MONTHS[int(m) - 1]} {y}"
+
+
+def is_reconstruction(study, results) -> bool:
+    """True for the bundled reconstructed corpus (paraphrases or the reconstruction header)."""
+    if results.codings_summary.get("paraphrases", 0) > 0:
+        return True
+    return any("[Reconstructie" in d.text[:2000] for d in study.corpus)
+
+
+def reconstruction_counts(results) -> str:
+    s = results.codings_summary
+    return (f"Van de gecodeerde passages in de interviews zijn er {s['quotes']} letterlijke citaten en "
+            f"{s['paraphrases']} parafrasen.")
+
+
+class Facts:
+    """The numbers of a :class:`~altena_qca.report.results.Results` bundle, as Dutch sentences."""
+
+    def __init__(self, results):
+        self.r = results
+        resp = results.respondents
+        self.n = len(resp)
+        self.n_intern = int((resp["side"] == "intern").sum())
+        self.n_extern = int((resp["side"] == "extern").sum())
+        self.n_obs = int(results.n_observations)
+        cb = results.codebook.to_frame()
+        self.n_codes = len(cb)
+        self.n_deductive = int((cb["kind"] == "deductive").sum())
+        self.n_inductive = int((cb["kind"] == "inductive").sum())
+        g = results.groups
+        self.label_of = dict(zip(resp["id"], resp["label"]))
+        self.group_defs = results.group_defs
+        self.group_label = {int(r.group): str(r.label_nl) for r in results.group_defs.itertuples(index=False)}
+        placed = g[g["group"].notna()]
+        self.members = {gid: sorted(placed.loc[placed["group"] == gid, "respondent"]) for gid in self.group_label}
+        self.size = {gid: len(m) for gid, m in self.members.items()}
+        self.unplaced = g[g["group"].isna()]
+        self.effect_nl = dict(results.effect_labels)
+        self.per = results.respondent_effects
+        #: Quotes already placed in the report; each appears once.
+        self.used_quotes: set[str] = set()
+
+    # ------------------------------------------------------------------ helpers
+    def labels(self, ids: Iterable[str]) -> str:
+        return join(f"de {self.label_of.get(i, i)}" for i in ids)
+
+    def who(self, key: str, among: Iterable[str] | None = None) -> list[str]:
+        """Respondent ids with the effect-stance ``key`` (a column of respondent_effects)."""
+        if key not in self.per.columns:
+            return []
+        sel = self.per[self.per[key].astype(bool)]
+        ids = list(sel["respondent"])
+        if among is not None:
+            among = set(among)
+            ids = [i for i in ids if i in among]
+        return sorted(ids)
+
+    def _group_phrase(self, gids: list[int]) -> str:
+        if len(gids) == 1:
+            return f"groep {gids[0]}"
+        return "de groepen " + join(str(g) for g in gids)
+
+    def _members(self, gids: Iterable[int]) -> list[str]:
+        return sorted(i for g in gids for i in self.members.get(g, []))
+
+    def _rows(self, when: str, section: str = "effects") -> pd.DataFrame:
+        t = self.r.effects_today if when == "today" else self.r.effects_wams
+        return t[t["section"] == section] if section else t
+
+    def date_range(self) -> str:
+        dates = sorted(d for d in self.r.respondents["interview_date"].dropna() if isinstance(d, str))
+        if not dates:
+            return ""
+        return f", tussen {nl_date(dates[0])} en {nl_date(dates[-1])}"
+
+    def respondent_rows(self):
+        g = dict(zip(self.r.groups["respondent"], self.r.groups["group"]))
+        for row in self.r.respondents.sort_values(["side", "label"], key=lambda s: s.str.casefold()
+                                                   ).itertuples(index=False):
+            grp = g.get(row.id)
+            yield row.label, _SIDE_NL.get(row.side, row.side), row.interview_date, \
+                ("" if grp is None or pd.isna(grp) else str(int(grp)))
+
+    # ------------------------------------------------------------------ groups
+    def group_sentence(self) -> str:
+        parts = [f"groep {gid} ({self.size.get(gid, 0)}): {self.group_label[gid][:1].lower()}"
+                 f"{self.group_label[gid][1:]}" for gid in sorted(self.group_label)]
+        text = f"De {self.n} respondenten ervaren het delen van gegevens verschillend: " + "; ".join(parts) + "."
+        if len(self.unplaced):
+            text += (f" {len(self.unplaced)} respondent(en) passen niet eenduidig in één groep: "
+                     f"{self.labels(self.unplaced['respondent'])}.")
+        return text
+
+    def group_paragraphs(self) -> list[str]:
+        out = [self.group_sentence()]
+        big = max(self.size, key=lambda g: (self.size[g], -g)) if self.size else None
+        if big is not None and self.size[big] * 2 > self.n:
+            out.append(f"De grootste groep is groep {big}: {n_of(self.size[big], self.n)}, iets meer dan de helft.")
+        mixed, only = [], {"intern": [], "extern": []}
+        for gid in sorted(self.group_label):
+            sides = {self._side(i) for i in self.members.get(gid, [])}
+            if len(sides) > 1:
+                ni = sum(1 for i in self.members[gid] if self._side(i) == "intern")
+                mixed.append(f"groep {gid} ({ni} intern, {self.size[gid] - ni} extern)")
+            elif sides:
+                only[sides.pop()].append(str(gid))
+        bits = []
+        if mixed:
+            bits.append(join(mixed) + (" bestaat" if len(mixed) == 1 else " bestaan") + " uit interne en externe "
+                        "respondenten")
+        for side, word in (("intern", "interne"), ("extern", "externe")):
+            if only[side]:
+                gl = only[side]
+                bits.append(f"{'groep' if len(gl) == 1 else 'de groepen'} {join(gl)} "
+                            f"{'bestaat' if len(gl) == 1 else 'bestaan'} alleen uit {word} respondenten")
+        if bits:
+            out.append(_cap("; ".join(bits)) + ".")
+        return out
+
+    def _side(self, rid: str) -> str:
+        s = self.r.respondents.set_index("id")["side"]
+        return str(s.get(rid, ""))
+
+    def group_rows(self):
+        rows = []
+        for gid in sorted(self.group_label):
+            ids = self.members.get(gid, [])
+            rows.append((str(gid), self.group_label[gid], str(len(ids)),
+                         ", ".join(self.label_of.get(i, i) for i in ids)))
+        if len(self.unplaced):
+            rows.append(("–", "Niet eenduidig geplaatst", str(len(self.unplaced)),
+                         ", ".join(self.label_of.get(i, i) for i in self.unplaced["respondent"])))
+        return rows
+
+    # ------------------------------------------------------------------ effects today
+    def _neg_groups(self) -> list[int]:
+        t = self._rows("today")
+        t = t[t["stance"] == "negative"]
+        return sorted(g for g in self.group_label if int(t[f"group_{g}"].sum()) > 0)
+
+    def today_paragraphs(self) -> list[str]:
+        t = self._rows("today")
+        neg_g = self._neg_groups()
+        out = []
+        neg = t[t["stance"] == "negative"]
+        pos = t[t["stance"] == "positive"]
+        if neg_g:
+            size = sum(self.size[g] for g in neg_g)
+            items = [f"{self.effect_nl.get(r.effect, r.effect).lower()} ({sum(getattr(r, f'group_{g}') for g in neg_g)}"
+                     f" van de {size})" for r in neg.itertuples(index=False)
+                     if sum(getattr(r, f"group_{g}") for g in neg_g) > 0]
+            lead = "Alleen " if len(neg_g) < len(self.group_label) else ""
+            out.append(f"{lead}{self._group_phrase(neg_g)} ({n_of(size, self.n)}) noemt nu negatieve effecten van "
+                       f"te weinig gegevensuitwisseling op de samenwerking: " + join(items) + ".")
+        else:
+            out.append(f"Geen van de {self.n} respondenten noemt nu een negatief effect op de samenwerking.")
+        rest = [g for g in sorted(self.group_label) if g not in neg_g]
+        if rest:
+            size = sum(self.size[g] for g in rest)
+            items = [f"{self.effect_nl.get(r.effect, r.effect).lower()} ({sum(getattr(r, f'group_{g}') for g in rest)}"
+                     f" van de {size})" for r in pos.itertuples(index=False)]
+            out.append(f"In {self._group_phrase(rest)} ({size} respondenten) noemt niemand een negatief effect; "
+                       f"zij ervaren positieve effecten door voldoende uitwisseling: " + join(items) + ".")
+        for g in neg_g:  # some members also report the positive stance
+            for r in t[t["stance"] == "positive"].itertuples(index=False):
+                k = getattr(r, f"group_{g}")
+                if not k:
+                    continue
+                ids = self.who(f"{r.effect}.today.positive", self.members[g])
+                kn = int(neg.loc[neg["effect"] == r.effect, f"group_{g}"].sum())
+                name = self.effect_nl.get(r.effect, r.effect).lower()
+                if kn == self.size[g]:
+                    out.append(f"In groep {g} noemen alle {kn} een negatief effect op {name}; "
+                               f"{self.labels(ids)} zien daarnaast ook positieve kanten.")
+                else:
+                    out.append(f"Over {name} is groep {g} verdeeld: {n_of(kn, self.size[g], 'leden')} noemen een "
+                               f"negatief effect, {self.labels(ids)} ervaren het als positief.")
+        return out
+
+    # ------------------------------------------------------------------ effects under the Wams
+    def _wams_items(self) -> list[tuple[str, pd.Series]]:
+        """(key, row) for each Wams improvement: effects whose details exist are replaced by them."""
+        t = self.r.effects_wams
+        details = t[t["section"] == "wams_details"]
+        detailed = {str(s).split("_", 1)[0] for s in details["stance"]}
+        items = []
+        for _, row in t[(t["section"] == "effects") & (t["stance"] == "improves")].iterrows():
+            if row["effect"] in detailed:
+                continue
+            items.append((row["effect"], row))
+        for _, row in details.iterrows():
+            items.append((row["stance"], row))
+        return items
+
+    def wams_paragraphs(self) -> list[str]:
+        out = []
+        all_items, some = [], []
+        for key, row in self._wams_items():
+            (all_items if int(row["total"]) == self.n else some).append((key, row))
+        if all_items:
+            out.append(f"{_cap(n_of(self.n, self.n))} verwachten onder de Wams "
+                       + join(_WAMS_NL.get(k, str(r["label_nl"]).lower()) for k, r in all_items) + ".")
+        by_groups: dict[tuple[int, ...], list[str]] = {}
+        for key, row in some:
+            gids = tuple(g for g in sorted(self.group_label) if int(row[f"group_{g}"]) > 0)
+            if not gids:
+                continue
+            size = sum(self.size[g] for g in gids)
+            k = int(sum(row[f"group_{g}"] for g in gids))
+            by_groups.setdefault(gids, []).append(f"{_WAMS_NL.get(key, str(row['label_nl']).lower())} "
+                                                  f"({k} van de {size})")
+        for gids, items in by_groups.items():
+            lead = "Alleen " if len(gids) < len(self.group_label) else ""
+            out.append(f"{lead}{self._group_phrase(list(gids))} verwacht daarnaast " + join(items) + ".")
+        same = self._rows("wams")
+        same = same[(same["stance"] == "same") & (same["total"] > 0)]
+        if len(same):
+            gids = sorted(g for g in self.group_label if int(same[f"group_{g}"].sum()) > 0)
+            size = sum(self.size[g] for g in gids)
+            items = [f"{self.effect_nl.get(r.effect, r.effect).lower()} "
+                     f"({sum(getattr(r, f'group_{g}') for g in gids)} van de {size})"
+                     for r in same.itertuples(index=False)]
+            today = self._rows("today")
+            already = all(int(today.loc[(today["effect"] == r.effect) & (today["stance"] == "positive"),
+                                        [f"group_{g}" for g in gids]].to_numpy().sum()) >= int(r.total)
+                          for r in same.itertuples(index=False))
+            why = ", omdat zij die nu al als positief ervaren" if already else ""
+            out.append(f"In {self._group_phrase(gids)} verwacht men geen verandering in " + join(items) + why + ".")
+        return out
+
+    def effects_table(self, when: str) -> tuple[list[str], list[list[str]]]:
+        t = self.r.effects_today if when == "today" else self.r.effects_wams
+        gids = sorted(self.group_label)
+        header = ["Effect", "Houding"] + [f"Groep {g} (n={self.size.get(g, 0)})" for g in gids] + [f"Totaal (n={self.n})"]
+        stance_nl = {"negative": "negatief", "positive": "positief", "improves": "verbetert", "same": "blijft gelijk"}
+        rows = []
+        for r in t.itertuples(index=False):
+            if r.section == "effects":
+                name, stance = self.effect_nl.get(r.effect, r.effect), stance_nl.get(r.stance, r.stance)
+            else:
+                name = "Andere effecten" if r.section == "wams_other" else "Coördinatie (detail)"
+                stance = ROW_NL.get(str(r.stance), str(r.label_nl))
+            rows.append([name, stance] + [str(getattr(r, f"group_{g}")) for g in gids] + [str(r.total)])
+        return header, rows
+
+    # ------------------------------------------------------------------ privacy
+    def _other(self, stance: str):
+        t = self.r.effects_wams
+        row = t[(t["section"] == "wams_other") & (t["stance"] == stance)]
+        return None if row.empty else row.iloc[0]
+
+    def privacy_paragraphs(self) -> list[str]:
+        out = []
+        risk = self._other("privacy_risk")
+        if risk is not None:
+            k = int(risk["total"])
+            out.append(f"{_cap(n_of(k, self.n))} verwachten dat de privacy van cliënten onder de Wams minder goed "
+                       f"gewaarborgd is, omdat noodzakelijke gegevens dan makkelijker zonder toestemming gedeeld "
+                       f"kunnen worden.")
+        damage = self._other("client_trust_damage")
+        if damage is not None and int(damage["total"]):
+            ids = self.who("wams_other.client_trust_damage")
+            out.append(f"{_cap(self.labels(ids))} ({len(ids)} van de {self.n}) vragen zich af of het delen zonder "
+                       f"toestemming de vertrouwensband tussen professional en cliënt schaadt.")
+        secrecy = self._other("professional_secrecy")
+        if secrecy is not None and int(secrecy["total"]):
+            ids = self.who("wams_other.professional_secrecy")
+            out.append(f"{_cap(self.labels(ids))} verwacht{'en' if len(ids) > 1 else ''} dat professionals "
+                       f"ook onder de Wams terugvallen op hun beroepsgeheim.")
+        nec = self._freq("wams.necessity")
+        if nec:
+            out.append(f"{_cap(n_of(nec, self.n))} noemen dat 'noodzakelijk' nog gedefinieerd moet worden: wat de "
+                       f"één noodzakelijk vindt om te delen, vindt de ander niet relevant.")
+        return out
+
+    def _freq(self, code: str) -> int:
+        f = self.r.frequencies
+        row = f[f["code"] == code]
+        return 0 if row.empty else int(row["respondents"].iloc[0])
+
+    # ------------------------------------------------------------------ network
+    def network_paragraphs(self) -> list[str]:
+        net = self.r.network
+        G, s = net.graph, net.summary
+        ext_fig = [n for n, d in G.nodes(data=True) if d.get("side") == "extern" and d.get("in_figure_1")]
+        interviewed = [n for n, d in G.nodes(data=True) if d.get("interviewed") and d.get("side") == "extern"]
+        teams = [n for n, d in G.nodes(data=True) if d.get("side") == "intern" and d.get("parent")]
+        out = [f"Rond een cliënt met meervoudige problematiek werken de gemeente en haar {len(teams)} teams samen "
+               f"met externe partners in het sociaal domein en het domein openbare orde en veiligheid. "
+               f"De netwerkfiguur toont {s['n_nodes']} organisaties en teams, onder wie de {len(ext_fig)} externe "
+               f"partners uit Figuur 1 van de scriptie; bij {len(interviewed)} externe partners werkt een "
+               f"geïnterviewde respondent."]
+        top = sorted(((d, n) for n, d in self._degrees().items()), reverse=True)[:3]
+        if top:
+            names = join(G.nodes[n].get("label", n) for _, n in top)
+            out.append(f"Organisaties worden in de interviews vaak samen genoemd: het netwerk telt {s['n_ties']} "
+                       f"verbindingen. De meest verbonden organisaties zijn {names}. Per cliënt is steeds een "
+                       f"ander, kleiner deel van dit netwerk betrokken, afhankelijk van de hulpvraag.")
+        return out
+
+    def _degrees(self) -> dict[str, int]:
+        from ..network import tie_graph
+        H = tie_graph(self.r.network.graph)
+        return dict(H.degree())
+
+    def rhodes_rows(self):
+        rows = []
+        for p in self.r.network.rhodes.principles.itertuples(index=False):
+            rows.append((p.label_nl, f"{p.n_community} van {p.n_respondents}", f"{p.n_issue} van {p.n_respondents}",
+                         str(p.verdict)))
+        return rows
+
+    def rhodes_paragraphs(self) -> list[str]:
+        rh = self.r.network.rhodes
+        p = rh.principles
+        out = []
+        if rh.classification == "beleidsgemeenschap":
+            out.append("Alle drie principes wijzen op een beleidsgemeenschap: " + join(
+                f"{str(x.label_nl)[:1].lower() + str(x.label_nl)[1:]} ({x.n_community} van de {x.n_respondents})"
+                for x in p.itertuples(index=False)) + ". Dat sluit aan bij de conclusie van de scriptie (§4.1.1).")
+        else:
+            out.append(f"De principes wijzen niet eenduidig dezelfde kant op; het netwerk is volgens de gegevens "
+                       f"'{rh.classification}'.")
+        issue = p[p["n_issue"] > 0]
+        for x in issue.itertuples(index=False):
+            out.append(f"Bij '{str(x.label_nl).lower()}' noemen {x.n_issue} respondenten daarnaast een kenmerk "
+                       f"van een issuenetwerk, terwijl {n_of(x.n_community, x.n_respondents)} het kenmerk van een "
+                       f"beleidsgemeenschap noemen.")
+        s = self.r.network.summary
+        if "degree_centralization_connected" in s:
+            c, gi = float(s["degree_centralization_connected"]), float(s.get("degree_gini_connected", 0))
+            level = "laag" if c < 0.34 else "middelmatig" if c < 0.67 else "hoog"
+            out.append(f"Ook de netwerkfiguur zegt iets over de verdeling van invloed: de centralisatie van het "
+                       f"verbonden deel van het netwerk is {level} ({_dec(c)}; 0 = iedereen even sterk verbonden, "
+                       f"1 = alles via één organisatie) en de Gini-coëfficiënt van het aantal verbindingen is "
+                       f"{_dec(gi)} (0 = gelijk verdeeld).")
+        return out
+
+    def rhodes_quotes(self) -> list[tuple[str, str, str]]:
+        ev = self.r.network_evidence
+        if ev is None or ev.empty:
+            return []
+        cb = self.r.codebook
+        out, seen = [], set()
+        for x in self.r.network.rhodes.principles.itertuples(index=False):
+            codes = {d for c in str(x.community_codes).split() if c in cb for d in cb.descendants(c)}
+            sub = ev[ev["code"].isin(codes) & (ev["kind"] == "quote")].sort_values(["document", "start"])
+            for q in sub.itertuples(index=False):
+                text = " ".join(str(q.quote).split())
+                if text not in seen and text not in self.used_quotes:
+                    seen.add(text)
+                    self.used_quotes.add(text)
+                    out.append((text, str(q.label), str(q.source)))
+                    break
+        return out
+
+    # ------------------------------------------------------------------ summary
+    def summary_intro(self) -> str:
+        return (f"Dit rapport vat samen hoe medewerkers van gemeente Altena en haar partners het delen van "
+                f"persoonsgegevens ervaren, welke effecten dat heeft op hun samenwerking rond cliënten met "
+                f"meervoudige problematiek, en wat zij verwachten van de Wams. Het steunt op {self.n} interviews "
+                f"({self.n_intern} intern, {self.n_extern} extern).")
+
+    def network_sentence(self) -> str:
+        if self.r.network is None:
+            return ""
+        rh = self.r.network.rhodes
+        if rh.classification != "beleidsgemeenschap":
+            return f"Het netwerk is volgens de gegevens '{rh.classification}' (zie 'Het netwerk')."
+        p = rh.principles.set_index("principle")
+        said = [(int(p.loc[k, "n_community"]), text) for k, text in (
+            ("stability", "iedereen evenveel te zeggen heeft"), ("inclusion", "er één gezamenlijk doel is"),
+            ("dependence", "zij voor persoonsgegevens sterk van elkaar afhankelijk zijn")) if k in p.index]
+        if said and all(k == self.n for k, _ in said):
+            body = f"alle {self.n} respondenten zeggen " + join(f"dat {t}" for _, t in said)
+        else:
+            body = f"van de {self.n} respondenten zeggen " + join(f"{k} dat {t}" for k, t in said)
+        return (f"Het netwerk is een beleidsgemeenschap: {body}. Juist in zo'n netwerk doet het ertoe of "
+                f"gegevens gedeeld worden.")
+
+    def summary_bullets(self) -> list[tuple[str, str]]:
+        """(bold lead, text) per key finding of the management summary."""
+        out = []
+        net = self.network_sentence()
+        if net:
+            out.append(("Netwerk. ", net))
+        out.append(("Vier groepen. ", self.group_sentence()))
+        today = self.today_paragraphs()[:2]
+        if today:
+            out.append(("Effecten nu. ", " ".join(today)))
+        wams = self.wams_paragraphs()[:2]
+        if wams:
+            out.append(("Onder de Wams. ", " ".join(wams)))
+        privacy = self.privacy_paragraphs()
+        if privacy:
+            out.append(("Privacy. ", privacy[0]))
+        return out
+
+    def conclusion(self) -> str:
+        clauses = []
+        neg_g = self._neg_groups()
+        if neg_g:
+            size = sum(self.size[g] for g in neg_g)
+            clauses.append(f"{n_of(size, self.n)} ervaren nu te weinig gegevensuitwisseling en merken daarvan "
+                           f"negatieve gevolgen voor de samenwerking")
+        universal = [k for k, r in self._wams_items() if int(r["total"]) == self.n]
+        if universal:
+            clauses.append("iedereen verwacht dat de Wams de samenwerking op een aantal punten verbetert")
+        risk = self._other("privacy_risk")
+        tail = ""
+        if risk is not None and int(risk["total"]) * 2 > self.n:
+            who = "iedereen" if int(risk["total"]) == self.n else n_of(int(risk["total"]), self.n)
+            tail = f", maar {who} ziet ook een risico voor de privacy van de cliënt"
+        if not clauses:
+            return "De gegevens laten geen eenduidig beeld zien; zie de hoofdstukken hieronder."
+        return _cap("; ".join(clauses)) + tail + "."
+
+    # ------------------------------------------------------------------ recommendations
+    def recommendation_evidence(self, which: int) -> list[str]:
+        codes = {1: [("wams.necessity", "noemen dat de definitie van 'noodzakelijk' onduidelijk is"),
+                     ("wams.other.less_privacy", "verwachten dat de privacy minder goed gewaarborgd wordt")],
+                 2: [("effects.coordination.feedback_missing", "missen terugkoppeling over een casus"),
+                     ("improvements.meetings", "willen frequentere en effectievere overleggen"),
+                     ("improvements.coordinator_role", "noemen de rol van de coördinator als verbeterpunt")]}[which]
+        out = []
+        for code, text in codes:
+            k = self._freq(code)
+            if k:
+                out.append(f"{_cap(n_of(k, self.n))} {text}.")
+        return out
+
+    # ------------------------------------------------------------------ quotes and sides
+    def theme_quotes(self, theme: str, limit: int = 3) -> list[tuple[str, str, str]]:
+        """Up to ``limit`` verbatim quotes of a theme, distinct respondents first."""
+        ev = self.r.evidence
+        if theme == "privacy":
+            sub = ev[ev["section"] == "wams_other"]
+        else:
+            sub = ev[(ev["section"] == "effects") & (ev["effect"] == theme)]
+        sub = sub[sub["kind"] == "quote"]
+        picked, seen_text, seen_who = [], set(), set()
+        for pass_ in (0, 1):
+            for q in sub.itertuples(index=False):
+                text = " ".join(str(q.quote).split())
+                if text in seen_text or text in self.used_quotes or (pass_ == 0 and q.respondent in seen_who):
+                    continue
+                seen_text.add(text)
+                self.used_quotes.add(text)
+                seen_who.add(q.respondent)
+                picked.append((text, str(q.label), str(q.source)))
+                if len(picked) >= limit:
+                    return picked
+        return picked
+
+    def side_sentence(self) -> str:
+        f = self.r.frequencies
+        f = f[(f["depth"] == 1) & (f["respondents"] > 0)]
+        if not self.n_intern or not self.n_extern or f.empty:
+            return ""
+        diff = (f["respondents_intern"] / self.n_intern - f["respondents_extern"] / self.n_extern)
+        i, e = f.loc[diff.idxmax()], f.loc[diff.idxmin()]
+        out = []
+        if diff.max() > 0:
+            out.append(f"Intern wordt '{i['label_nl']}' vaker genoemd ({i['respondents_intern']} van de "
+                       f"{self.n_intern} intern, {i['respondents_extern']} van de {self.n_extern} extern)")
+        if diff.min() < 0:
+            out.append(f"extern '{e['label_nl']}' ({e['respondents_extern']} van de {self.n_extern} extern, "
+                       f"{e['respondents_intern']} van de {self.n_intern} intern)")
+        return (_cap("; ".join(out)) + ".") if out else ""
