@@ -99,7 +99,12 @@ def load_topic_list(path: str | Path = DEFAULT_TOPICS) -> TopicList:
     return TopicList(tuple(questions), headings)
 
 
+_SPACES_RE = re.compile(r"[ \t]{2,}|\t")
+
+
 def _strip_meta(text: str, meta: dict) -> str:
+    if "[" not in text:  # the common case: nothing to strip (fast path for large files)
+        return _SPACES_RE.sub(" ", text).strip() if ("  " in text or "\t" in text) else text.strip()
     ts = _TS_RE.search(text)
     if ts and "timestamp" not in meta:
         meta["timestamp"] = ts.group(0).strip()[1:-1]
