@@ -27,9 +27,84 @@ def _overview(study: Study, out: Path) -> dict[str, pd.DataFrame]:
     }
 
 
+def _groups(study: Study, out: Path) -> dict[str, pd.DataFrame]:
+    from .analysis.typology import assign_groups
+    return {"groups": assign_groups(study.corpus, study.codebook, study.codings)}
+
+
+def _effects(study: Study, out: Path) -> dict[str, pd.DataFrame]:
+    from .analysis.effects import effect_evidence, effects_matrix, respondent_effects
+    from .analysis.typology import assign_groups
+    args = (study.corpus, study.codebook, study.codings)
+    groups = assign_groups(*args)
+    return {
+        "effects_today": effects_matrix(*args, groups, when="today"),
+        "effects_wams": effects_matrix(*args, groups, when="wams"),
+        "effects_respondents": respondent_effects(*args, groups),
+        "effects_evidence": effect_evidence(*args, groups),
+    }
+
+
+def _code_document(study: Study, out: Path) -> dict[str, pd.DataFrame]:
+    from .analysis.frequencies import code_document_long, code_document_table
+    from .analysis.typology import assign_groups
+    args = (study.corpus, study.codebook, study.codings)
+    groups = assign_groups(*args)
+    return {
+        "code_document": code_document_table(*args, by="respondent"),
+        "code_document_by_group": code_document_table(*args, by="group", groups=groups),
+        "code_document_by_side": code_document_table(*args, by="side"),
+        "code_document_shares": pd.concat([code_document_long(*args, by=by, groups=groups)
+                                           for by in ("respondent", "group", "side")], ignore_index=True),
+    }
+
+
+def _cooccurrence(study: Study, out: Path) -> dict[str, pd.DataFrame]:
+    from .analysis.cooccurrence import cooccurrence_table, effect_cooccurrence
+    from .analysis.typology import assign_groups
+    args = (study.corpus, study.codebook, study.codings)
+    groups = assign_groups(*args)
+    tables = {f"cooccurrence_{level}": cooccurrence_table(*args, level=level)
+              for level in ("segment", "document")}
+    for effect in study.codebook.analysis.get("effects") or {}:
+        tables[f"cooccurrence_{effect}"] = pd.concat(
+            [effect_cooccurrence(*args, effect, level=level, groups=groups) for level in ("document", "segment")],
+            ignore_index=True)
+    return tables
+
+
+def _network(study: Study, out: Path) -> dict[str, pd.DataFrame]:
+    """Partner network, measures, Rhodes reading, DNA; graph files go to ``out/network/``."""
+    from .network.outputs import analyse_network, network_tables, write_graph_files
+    result = analyse_network(study)
+    write_graph_files(result, out / "network")
+    return network_tables(result)
+
+
+def _qdpx(study: Study, out: Path) -> dict[str, pd.DataFrame]:
+    """The whole project as ``altena-qca.qdpx`` (REFI-QDA), for ATLAS.ti, NVivo, MAXQDA."""
+    from .ingest.qdpx import export_qdpx
+    export_qdpx(study, out / "altena-qca.qdpx")
+    return {}
+
+
+def _report(study: Study, out: Path) -> dict[str, pd.DataFrame]:
+    """Figures (PNG, SVG) in ``out/figures/`` and the Dutch Word report ``out/report.docx``."""
+    from .report.results import make_report
+    make_report(study, out / "report.docx", figures_dir=out / "figures")
+    return {}
+
+
 #: The stages of a run, in data-flow order (ingest → code → analyse → report).
 STAGES: list[tuple[str, Stage]] = [
     ("overview", _overview),
+    ("groups", _groups),
+    ("effects", _effects),
+    ("code_document", _code_document),
+    ("cooccurrence", _cooccurrence),
+    ("network", _network),
+    ("qdpx", _qdpx),
+    ("report", _report),
 ]
 
 
