@@ -27,16 +27,26 @@ def _overview(study: Study, out: Path) -> dict[str, pd.DataFrame]:
     }
 
 
-def _groups(study: Study, out: Path) -> dict[str, pd.DataFrame]:
+def groups_of(study: Study) -> pd.DataFrame:
+    """The typology groups of ``study``, computed once per run."""
     from .analysis.typology import assign_groups
-    return {"groups": assign_groups(study.corpus, study.codebook, study.codings)}
+    return study.memo("groups", lambda: assign_groups(study.corpus, study.codebook, study.codings))
+
+
+def network_of(study: Study):
+    """The partner-network analysis of ``study``, computed once per run."""
+    from .network.outputs import analyse_network
+    return study.memo("network", lambda: analyse_network(study))
+
+
+def _groups(study: Study, out: Path) -> dict[str, pd.DataFrame]:
+    return {"groups": groups_of(study)}
 
 
 def _effects(study: Study, out: Path) -> dict[str, pd.DataFrame]:
     from .analysis.effects import effect_evidence, effects_matrix, respondent_effects
-    from .analysis.typology import assign_groups
     args = (study.corpus, study.codebook, study.codings)
-    groups = assign_groups(*args)
+    groups = groups_of(study)
     return {
         "effects_today": effects_matrix(*args, groups, when="today"),
         "effects_wams": effects_matrix(*args, groups, when="wams"),
@@ -47,9 +57,8 @@ def _effects(study: Study, out: Path) -> dict[str, pd.DataFrame]:
 
 def _code_document(study: Study, out: Path) -> dict[str, pd.DataFrame]:
     from .analysis.frequencies import code_document_long, code_document_table
-    from .analysis.typology import assign_groups
     args = (study.corpus, study.codebook, study.codings)
-    groups = assign_groups(*args)
+    groups = groups_of(study)
     return {
         "code_document": code_document_table(*args, by="respondent"),
         "code_document_by_group": code_document_table(*args, by="group", groups=groups),
@@ -61,9 +70,8 @@ def _code_document(study: Study, out: Path) -> dict[str, pd.DataFrame]:
 
 def _cooccurrence(study: Study, out: Path) -> dict[str, pd.DataFrame]:
     from .analysis.cooccurrence import cooccurrence_table, effect_cooccurrence
-    from .analysis.typology import assign_groups
     args = (study.corpus, study.codebook, study.codings)
-    groups = assign_groups(*args)
+    groups = groups_of(study)
     tables = {f"cooccurrence_{level}": cooccurrence_table(*args, level=level)
               for level in ("segment", "document")}
     for effect in study.codebook.analysis.get("effects") or {}:
@@ -75,8 +83,8 @@ def _cooccurrence(study: Study, out: Path) -> dict[str, pd.DataFrame]:
 
 def _network(study: Study, out: Path) -> dict[str, pd.DataFrame]:
     """Partner network, measures, Rhodes reading, DNA; graph files go to ``out/network/``."""
-    from .network.outputs import analyse_network, network_tables, write_graph_files
-    result = analyse_network(study)
+    from .network.outputs import network_tables, write_graph_files
+    result = network_of(study)
     write_graph_files(result, out / "network")
     return network_tables(result)
 
@@ -91,7 +99,8 @@ def _qdpx(study: Study, out: Path) -> dict[str, pd.DataFrame]:
 def _report(study: Study, out: Path) -> dict[str, pd.DataFrame]:
     """Figures (PNG, SVG) in ``out/figures/`` and the Dutch Word report ``out/report.docx``."""
     from .report.results import make_report
-    make_report(study, out / "report.docx", figures_dir=out / "figures")
+    make_report(study, out / "report.docx", figures_dir=out / "figures",
+                groups=groups_of(study), network=network_of(study))
     return {}
 
 

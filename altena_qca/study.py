@@ -8,8 +8,9 @@ This is what notebooks and the CLI start from::
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 import pandas as pd
 
@@ -25,10 +26,24 @@ DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data" / "altena"
 
 @dataclass
 class Study:
+    """Corpus, codebook and codings of one study (see :func:`load_study`)."""
+
     corpus: Corpus
     codebook: Codebook
     codings: pd.DataFrame
     data_dir: Path | None = None
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def memo(self, name: str, compute: Callable[[], Any]) -> Any:
+        """A derived result (groups, network, ...) computed once per study state.
+
+        The key includes the identity of the corpus, codebook and codings, so
+        assigning new codings (``study.codings = ...``) computes afresh.
+        """
+        key = (name, id(self.corpus), id(self.codebook), id(self.codings))
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
 
 def load_study(data_dir: str | Path = DEFAULT_DATA, codebook: str | Path | None = None, *,

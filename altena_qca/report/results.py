@@ -146,18 +146,22 @@ def code_evidence(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame, cod
     return out[cols].reset_index(drop=True)
 
 
-def compute_results(study: Study, *, network: bool = True, gazetteer=None) -> Results:
+def compute_results(study: Study, *, network=True, gazetteer=None, groups: pd.DataFrame | None = None) -> Results:
     """Compute every table the figures and the report render.
 
     Parameters
     ----------
     study : Study
         From :func:`altena_qca.load_study`.
-    network : bool
+    network : bool or network result
         Build the partner network (needs the actor gazetteer and spaCy;
-        a few seconds). Without it the report leaves the network figure out.
+        a few seconds), or pass an :func:`~altena_qca.network.analyse_network`
+        result already computed. Without it the report leaves the network
+        figure out.
     gazetteer : Gazetteer, optional
         Defaults to ``codebook/actors.yaml``.
+    groups : DataFrame, optional
+        :func:`~altena_qca.analysis.typology.assign_groups` already computed.
 
     Returns
     -------
@@ -170,7 +174,7 @@ def compute_results(study: Study, *, network: bool = True, gazetteer=None) -> Re
 
     corpus, cb, codings = study.corpus, study.codebook, study.codings
     args = (corpus, cb, codings)
-    groups = assign_groups(*args)
+    groups = assign_groups(*args) if groups is None else groups
     evidence = _with_kind(corpus, effect_evidence(*args, groups))
     effects = cb.analysis.get("effects") or {}
     labels = {str(k): str((v or {}).get("label_nl") or k) for k, v in effects.items()}
@@ -195,14 +199,16 @@ def compute_results(study: Study, *, network: bool = True, gazetteer=None) -> Re
                                        if "network" in cb else []),
         effect_labels=labels,
     )
-    if network:
+    if network is True:
         from ..network import analyse_network
         res.network = analyse_network(study, gazetteer)
+    elif network is not False and network is not None:
+        res.network = network
     return res
 
 
 def make_report(study: Study, path: str | Path, *, figures_dir: str | Path | None = None,
-                network: bool = True) -> dict[str, list[Path]]:
+                network=True, groups: pd.DataFrame | None = None) -> dict[str, list[Path]]:
     """Compute the results of ``study``, write its figures and the Word report.
 
     Parameters
@@ -214,8 +220,10 @@ def make_report(study: Study, path: str | Path, *, figures_dir: str | Path | Non
     figures_dir : str or Path, optional
         Where the PNG and SVG figures go; default ``figures/`` beside the
         report.
-    network : bool
-        Include the partner network.
+    network : bool or network result
+        Include the partner network (computed, or as given).
+    groups : DataFrame, optional
+        The typology groups, if already computed.
 
     Returns
     -------
@@ -225,7 +233,7 @@ def make_report(study: Study, path: str | Path, *, figures_dir: str | Path | Non
     from .docx_report import write_report
     from .figures import write_figures
     path = Path(path)
-    results = compute_results(study, network=network)
+    results = compute_results(study, network=network, groups=groups)
     figs = write_figures(results, Path(figures_dir) if figures_dir else path.parent / "figures")
     write_report(study, results, path, figures=figs)
     return {"report": [path], **figs}
