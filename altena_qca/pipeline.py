@@ -39,6 +39,10 @@ def network_of(study: Study):
     return study.memo("network", lambda: analyse_network(study))
 
 
+def _has_typology(study: Study) -> bool:
+    return bool((study.codebook.analysis.get("typology") or {}).get("groups"))
+
+
 def _groups(study: Study, out: Path) -> dict[str, pd.DataFrame]:
     return {"groups": groups_of(study)}
 
@@ -58,6 +62,9 @@ def _effects(study: Study, out: Path) -> dict[str, pd.DataFrame]:
 def _code_document(study: Study, out: Path) -> dict[str, pd.DataFrame]:
     from .analysis.frequencies import code_document_long, code_document_table
     args = (study.corpus, study.codebook, study.codings)
+    if not _has_typology(study):  # e.g. a project imported from another tool
+        return {"code_document": code_document_table(*args, by="respondent"),
+                "code_document_by_side": code_document_table(*args, by="side")}
     groups = groups_of(study)
     return {
         "code_document": code_document_table(*args, by="respondent"),
@@ -71,9 +78,11 @@ def _code_document(study: Study, out: Path) -> dict[str, pd.DataFrame]:
 def _cooccurrence(study: Study, out: Path) -> dict[str, pd.DataFrame]:
     from .analysis.cooccurrence import cooccurrence_table, effect_cooccurrence
     args = (study.corpus, study.codebook, study.codings)
-    groups = groups_of(study)
     tables = {f"cooccurrence_{level}": cooccurrence_table(*args, level=level)
               for level in ("segment", "document")}
+    if not _has_typology(study):
+        return tables
+    groups = groups_of(study)
     for effect in study.codebook.analysis.get("effects") or {}:
         tables[f"cooccurrence_{effect}"] = pd.concat(
             [effect_cooccurrence(*args, effect, level=level, groups=groups) for level in ("document", "segment")],
@@ -104,6 +113,15 @@ def _report(study: Study, out: Path) -> dict[str, pd.DataFrame]:
     return {}
 
 
+#: What a stage needs from the codebook's ``analysis`` section; a codebook
+#: without it (a project imported from another tool) skips the stage.
+NEEDS: dict[str, tuple[str, ...]] = {
+    "groups": ("typology",),
+    "effects": ("typology", "effects"),
+    "network": ("rhodes",),
+    "report": ("typology", "effects", "rhodes"),
+}
+
 #: The stages of a run, in data-flow order (ingest → code → analyse → report).
 STAGES: list[tuple[str, Stage]] = [
     ("overview", _overview),
@@ -119,7 +137,11 @@ STAGES: list[tuple[str, Stage]] = [
 
 def run(study: Study, out_dir: str | Path, stages: list[tuple[str, Stage]] | None = None,
         log: Callable[[str], None] = lambda msg: None) -> list[Path]:
-    """Run every stage and write its tables; return the files written."""
+    """Run every stage; write its tables and files; return every file written.
+
+    A stage whose codebook settings are missing (:data:`NEEDS`) is skipped
+    with a log message.
+    """
     from .report.tables import write_csv, write_workbook
 
     out = Path(out_dir)
@@ -127,10 +149,18 @@ def run(study: Study, out_dir: str | Path, stages: list[tuple[str, Stage]] | Non
     written: list[Path] = []
     all_tables: dict[str, pd.DataFrame] = {}
     for name, stage in stages or STAGES:
+        missing = [k for k in NEEDS.get(name, ()) if not study.codebook.analysis.get(k)]
+        if missing:
+            log(f"{name}: skipped (the codebook has no analysis.{', analysis.'.join(missing)})")
+            continue
         log(f"{name} ...")
+        before = set(out.rglob("*")) if out.exists() else set()
         tables = stage(study, out)
         for tname, df in tables.items():
             written.append(write_csv(df, tables_dir / f"{tname}.csv"))
             all_tables[tname] = df
+        # files a stage writes itself (figures, report, graphs, .qdpx)
+        written += sorted(p for p in set(out.rglob("*")) - before
+                          if p.is_file() and p not in written and p.parent != tables_dir)
     written.append(write_workbook(all_tables, out / "altena-qca.xlsx"))
     return written

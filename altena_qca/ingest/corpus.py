@@ -13,6 +13,7 @@ Transcripts are pseudonymised on ingest unless asked not to
 from __future__ import annotations
 
 import csv
+import re
 import warnings
 from pathlib import Path
 from typing import Callable, Mapping
@@ -157,11 +158,15 @@ def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True,
     return corpus
 
 
-def _pseudonymise_quote(quote: str, key: Mapping[str, str]) -> str:
-    """Apply a document's pseudonym tags to a recorded quote (longest original first)."""
-    for tag, original in sorted(key.items(), key=lambda kv: -len(kv[1])):
-        quote = quote.replace(original, tag)
-    return quote
+def _restorer(pseudonymiser):
+    """``restore(doc_id, text)``: pseudonym tags in ``text`` back to their originals (memory only)."""
+    def restore(doc_id: str, text: str) -> str:
+        key = pseudonymiser.key_.get(doc_id) or {}
+        return _TAG_RE.sub(lambda m: key.get(m.group(0), m.group(0)), text) if key else text
+    return restore
+
+
+_TAG_RE = re.compile(r"\[[A-Z_]+-\d+\]")
 
 
 def load_codings(path: str | Path, corpus: Corpus, codebook: Codebook) -> pd.DataFrame:
@@ -171,7 +176,7 @@ def load_codings(path: str | Path, corpus: Corpus, codebook: Codebook) -> pd.Dat
     pseudonymised on ingest, they are moved onto the pseudonymised text
     (:meth:`~altena_qca.privacy.Pseudonymiser.remap_codings`). An optional
     ``text`` column holds the coded text; when present it must equal the
-    document text at the span (with the document's pseudonym tags applied),
+    document text at the span (compared with the originals put back, in memory),
     so a changed transcript cannot silently move codings onto other words.
 
     Raises
@@ -201,17 +206,18 @@ def load_codings(path: str | Path, corpus: Corpus, codebook: Codebook) -> pd.Dat
                 raise InputError(Errors.E125.format(path=path, line=i + 2, value=raw.loc[i, col], column=col,
                                                     reason="not a number"))
             raw[col] = conv
-    for col in ("coder", "origin"):
-        if col in raw.columns:
-            raw[col] = raw[col].replace("", None)
+    # optional columns get their defaults before checking (as make_codings would)
+    for col, default in (("coder", "researcher"), ("origin", "manual"), ("confidence", 1.0)):
+        if col not in raw.columns:
+            raw[col] = default
+        raw[col] = raw[col].replace("", None).fillna(default) if raw[col].dtype == object else raw[col].fillna(default)
     raw["_line"] = range(2, len(raw) + 2)
     quotes = raw["text"] if "text" in raw.columns else None
     pseudo = corpus.pseudonymiser
+    restore = None
     if pseudo is not None and getattr(pseudo, "offsets_", None):
         raw = pseudo.remap_codings(raw)
-        if quotes is not None:
-            quotes = pd.Series([_pseudonymise_quote(q, pseudo.key_.get(d, {}))
-                                for q, d in zip(quotes, raw["document"])], index=raw.index)
-    check_codings(raw, corpus, codebook, path=str(path), quotes=quotes)
+        restore = _restorer(pseudo)
+    check_codings(raw, corpus, codebook, path=str(path), quotes=quotes, restore=restore)
     out = make_codings(raw.drop(columns=[c for c in ("text", "_line") if c in raw.columns]))
     return out
