@@ -101,5 +101,9 @@ class Warnings(metaclass=_Catalogue):
     W101 = "{path}: decoded as cp1252, not UTF-8"
     W102 = "{path}: no interview-part headings or topic-list questions found; segments get part 0"
     W103 = "{path}: UTF-8 byte-order mark removed"
+    # REFI-QDA import
+    W400 = "{path}: {reason}"  # the file deviates from the standard or its conventions
+    W401 = "{path}: {reason}"  # something could not be mapped and is left out
+    W402 = "{path}: {reason}"  # something was changed on the way in
     W500 = "{path}: ignored for protected terms ({reason}); organisation names there may be tagged"
     W104 = "pseudonymisation is off: transcripts may hold personal data; never share the outputs"

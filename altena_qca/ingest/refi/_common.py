@@ -20,7 +20,7 @@ import uuid
 __all__ = ["NS_PROJECT", "NS_CODEBOOK", "NS_XSI", "MARKER", "GUID_RE", "guid", "norm_guid",
            "with_marker", "split_marker", "xml_safe", "slug", "safe_file_id", "RefiWarnings"]
 
-from ...errors import _Catalogue
+from ...errors import Warnings
 
 NS_PROJECT = "urn:QDA-XML:project:1.0"
 NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
@@ -35,12 +35,8 @@ _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/altena-qca/alten
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-class RefiWarnings(metaclass=_Catalogue):
-    """Warnings of the REFI-QDA import (proposed for the catalogue in errors.py)."""
-
-    W400 = "{path}: {reason}"  # the file deviates from the standard or its conventions
-    W401 = "{path}: {reason}"  # something could not be mapped and is left out
-    W402 = "{path}: {reason}"  # something was changed on the way in
+#: Warnings of the REFI-QDA import (W400-W402 of the catalogue).
+RefiWarnings = Warnings
 
 
 def guid(kind: str, *key: object) -> str:
