@@ -1,0 +1,309 @@
+"""Combine the rule coder and the learned suggester into auto-codings.
+
+:class:`AutoCoder` fits both on a codebook and (optionally) coded passages and
+gives at most one suggestion per code and passage: a code both methods
+suggest gets the noisy-or of their confidences and keeps the rule's span and
+name (``phrase:korte lijntjes+model:tfidf-svm``); a code is dropped when one
+of its descendants is suggested for the same passage. :func:`suggest` turns
+the suggestions for a corpus into codings with origin ``auto`` and coder
+``altena-qca``; :func:`merge_codings` adds them to the manual codings without
+touching a manual row. :func:`code_passages` codes free passages (the
+``altena-qca code --input`` interface).
+
+Examples
+--------
+>>> from altena_qca.model import Code, Codebook
+>>> cb = Codebook([Code("p", "Probleem", rules={"phrases": ["niet gedeeld"]})])
+>>> coder = AutoCoder(method="rules").fit(cb)
+>>> import pandas as pd
+>>> code_passages(pd.DataFrame({"id": ["a", "b"], "text": ["Het werd niet gedeeld.", ""]}), coder)
+  id code_id  confidence  start  end                 rule
+0  a       p         0.6      9   21  phrase:niet gedeeld
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+from sklearn.base import BaseEstimator, clone
+from sklearn.utils.validation import check_is_fitted
+
+from ..errors import Errors, InputError
+from ..model import Codebook, Corpus, make_codings
+from .learn import SuggestionModel
+from .rules import RuleCoder, Suggestion
+
+__all__ = ["AUTO_CODER", "PASSAGE_COLUMNS", "AutoCoder", "default_concepts", "passages_frame", "training_data", "suggest",
+           "merge_codings", "read_passages", "code_passages", "code_file"]
+
+#: The ``coder`` of auto-codings.
+AUTO_CODER = "altena-qca"
+#: Columns of the ``altena-qca code --input`` output.
+PASSAGE_COLUMNS = ["id", "code_id", "confidence", "start", "end", "rule"]
+_METHODS = ("rules", "model", "combined")
+
+
+class AutoCoder(BaseEstimator):
+    """Rule coder plus learned suggester, one suggestion per code and passage.
+
+    Parameters
+    ----------
+    method : {"combined", "rules", "model"}
+        Which suggesters to use.
+    rule_coder : RuleCoder, optional
+        Template of the rule coder (cloned in :meth:`fit`); default a
+        :class:`RuleCoder` calibrated at concept level (:func:`default_concepts`).
+    model : SuggestionModel, optional
+        Template of the learned suggester (cloned in :meth:`fit`).
+    min_rule_confidence : float
+        Rule suggestions below this (calibrated) confidence are dropped.
+    calibrate_rules : bool
+        Calibrate rule confidences on the training passages.
+
+    Attributes
+    ----------
+    rule_coder_ : RuleCoder or None
+    model_ : SuggestionModel or None
+        None when ``method`` does not use it or there was nothing to train on.
+    """
+
+    def __init__(self, *, method: str = "combined", rule_coder: RuleCoder | None = None,
+                 model: SuggestionModel | None = None, min_rule_confidence: float = 0.4,
+                 calibrate_rules: bool = True):
+        self.method = method
+        self.rule_coder = rule_coder
+        self.model = model
+        self.min_rule_confidence = min_rule_confidence
+        self.calibrate_rules = calibrate_rules
+
+    def fit(self, codebook: Codebook, X: Iterable[str] | None = None,
+            y: Iterable[Iterable[str]] | None = None) -> "AutoCoder":
+        """Compile the rules and, given coded passages, train the model.
+
+        Raises
+        ------
+        ValueError
+            For an unknown ``method``.
+        CodebookError
+            For a rule that does not compile (E208).
+        """
+        if self.method not in _METHODS:
+            raise ValueError(f"method must be one of {_METHODS}, got {self.method!r}")
+        X = list(X) if X is not None else None
+        y = [list(c) for c in y] if y is not None else None
+        self.codebook_ = codebook
+        self.rule_coder_ = None
+        self.model_ = None
+        if self.method in ("rules", "combined"):
+            coder = clone(self.rule_coder) if self.rule_coder is not None else RuleCoder(
+                concepts=default_concepts(codebook))
+            if self.calibrate_rules and X is not None:
+                coder.fit(codebook, X, y)
+            else:
+                coder.fit(codebook)
+            self.rule_coder_ = coder
+        if self.method in ("model", "combined"):
+            model = clone(self.model) if self.model is not None else SuggestionModel()
+            if X or model.use_codebook:
+                self.model_ = model.fit(X or [], y or [], codebook)
+        return self
+
+    def predict(self, X: Iterable[str]) -> list[list[Suggestion]]:
+        """At most one suggestion per code for each passage, sorted by code."""
+        check_is_fitted(self, "codebook_")
+        X = list(X)
+        rule_out = self.rule_coder_.predict(X) if self.rule_coder_ is not None else [[] for _ in X]
+        model_out = self.model_.predict(X) if self.model_ is not None else [[] for _ in X]
+        return [self._combine(r, m) for r, m in zip(rule_out, model_out)]
+
+    def _combine(self, rules: list[Suggestion], model: list[Suggestion]) -> list[Suggestion]:
+        best: dict[str, Suggestion] = {}
+        for s in rules:
+            if s.confidence >= self.min_rule_confidence and (s.code not in best or s.confidence > best[s.code].confidence):
+                best[s.code] = s
+        for m in model:
+            r = best.get(m.code)
+            if r is None:
+                best[m.code] = m
+            else:
+                conf = round(1 - (1 - r.confidence) * (1 - m.confidence), 4)
+                best[m.code] = Suggestion(m.code, r.start, r.end, conf, f"{r.rule}+{m.rule}")
+        cb = self.codebook_
+        covered = {a for code in best if code in cb for a in cb.ancestors(code)}
+        return [best[c] for c in sorted(best) if c not in covered]
+
+
+def default_concepts(codebook: Codebook) -> dict[str, list[str]] | None:
+    """The concept labels of ``codebook/eval_labels.yaml`` restricted to ``codebook``'s codes.
+
+    Used to calibrate rules at concept level; None when the file is missing or
+    none of its codes is in the codebook.
+    """
+    from .evaluate import EVAL_LABELS, load_eval_labels
+
+    if not EVAL_LABELS.exists():
+        return None
+    labels = {label: [c for c in codes if c in codebook] for label, codes in load_eval_labels(EVAL_LABELS).items()}
+    labels = {label: codes for label, codes in labels.items() if codes}
+    return labels or None
+
+
+def passages_frame(corpus: Corpus, *, documents: Iterable[str] | None = None,
+                   speakers: Iterable[str] | None = ("respondent", "observer")) -> pd.DataFrame:
+    """One row per segment to code: document, segment, speaker, part, start, end, text."""
+    docs = list(documents) if documents is not None else list(corpus.documents)
+    speakers = set(speakers) if speakers is not None else None
+    rows = []
+    for d in docs:
+        doc = corpus.documents[d]
+        for seg in doc.segments:
+            if speakers is None or seg.speaker in speakers:
+                rows.append({"document": d, "segment": seg.index, "speaker": seg.speaker, "part": seg.part,
+                             "start": seg.start, "end": seg.end, "text": doc.text[seg.start:seg.end]})
+    return pd.DataFrame(rows, columns=["document", "segment", "speaker", "part", "start", "end", "text"])
+
+
+def training_data(corpus: Corpus, codings: pd.DataFrame, *, documents: Iterable[str] | None = None,
+                  speakers: Iterable[str] | None = ("respondent", "observer")) -> tuple[list[str], list[list[str]]]:
+    """Segment texts and their manual codes, from the documents that have codings.
+
+    Segments of coded documents without a coding are negatives for every code.
+    Only ``origin == "manual"`` codings are used.
+    """
+    manual = codings[codings["origin"] == "manual"] if "origin" in codings.columns else codings
+    coded = set(manual["document"])
+    docs = [d for d in (documents if documents is not None else corpus.documents) if d in coded]
+    frame = passages_frame(corpus, documents=docs, speakers=speakers)
+    by_doc = {d: list(zip(g["start"], g["end"], g["code"])) for d, g in manual.groupby("document")}
+    X, y = [], []
+    for row in frame.itertuples(index=False):
+        codes = sorted({c for s, e, c in by_doc.get(row.document, []) if s < row.end and e > row.start})
+        X.append(row.text)
+        y.append(codes)
+    return X, y
+
+
+def suggest(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None = None, *,
+            coder: AutoCoder | None = None, documents: Iterable[str] | None = None,
+            train_documents: Iterable[str] | None = None,
+            speakers: Iterable[str] | None = ("respondent", "observer")) -> pd.DataFrame:
+    """Auto-code the segments of a corpus.
+
+    Parameters
+    ----------
+    corpus, codebook
+        What to code and with which codes.
+    codings : DataFrame, optional
+        Manual codings to train the learned suggester and calibrate the rules on.
+    coder : AutoCoder, optional
+        Default ``AutoCoder()``; a fitted coder is used as is when ``codings`` is None.
+    documents : iterable of str, optional
+        Documents to code (default all).
+    train_documents : iterable of str, optional
+        Documents whose codings are used for training (default all coded ones).
+    speakers : iterable of str, optional
+        Speakers whose segments are coded.
+
+    Returns
+    -------
+    DataFrame
+        Codings (one per segment and code, spanning the segment) with origin
+        ``auto``, coder ``altena-qca``, a confidence and extra columns
+        ``segment``, ``rule``, ``match_start``, ``match_end`` (the evidence).
+    """
+    coder = coder if coder is not None else AutoCoder()
+    if codings is not None:
+        X, y = training_data(corpus, codings, documents=train_documents, speakers=speakers)
+        coder = clone(coder).fit(codebook, X, y)
+    elif not hasattr(coder, "codebook_"):
+        coder = clone(coder).fit(codebook)
+    frame = passages_frame(corpus, documents=documents, speakers=speakers)
+    rows = []
+    for row, found in zip(frame.itertuples(index=False), coder.predict(frame["text"].tolist())):
+        for s in found:
+            rows.append({"document": row.document, "start": row.start, "end": row.end, "code": s.code,
+                         "coder": AUTO_CODER, "origin": "auto", "confidence": s.confidence,
+                         "segment": row.segment, "rule": s.rule,
+                         "match_start": row.start + s.start, "match_end": row.start + s.end})
+    out = make_codings(pd.DataFrame(rows, columns=["document", "start", "end", "code", "coder", "origin",
+                                                   "confidence", "segment", "rule", "match_start", "match_end"]))
+    return out.astype({"segment": "int64", "match_start": "int64", "match_end": "int64"})
+
+
+def merge_codings(manual: pd.DataFrame, suggestions: pd.DataFrame) -> pd.DataFrame:
+    """Manual codings plus the suggestions that do not repeat one.
+
+    Every manual row is kept unchanged; a suggestion with the same document,
+    span and code as an existing coding is left out.
+    """
+    key = ["document", "start", "end", "code"]
+    have = set(map(tuple, manual[key].itertuples(index=False, name=None)))
+    new = suggestions[[tuple(r) not in have for r in suggestions[key].itertuples(index=False, name=None)]]
+    return make_codings(pd.concat([manual, new], ignore_index=True))
+
+
+def read_passages(path: str | Path) -> pd.DataFrame:
+    """Read passages from JSON lines: one object per line with ``id`` and ``text``.
+
+    Raises
+    ------
+    InputError
+        [E125] for a line that is not a JSON object or lacks ``id``/``text``,
+        [E106] for a missing file.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(Errors.E106.format(path=path))
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(Errors.E125.format(path=path, line=n, value=line[:40], column="(line)",
+                                                reason=f"not JSON: {exc.msg}")) from None
+        if not isinstance(obj, dict) or "id" not in obj or "text" not in obj:
+            raise InputError(Errors.E125.format(path=path, line=n, value=line[:40], column="(line)",
+                                                reason="expected an object with 'id' and 'text'"))
+        text = obj["text"] if isinstance(obj["text"], str) else ("" if obj["text"] is None else str(obj["text"]))
+        rows.append({"id": str(obj["id"]), "text": text})
+    return pd.DataFrame(rows, columns=["id", "text"])
+
+
+def code_passages(passages: pd.DataFrame, coder: AutoCoder) -> pd.DataFrame:
+    """Suggestions for free passages (``id``, ``text``) with a fitted coder.
+
+    Returns
+    -------
+    DataFrame
+        :data:`PASSAGE_COLUMNS`; ``start``/``end`` are character offsets in the
+        passage. An empty passage gets no row.
+    """
+    rows = []
+    for pid, found in zip(passages["id"], coder.predict(passages["text"].tolist())):
+        for s in found:
+            rows.append({"id": pid, "code_id": s.code, "confidence": s.confidence, "start": s.start,
+                         "end": s.end, "rule": s.rule})
+    return pd.DataFrame(rows, columns=PASSAGE_COLUMNS)
+
+
+def code_file(input_path: str | Path, out_path: str | Path, *, data_dir: str | Path | None = None,
+              codebook: str | Path | None = None, method: str = "combined") -> pd.DataFrame:
+    """Code the passages of a JSON-lines file and write the suggestions CSV.
+
+    The coder is trained on the codings of the study in ``data_dir`` (default
+    the bundled reconstructed corpus).
+    """
+    from ..report.tables import write_csv
+    from ..study import DEFAULT_DATA, load_study
+
+    passages = read_passages(input_path)
+    study = load_study(data_dir or DEFAULT_DATA, codebook)
+    X, y = training_data(study.corpus, study.codings)
+    coder = AutoCoder(method=method).fit(study.codebook, X, y)
+    out = code_passages(passages, coder)
+    write_csv(out, out_path)
+    return out

@@ -1,0 +1,251 @@
+"""Honest measurement of the auto-coder on a study: held-out respondents and cross-validation.
+
+The coder is never scored on the respondents it was trained on:
+
+* :func:`holdout_report` trains on every document except the held-out
+  respondents (default :data:`TEST_RESPONDENTS`, the last respondent id of
+  each of the thesis's four groups, fixed in advance) and scores four coders
+  on them: a plain keyword baseline (each code's label words), the rule
+  coder, the learned suggester and the two combined; per code and per
+  concept label (``codebook/eval_labels.yaml``), on all respondent turns and
+  on the verbatim quotes alone (the reconstructed corpus's paraphrases share
+  templates across respondents, the quotes do not).
+* :func:`crossval_suggestions` gives every respondent's suggestions from a
+  coder trained without that respondent (leave-one-respondent-out), for the
+  grouping and agreement checks (:func:`autocode_checks`).
+
+Examples
+--------
+>>> from altena_qca import load_study
+>>> study = load_study(pseudonymise=False)  # doctest: +SKIP
+>>> holdout_report(study, methods=("keywords", "rules"))  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from ..errors import Errors, InputError
+from ..model import Codebook, make_codings
+from .agreement import intercoder_agreement
+from .combine import AutoCoder, code_passages, passages_frame, read_passages, suggest, training_data
+from .evaluate import load_eval_labels, score_passages, score_sets, segment_code_sets
+from .rules import keyword_codebook
+
+__all__ = ["TEST_RESPONDENTS", "METHODS", "REPORT_COLUMNS", "is_paraphrase", "fitted_coders",
+           "heldout_suggestions", "crossval_suggestions", "holdout_report", "autocode_checks",
+           "evaluate_gold_file"]
+
+#: Held-out respondents: the highest id in each thesis group (§4.2.2), chosen before any tuning.
+TEST_RESPONDENTS = ("R05", "R11", "R12", "R13")
+METHODS = ("keywords", "rules", "model", "combined")
+REPORT_COLUMNS = ["method", "level", "passages", "support", "predicted", "precision", "recall", "f1", "macro_f1"]
+
+
+def is_paraphrase(text: str) -> bool:
+    """True for a reconstructed-corpus paraphrase (``[parafrase] ...``), False for a verbatim quote."""
+    return text.lstrip().lower().startswith("[parafrase]")
+
+
+def fitted_coders(codebook: Codebook, X: list[str], y: list[list[str]],
+                  methods: Iterable[str] = METHODS) -> dict[str, AutoCoder]:
+    """The coders of :data:`METHODS`, trained once on ``X``/``y``.
+
+    ``rules`` and ``model`` are the two halves of the fitted ``combined``
+    coder, so the three see identical training; ``keywords`` is the rule
+    coder on :func:`~altena_qca.coding.rules.keyword_codebook` without
+    calibration.
+    """
+    methods = list(methods)
+    out: dict[str, AutoCoder] = {}
+    if "keywords" in methods:
+        out["keywords"] = AutoCoder(method="rules", calibrate_rules=False).fit(keyword_codebook(codebook))
+    if {"rules", "model", "combined"} & set(methods):
+        combined = AutoCoder(method="combined").fit(codebook, X, y)
+        for method in ("rules", "model", "combined"):
+            if method in methods:
+                coder = copy.copy(combined)
+                coder.method = method
+                if method == "rules":
+                    coder.model_ = None
+                elif method == "model":
+                    coder.rule_coder_ = None
+                out[method] = coder
+    return {m: out[m] for m in methods}
+
+
+def heldout_suggestions(study, methods: Iterable[str] = METHODS, *,
+                        test: Iterable[str] = TEST_RESPONDENTS) -> dict[str, pd.DataFrame]:
+    """Suggestions for the ``test`` respondents' documents from coders trained on the rest."""
+    test_docs = _documents_of(study, test)
+    train = [d for d in study.corpus.documents if d not in test_docs]
+    X, y = training_data(study.corpus, study.codings, documents=train)
+    coders = fitted_coders(study.codebook, X, y, methods)
+    return {m: suggest(study.corpus, study.codebook, coder=c, documents=test_docs) for m, c in coders.items()}
+
+
+def crossval_suggestions(study, method: str = "combined") -> pd.DataFrame:
+    """Every respondent's suggestions from a coder trained without that respondent."""
+    parts = []
+    for rid in sorted(study.corpus.respondents):
+        docs = _documents_of(study, [rid])
+        train = [d for d in study.corpus.documents if d not in docs]
+        X, y = training_data(study.corpus, study.codings, documents=train)
+        coder = fitted_coders(study.codebook, X, y, [method])[method]
+        parts.append(suggest(study.corpus, study.codebook, coder=coder, documents=docs))
+    return make_codings(pd.concat(parts, ignore_index=True))
+
+
+def _documents_of(study, respondents: Iterable[str]) -> list[str]:
+    respondents = set(respondents)
+    unknown = respondents - set(study.corpus.respondents)
+    if unknown:
+        raise InputError(Errors.E125.format(path="respondents", line="-", value=sorted(unknown)[0],
+                                            column="test", reason="no such respondent in the study"))
+    return [d.id for d in study.corpus if d.respondent in respondents]
+
+
+def holdout_report(study, *, methods: Iterable[str] = METHODS, test: Iterable[str] = TEST_RESPONDENTS,
+                   labels: dict | None = None) -> pd.DataFrame:
+    """Micro precision/recall/F1 (and macro F1) of each coder on held-out respondents.
+
+    Codes scored are all codes of the study's manual codings; labels those of
+    ``eval_labels.yaml``. ``passages`` is ``all`` respondent turns or
+    ``quotes`` (verbatim, not ``[parafrase]``).
+
+    Returns
+    -------
+    DataFrame
+        :data:`REPORT_COLUMNS`, one row per method × level × passages.
+    """
+    test = list(test)
+    labels = labels if labels is not None else load_eval_labels(codebook=study.codebook)
+    docs = _documents_of(study, test)
+    gold = segment_code_sets(study.codings, study.corpus, study.codebook, documents=docs)
+    texts = {(d.id, s.index): d.segment_text(s) for d in study.corpus if d.id in docs for s in d.segments}
+    quotes = {u: v for u, v in gold.items() if not is_paraphrase(texts[u])}
+    codes = sorted(set(study.codings["code"]))
+    rows = []
+    for method, pred in heldout_suggestions(study, methods, test=test).items():
+        p = segment_code_sets(pred, study.corpus, study.codebook, documents=docs)
+        for level, targets in (("code", {c: {c} for c in codes}), ("label", labels)):
+            for subset, g in (("all", gold), ("quotes", quotes)):
+                t = score_sets(g, p, targets).set_index("code")
+                rows.append({"method": method, "level": level, "passages": subset,
+                             "support": int(t.loc["micro", "support"]), "predicted": int(t.loc["micro", "predicted"]),
+                             "precision": t.loc["micro", "precision"], "recall": t.loc["micro", "recall"],
+                             "f1": t.loc["micro", "f1"], "macro_f1": t.loc["macro", "f1"]})
+    return pd.DataFrame(rows, columns=REPORT_COLUMNS)
+
+
+def autocode_checks(study, suggestions: pd.DataFrame | None = None, *,
+                    min_confidence: float = 0.0) -> dict[str, pd.DataFrame]:
+    """Group the respondents from auto-codings and compare with the manual codings.
+
+    Parameters
+    ----------
+    study
+        A study with manual codings.
+    suggestions : DataFrame, optional
+        Auto-codings of every respondent; default :func:`crossval_suggestions`.
+    min_confidence : float
+        Suggestions below this confidence are left out of the grouping.
+
+    Returns
+    -------
+    dict
+        ``groups``: per respondent the group from the manual codings and from
+        the suggestions and whether they agree; ``effect_agreement``: κ and α
+        per effect stance code (``analysis.effects``) between the manual
+        codings and the suggestions.
+    """
+    from ..analysis.typology import assign_groups
+
+    if suggestions is None:
+        suggestions = crossval_suggestions(study)
+    auto = suggestions[suggestions["confidence"] >= min_confidence]
+    manual = study.codings[study.codings["origin"] == "manual"]
+    g_manual = assign_groups(study.corpus, study.codebook, manual)
+    g_auto = assign_groups(study.corpus, study.codebook, auto)
+    count_cols = [c for c in g_auto.columns if c.startswith("n_")]
+    groups = g_manual[["respondent", "label", "group"]].rename(columns={"group": "group_manual"})
+    groups["group_auto"] = g_auto["group"].values
+    groups["status_auto"] = g_auto["status"].values
+    for col in count_cols:
+        groups[f"auto_{col}"] = g_auto[col].values
+    groups["same"] = (groups["group_manual"] == groups["group_auto"]).fillna(False).astype(bool)
+    effects = study.codebook.analysis.get("effects") or {}
+    codes = [code for spec in effects.values() for when in ("today", "wams")
+             for code in (spec.get(when) or {}).values()]
+    docs = sorted(d.id for d in study.corpus if d.respondent is not None)
+    agree = intercoder_agreement(manual, auto, study.corpus, study.codebook, codes=codes, documents=docs)
+    return {"groups": groups, "effect_agreement": agree}
+
+
+def evaluate_gold_file(gold_path: str | Path, study, *, method: str = "combined",
+                       labels: bool = False) -> pd.DataFrame:
+    """Score the auto-coder against a hand-labelled gold file.
+
+    ``gold_path`` is either a codings CSV (``document, start, end, code``)
+    over the study's documents — the coder is then trained on the study's
+    other documents only — or JSON lines of passages with ``id``, ``text``
+    and ``codes`` (code ids) and/or ``labels`` (concept labels of
+    ``eval_labels.yaml``), coded by a coder trained on the whole study.
+
+    Returns
+    -------
+    DataFrame
+        Per code (or per label) and micro/macro: support, tp, fp, fn,
+        precision, recall, F1.
+    """
+    from ..ingest.corpus import load_codings
+
+    gold_path = Path(gold_path)
+    mapping = load_eval_labels(codebook=study.codebook)
+    if gold_path.suffix.lower() in (".jsonl", ".json"):
+        passages = read_passages(gold_path)
+        raw = pd.read_json(gold_path, lines=True, dtype=False)
+        X, y = training_data(study.corpus, study.codings)
+        coder = fitted_coders(study.codebook, X, y, [method])[method]
+        pred = code_passages(passages, coder)
+        if "labels" in raw.columns and (labels or "codes" not in raw.columns):
+            unknown = sorted({x for ls in raw["labels"] for x in _as_list(ls)} - set(mapping))
+            if unknown:
+                raise InputError(Errors.E125.format(path=gold_path, line="-", value=unknown[0], column="labels",
+                                                    reason=f"unknown label; known: {sorted(mapping)}"))
+            return _label_scores(raw, pred, mapping, study.codebook)
+        if "codes" not in raw.columns:
+            raise InputError(Errors.E124.format(path=gold_path, missing=["codes or labels"],
+                                                expected=["id", "text", "codes|labels"]))
+        gold = pd.DataFrame([{"id": str(i), "code": c} for i, cs in zip(raw["id"], raw["codes"])
+                             for c in (_as_list(cs) or [""])])
+        return score_passages(gold, pred, study.codebook, labels=mapping if labels else None)
+    gold = load_codings(gold_path, study.corpus, study.codebook)
+    docs = sorted(set(gold["document"]))
+    train = [d for d in study.corpus.documents if d not in docs]
+    X, y = training_data(study.corpus, study.codings, documents=train)
+    coder = fitted_coders(study.codebook, X, y, [method])[method]
+    pred = suggest(study.corpus, study.codebook, coder=coder, documents=docs)
+    g = segment_code_sets(gold, study.corpus, study.codebook, documents=docs)
+    p = segment_code_sets(pred, study.corpus, study.codebook, documents=docs)
+    if labels:
+        return score_sets(g, p, mapping, name="label")
+    return score_sets(g, p, {c: {c} for c in sorted(set(gold["code"]))})
+
+
+def _as_list(value) -> list[str]:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return []
+    return [value] if isinstance(value, str) else [str(v) for v in value]
+
+
+def _label_scores(raw: pd.DataFrame, pred: pd.DataFrame, mapping: dict, codebook: Codebook) -> pd.DataFrame:
+    gold = {str(i): set(_as_list(ls)) for i, ls in zip(raw["id"], raw["labels"])}
+    closed: dict[str, set[str]] = {}
+    for pid, code in zip(pred["id"].astype(str), pred["code_id"]):
+        codes = {code, *codebook.ancestors(code)} if code in codebook else {code}
+        closed.setdefault(pid, set()).update(lab for lab, ids in mapping.items() if codes & set(ids))
+    return score_sets(gold, closed, {lab: {lab} for lab in mapping}, name="label")
