@@ -37,7 +37,7 @@ from .rules import keyword_codebook
 
 __all__ = ["TEST_RESPONDENTS", "METHODS", "REPORT_COLUMNS", "is_paraphrase", "fitted_coders",
            "heldout_suggestions", "crossval_suggestions", "holdout_report", "autocode_checks",
-           "evaluate_gold_file"]
+           "effect_codes", "agreement_report", "evaluate_gold_file", "default_test", "autocode_tables"]
 
 #: Held-out respondents: the highest id in each thesis group (§4.2.2), chosen before any tuning.
 TEST_RESPONDENTS = ("R05", "R11", "R12", "R13")
@@ -50,21 +50,22 @@ def is_paraphrase(text: str) -> bool:
     return text.lstrip().lower().startswith("[parafrase]")
 
 
-def fitted_coders(codebook: Codebook, X: list[str], y: list[list[str]],
-                  methods: Iterable[str] = METHODS) -> dict[str, AutoCoder]:
+def fitted_coders(codebook: Codebook, X: list[str], y: list[list[str]], methods: Iterable[str] = METHODS, *,
+                  min_rule_confidence: float | None = None) -> dict[str, AutoCoder]:
     """The coders of :data:`METHODS`, trained once on ``X``/``y``.
 
     ``rules`` and ``model`` are the two halves of the fitted ``combined``
     coder, so the three see identical training; ``keywords`` is the rule
     coder on :func:`~altena_qca.coding.rules.keyword_codebook` without
-    calibration.
+    calibration. ``min_rule_confidence`` overrides :class:`AutoCoder`'s default.
     """
     methods = list(methods)
     out: dict[str, AutoCoder] = {}
     if "keywords" in methods:
         out["keywords"] = AutoCoder(method="rules", calibrate_rules=False).fit(keyword_codebook(codebook))
     if {"rules", "model", "combined"} & set(methods):
-        combined = AutoCoder(method="combined").fit(codebook, X, y)
+        params = {} if min_rule_confidence is None else {"min_rule_confidence": min_rule_confidence}
+        combined = AutoCoder(method="combined", **params).fit(codebook, X, y)
         for method in ("rules", "model", "combined"):
             if method in methods:
                 coder = copy.copy(combined)
@@ -77,13 +78,21 @@ def fitted_coders(codebook: Codebook, X: list[str], y: list[list[str]],
     return {m: out[m] for m in methods}
 
 
-def heldout_suggestions(study, methods: Iterable[str] = METHODS, *,
-                        test: Iterable[str] = TEST_RESPONDENTS) -> dict[str, pd.DataFrame]:
+def default_test(study) -> list[str]:
+    """:data:`TEST_RESPONDENTS` when the study has them all, else every third respondent (by id)."""
+    ids = sorted(study.corpus.respondents)
+    if set(TEST_RESPONDENTS) <= set(ids):
+        return list(TEST_RESPONDENTS)
+    return ids[2::3]
+
+
+def heldout_suggestions(study, methods: Iterable[str] = METHODS, *, test: Iterable[str] | None = None,
+                        min_rule_confidence: float | None = None) -> dict[str, pd.DataFrame]:
     """Suggestions for the ``test`` respondents' documents from coders trained on the rest."""
-    test_docs = _documents_of(study, test)
+    test_docs = _documents_of(study, default_test(study) if test is None else test)
     train = [d for d in study.corpus.documents if d not in test_docs]
     X, y = training_data(study.corpus, study.codings, documents=train)
-    coders = fitted_coders(study.codebook, X, y, methods)
+    coders = fitted_coders(study.codebook, X, y, methods, min_rule_confidence=min_rule_confidence)
     return {m: suggest(study.corpus, study.codebook, coder=c, documents=test_docs) for m, c in coders.items()}
 
 
@@ -96,7 +105,36 @@ def crossval_suggestions(study, method: str = "combined") -> pd.DataFrame:
         X, y = training_data(study.corpus, study.codings, documents=train)
         coder = fitted_coders(study.codebook, X, y, [method])[method]
         parts.append(suggest(study.corpus, study.codebook, coder=coder, documents=docs))
-    return make_codings(pd.concat(parts, ignore_index=True))
+    return make_codings(pd.concat(parts, ignore_index=True)) if parts else make_codings([])
+
+
+def autocode_tables(study) -> dict[str, pd.DataFrame]:
+    """The auto-coding tables of ``altena-qca run``.
+
+    ``auto_codings``: suggestions for every document from a coder trained on
+    all manual codings (origin ``auto``; never mixed into the manual codings).
+    With manual codings of at least three respondents, also
+    ``autocode_evaluation`` (:func:`holdout_report`), and, from
+    leave-one-respondent-out suggestions (rules-only and combined),
+    ``autocode_groups`` (typology from the suggestions against the manual
+    codings) and ``autocode_agreement`` (κ and α per effect code).
+    """
+    manual = study.codings[study.codings["origin"] == "manual"] if len(study.codings) else study.codings
+    tables = {"auto_codings": suggest(study.corpus, study.codebook, manual if len(manual) else None)}
+    coded = {d.respondent for d in study.corpus if d.respondent and d.id in set(manual["document"])}
+    if len(coded) < 3:
+        return tables
+    tables["autocode_evaluation"] = holdout_report(study)
+    if not study.codebook.analysis.get("typology") or not effect_codes(study.codebook):
+        return tables
+    groups, agree = [], []
+    for method in ("rules", "combined"):
+        checks = autocode_checks(study, crossval_suggestions(study, method))
+        groups.append(checks["groups"].assign(method=method))
+        agree.append(checks["effect_agreement"].assign(method=method))
+    tables["autocode_groups"] = pd.concat(groups, ignore_index=True)
+    tables["autocode_agreement"] = pd.concat(agree, ignore_index=True)
+    return tables
 
 
 def _documents_of(study, respondents: Iterable[str]) -> list[str]:
@@ -108,20 +146,21 @@ def _documents_of(study, respondents: Iterable[str]) -> list[str]:
     return [d.id for d in study.corpus if d.respondent in respondents]
 
 
-def holdout_report(study, *, methods: Iterable[str] = METHODS, test: Iterable[str] = TEST_RESPONDENTS,
-                   labels: dict | None = None) -> pd.DataFrame:
+def holdout_report(study, *, methods: Iterable[str] = METHODS, test: Iterable[str] | None = None,
+                   labels: dict | None = None, min_rule_confidence: float | None = None) -> pd.DataFrame:
     """Micro precision/recall/F1 (and macro F1) of each coder on held-out respondents.
 
     Codes scored are all codes of the study's manual codings; labels those of
     ``eval_labels.yaml``. ``passages`` is ``all`` respondent turns or
-    ``quotes`` (verbatim, not ``[parafrase]``).
+    ``quotes`` (verbatim, not ``[parafrase]``). ``test`` defaults to
+    :func:`default_test`; ``min_rule_confidence`` overrides the coders' default.
 
     Returns
     -------
     DataFrame
         :data:`REPORT_COLUMNS`, one row per method × level × passages.
     """
-    test = list(test)
+    test = default_test(study) if test is None else list(test)
     labels = labels if labels is not None else load_eval_labels(codebook=study.codebook)
     docs = _documents_of(study, test)
     gold = segment_code_sets(study.codings, study.corpus, study.codebook, documents=docs)
@@ -129,7 +168,8 @@ def holdout_report(study, *, methods: Iterable[str] = METHODS, test: Iterable[st
     quotes = {u: v for u, v in gold.items() if not is_paraphrase(texts[u])}
     codes = sorted(set(study.codings["code"]))
     rows = []
-    for method, pred in heldout_suggestions(study, methods, test=test).items():
+    for method, pred in heldout_suggestions(study, methods, test=test,
+                                            min_rule_confidence=min_rule_confidence).items():
         p = segment_code_sets(pred, study.corpus, study.codebook, documents=docs)
         for level, targets in (("code", {c: {c} for c in codes}), ("label", labels)):
             for subset, g in (("all", gold), ("quotes", quotes)):
@@ -177,12 +217,47 @@ def autocode_checks(study, suggestions: pd.DataFrame | None = None, *,
     for col in count_cols:
         groups[f"auto_{col}"] = g_auto[col].values
     groups["same"] = (groups["group_manual"] == groups["group_auto"]).fillna(False).astype(bool)
-    effects = study.codebook.analysis.get("effects") or {}
-    codes = [code for spec in effects.values() for when in ("today", "wams")
-             for code in (spec.get(when) or {}).values()]
     docs = sorted(d.id for d in study.corpus if d.respondent is not None)
-    agree = intercoder_agreement(manual, auto, study.corpus, study.codebook, codes=codes, documents=docs)
+    agree = intercoder_agreement(manual, auto, study.corpus, study.codebook, codes=effect_codes(study.codebook),
+                                 documents=docs)
     return {"groups": groups, "effect_agreement": agree}
+
+
+def effect_codes(codebook: Codebook) -> list[str]:
+    """The stance codes of the five effects (``analysis.effects``), in codebook order."""
+    effects = codebook.analysis.get("effects") or {}
+    return [code for spec in effects.values() for when in ("today", "wams") for code in (spec.get(when) or {}).values()]
+
+
+def agreement_report(study, a_path: str | Path | None = None, b_path: str | Path | None = None, *,
+                     effects_only: bool = False) -> pd.DataFrame:
+    """κ and α between two coders of the study's documents, per code and overall.
+
+    Parameters
+    ----------
+    study
+        The study (its corpus, codebook and manual codings).
+    a_path, b_path : str or Path, optional
+        Codings files in the study's ``codings.csv`` format. With both, they
+        are compared; with ``a_path`` only, it is compared with the study's
+        manual codings; with neither, the manual codings are compared with
+        the auto-coder's cross-validated suggestions
+        (:func:`crossval_suggestions`) on the effect stance codes.
+    effects_only : bool
+        Compare only the effect stance codes (:func:`effect_codes`).
+    """
+    from ..ingest.corpus import load_codings
+
+    manual = study.codings[study.codings["origin"] == "manual"]
+    codes = effect_codes(study.codebook) if effects_only else None
+    if a_path is None:
+        auto = crossval_suggestions(study)
+        docs = sorted(d.id for d in study.corpus if d.respondent is not None)
+        return intercoder_agreement(manual, auto, study.corpus, study.codebook,
+                                    codes=codes or effect_codes(study.codebook), documents=docs)
+    a = load_codings(a_path, study.corpus, study.codebook)
+    b = load_codings(b_path, study.corpus, study.codebook) if b_path is not None else manual
+    return intercoder_agreement(a, b, study.corpus, study.codebook, codes=codes)
 
 
 def evaluate_gold_file(gold_path: str | Path, study, *, method: str = "combined",

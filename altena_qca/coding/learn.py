@@ -1,17 +1,21 @@
-"""The learned suggester: tf-idf features and one calibrated linear model per code.
+"""The learned suggester: tf-idf lemma n-grams and one calibrated linear model per code.
 
 Trained on coded passages (segment texts and their manual codes) plus the
 codebook itself: each code's Dutch label, indicators and examples are added
 as short extra passages, so a code nobody has coded yet can still be learned
-from its description. A passage's features are word uni- and bigrams over
-lemmas (so *gedeeld* and *delen* are one feature) and character 2–5-grams
-within words (robust to compounds such as *persoonsgegevensuitwisseling*),
-both tf-idf weighted. Each code with enough positive passages gets a
-linear model with calibrated probabilities (a logistic regression, or a
-:class:`~sklearn.svm.LinearSVC` wrapped in a sigmoid
-:class:`~sklearn.calibration.CalibratedClassifierCV`); a code is suggested
-when its probability reaches ``threshold``. A passage counts as positive for a code when it is coded with
-that code or one of its descendants. The random state is fixed.
+from its description. A passage's features are lemma uni- and bigrams (so
+*gedeeld* and *delen* are one feature, and *netwerkrelaties* is
+*netwerkrelatie*), tf-idf weighted with sublinear term frequency and
+L2-normalised — computed straight from the lemma arrays of a
+:class:`~altena_qca.coding.nlp.Batch` (hashed, then looked up in the training
+vocabulary), so features cost almost nothing beyond the pipeline. Each code
+with enough positive passages gets a linear model with probabilities: a
+logistic regression (its log-loss fit gives probabilities directly; the
+default) or a :class:`~sklearn.svm.LinearSVC` wrapped in a sigmoid
+:class:`~sklearn.calibration.CalibratedClassifierCV`. A code is suggested when
+its probability reaches ``threshold``. A passage counts as positive for a code
+when it is coded with that code or one of its descendants. The random state is
+fixed.
 
 Examples
 --------
@@ -31,32 +35,28 @@ References
 """
 from __future__ import annotations
 
-import re
 from typing import Iterable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
+from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from ..model import Codebook
-from .nlp import pipe_docs
+from .nlp import Batch, get_nlp, pipe_batches
 from .rules import Suggestion
 
-__all__ = ["SuggestionModel", "codebook_passages", "clean_passage"]
+__all__ = ["IGNORED_LEMMAS", "SuggestionModel", "codebook_passages"]
 
-_MARKERS = re.compile(r"\[(?:parafrase|bron:[^\]]*)\]\s*", re.IGNORECASE)
-
-
-def clean_passage(text: str) -> str:
-    """``text`` without the corpus's editorial markers (``[parafrase]``, ``[bron: ...]``)."""
-    return _MARKERS.sub("", text).strip()
+#: Lemmas that are editorial marks of the reconstructed corpus, not content.
+IGNORED_LEMMAS = ("parafrase",)
+_BIGRAM = np.uint64(1_000_003)
 
 
 def codebook_passages(codebook: Codebook) -> tuple[list[str], list[list[str]]]:
@@ -78,66 +78,106 @@ def codebook_passages(codebook: Codebook) -> tuple[list[str], list[list[str]]]:
 
 
 class SuggestionModel(BaseEstimator):
-    """Suggest codes with tf-idf features and one calibrated linear model per code.
+    """Suggest codes with tf-idf lemma n-grams and one linear model per code.
 
     Parameters
     ----------
     threshold : float
-        Minimum calibrated probability for a suggestion.
+        Minimum probability for a suggestion.
     max_suggestions : int
         At most this many codes per passage (highest probability first).
     estimator : {"logreg", "svm"}
         ``logreg``: one :class:`~sklearn.linear_model.LogisticRegression` per
-        code, whose log-loss fit gives calibrated probabilities directly (one
-        fit per code, the fast default). ``svm``: a class-balanced
+        code (one fit per code; the fast default). ``svm``: a class-balanced
         :class:`~sklearn.svm.LinearSVC` with sigmoid
         :class:`~sklearn.calibration.CalibratedClassifierCV` (``cv`` fits per code).
     C : float
         Inverse regularisation strength of the linear model.
     class_weight : {None, "balanced"}
-        Class weights of the logistic regression (the SVM is always balanced
-        before calibration). ``"balanced"`` raises recall on rare codes at
-        the price of calibration.
+        Class weights of the logistic regression. ``"balanced"`` raises recall
+        on rare codes; probabilities then overstate a rare code's base rate,
+        which ``threshold`` is tuned for.
+    ngrams : int
+        Longest lemma n-gram (1 or 2).
     min_positive : int
         Codes with fewer positive passages get no model.
     cv : int
-        Folds of the sigmoid calibration (fewer when a code has fewer positives).
+        Folds of the sigmoid calibration of ``svm`` (fewer when a code has fewer positives).
     use_codebook : bool
         Add the codebook's labels, indicators and examples to the training data
         (needs ``codebook`` in :meth:`fit`).
     random_state : int
-        Seed of the calibration folds and the SVMs.
+        Seed of the solvers and calibration folds.
 
     Attributes
     ----------
     classes_ : list of str
         Codes that have a model, sorted.
     estimators_ : list
-        One fitted :class:`~sklearn.calibration.CalibratedClassifierCV` per class.
+        One fitted classifier per class.
+    vocabulary_ : ndarray
+        Sorted hashes of the lemma n-grams seen in training.
+    idf_ : ndarray
+        Inverse document frequency of each vocabulary entry.
     """
 
     def __init__(self, *, threshold: float = 0.5, max_suggestions: int = 3, estimator: str = "logreg",
-                 C: float = 1.0, class_weight: str | None = "balanced", min_positive: int = 2, cv: int = 3,
-                 use_codebook: bool = True, random_state: int = 0):
+                 C: float = 1.0, class_weight: str | None = "balanced", ngrams: int = 2, min_positive: int = 2,
+                 cv: int = 3, use_codebook: bool = True, random_state: int = 0):
         self.threshold = threshold
-        self.class_weight = class_weight
-        self.estimator = estimator
         self.max_suggestions = max_suggestions
+        self.estimator = estimator
         self.C = C
+        self.class_weight = class_weight
+        self.ngrams = ngrams
         self.min_positive = min_positive
         self.cv = cv
         self.use_codebook = use_codebook
         self.random_state = random_state
 
+    # ------------------------------------------------------------ features
+    def _hashes(self, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
+        """(batch passage position, n-gram hash) for every feature occurrence."""
+        arr, tp = batch.arrays, batch.token_passage
+        ignored = np.asarray([get_nlp().vocab.strings.add(w) for w in IGNORED_LEMMAS], dtype=np.uint64)
+        keep = (arr[:, 4] == 1) & ~np.isin(arr[:, 0], ignored)
+        lem, pos = arr[keep, 0].astype(np.uint64), tp[keep]
+        rows, feats = [pos], [lem]
+        if self.ngrams >= 2 and len(lem) > 1:
+            same = pos[:-1] == pos[1:]
+            rows.append(pos[:-1][same])
+            feats.append(lem[:-1][same] * _BIGRAM + lem[1:][same])
+        return np.concatenate(rows), np.concatenate(feats)
+
+    def _counts(self, texts: Sequence[str], vocabulary: np.ndarray | None):
+        """Count matrix (passages × vocabulary) or, without a vocabulary, raw hashes."""
+        rows, feats = [], []
+        for batch in pipe_batches(texts):
+            r, f = self._hashes(batch)
+            rows.append(np.asarray(batch.index, dtype=np.int64)[r])
+            feats.append(f)
+        rows = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+        feats = np.concatenate(feats) if feats else np.zeros(0, np.uint64)
+        if vocabulary is None:
+            return rows, feats
+        return self._matrix(rows, feats, len(texts), vocabulary)
+
     @staticmethod
-    def _lemma_texts(texts: Sequence[str]) -> list[str]:
-        return [" ".join(t.lemma_ for t in doc if t.is_alpha) for doc in pipe_docs(texts)]
+    def _matrix(rows, feats, n_rows, vocabulary):
+        col = np.searchsorted(vocabulary, feats)
+        col = np.clip(col, 0, max(len(vocabulary) - 1, 0))
+        known = (vocabulary[col] == feats) if len(vocabulary) else np.zeros(len(feats), bool)
+        m = sp.csr_matrix((np.ones(int(known.sum())), (rows[known], col[known])), shape=(n_rows, len(vocabulary)))
+        m.sum_duplicates()
+        return m
 
-    def _features(self, texts: Sequence[str]):
-        clean = [clean_passage(t) for t in texts]
-        return sp.hstack([self.word_vectorizer_.transform(self._lemma_texts(clean)),
-                          self.char_vectorizer_.transform(clean)]).tocsr()
+    def _tfidf(self, counts):
+        m = counts.astype(np.float64).tocsr(copy=True)
+        m.data = 1.0 + np.log(m.data)
+        m = m @ sp.diags(self.idf_)
+        return normalize(m, norm="l2", copy=False)
 
+    # ----------------------------------------------------------------- fit
     def fit(self, X: Iterable[str], y: Iterable[Iterable[str]], codebook: Codebook | None = None) -> "SuggestionModel":
         """Train on passages ``X`` with code lists ``y``.
 
@@ -162,27 +202,27 @@ class SuggestionModel(BaseEstimator):
             cx, cy = codebook_passages(codebook)
             X, y = X + cx, y + cy
         if codebook is not None:
-            y = [sorted({a for c in codes for a in (c, *codebook.ancestors(c)) if c in codebook} |
+            y = [sorted({a for c in codes if c in codebook for a in (c, *codebook.ancestors(c))} |
                         {c for c in codes if c not in codebook}) for codes in y]
-        clean = [clean_passage(t) for t in X]
-        self.word_vectorizer_ = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1,
-                                                token_pattern=r"(?u)\b\w+\b")
-        self.char_vectorizer_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
-                                                min_df=2, lowercase=True)
-        self.word_vectorizer_.fit(self._lemma_texts(clean))
-        self.char_vectorizer_.fit(clean)
-        features = self._features(X)
-        used = {c for codes in y for c in codes}
+        rows, feats = self._counts(X, None)
+        self.vocabulary_ = np.unique(feats)
+        counts = self._matrix(rows, feats, len(X), self.vocabulary_)
+        df = np.bincount(counts.indices, minlength=len(self.vocabulary_))
+        self.idf_ = np.log((1 + len(X)) / (1 + df)) + 1.0
+        features = self._tfidf(counts)
         self.classes_, self.estimators_ = [], []
         # Small sparse problems: BLAS threads only contend (20x slower on a busy machine).
         with threadpool_limits(limits=1):
-            for code in sorted(used):
+            for code in sorted({c for codes in y for c in codes}):
                 target = np.array([code in codes for codes in y], dtype=int)
                 n_pos = int(target.sum())
                 if n_pos < self.min_positive or n_pos == len(target):
                     continue
                 self.classes_.append(code)
                 self.estimators_.append(self._estimator(n_pos).fit(features, target))
+        if self.estimator == "logreg" and self.estimators_:
+            self._coef = sp.csr_matrix(np.vstack([e.coef_[0] for e in self.estimators_]).T)
+            self._intercept = np.array([e.intercept_[0] for e in self.estimators_])
         return self
 
     def _estimator(self, n_pos: int):
@@ -195,16 +235,38 @@ class SuggestionModel(BaseEstimator):
             return CalibratedClassifierCV(svm, method="sigmoid", cv=folds)
         raise ValueError(f"estimator must be 'logreg' or 'svm', got {self.estimator!r}")
 
+    # ------------------------------------------------------------- predict
+    def _proba(self, counts) -> np.ndarray:
+        features = self._tfidf(counts)
+        if not self.estimators_:
+            return np.zeros((features.shape[0], 0))
+        if self.estimator == "logreg":
+            logits = np.asarray((features @ self._coef).todense()) + self._intercept
+            return 1.0 / (1.0 + np.exp(-logits))
+        with threadpool_limits(limits=1):
+            return np.column_stack([est.predict_proba(features)[:, 1] for est in self.estimators_])
+
     def predict_proba(self, X: Iterable[str]) -> np.ndarray:
-        """Calibrated probability of each class (columns follow ``classes_``)."""
+        """Probability of each class (columns follow ``classes_``)."""
         check_is_fitted(self, "estimators_")
         X = list(X)
-        if not X:
-            return np.zeros((0, len(self.classes_)))
-        features = self._features(X)
-        with threadpool_limits(limits=1):
-            cols = [est.predict_proba(features)[:, 1] for est in self.estimators_]
-        return np.column_stack(cols) if cols else np.zeros((len(X), 0))
+        return self._proba(self._counts(X, self.vocabulary_))
+
+    def predict_batch(self, batch: Batch) -> dict[int, list[Suggestion]]:
+        """Suggestions for the passages of one batch (batch position → suggestions)."""
+        check_is_fitted(self, "estimators_")
+        rows, feats = self._hashes(batch)
+        proba = self._proba(self._matrix(rows, feats, len(batch.index), self.vocabulary_))
+        out: dict[int, list[Suggestion]] = {}
+        rule = "model:tfidf-" + self.estimator
+        for p, row in enumerate(proba):
+            order = [j for j in np.argsort(-row, kind="stable")[: self.max_suggestions] if row[j] >= self.threshold]
+            if not order:
+                continue
+            text = batch.text(p)
+            start, end = len(text) - len(text.lstrip()), len(text.rstrip())
+            out[p] = [Suggestion(self.classes_[j], start, end, round(float(row[j]), 4), rule) for j in order]
+        return out
 
     def predict(self, X: Iterable[str]) -> list[list[Suggestion]]:
         """Suggestions for each passage: codes whose probability reaches ``threshold``.
@@ -212,18 +274,10 @@ class SuggestionModel(BaseEstimator):
         An empty or blank passage gets none. Each suggestion spans the whole
         passage and names the rule ``model:tfidf-logreg`` (or ``-svm``).
         """
-        X = list(X)
         check_is_fitted(self, "estimators_")
+        X = list(X)
         out: list[list[Suggestion]] = [[] for _ in X]
-        idx = [i for i, t in enumerate(X) if isinstance(t, str) and clean_passage(t)]
-        if not idx or not self.classes_:
-            return out
-        proba = self.predict_proba([X[i] for i in idx])
-        for row, i in zip(proba, idx):
-            order = np.argsort(-row, kind="stable")[: self.max_suggestions]
-            text = X[i]
-            start = len(text) - len(text.lstrip())
-            end = len(text.rstrip())
-            out[i] = [Suggestion(self.classes_[j], start, end, round(float(row[j]), 4), "model:tfidf-" + self.estimator)
-                      for j in order if row[j] >= self.threshold]
+        for batch in pipe_batches(X):
+            for p, found in self.predict_batch(batch).items():
+                out[batch.index[p]] = found
         return out

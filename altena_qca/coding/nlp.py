@@ -1,18 +1,29 @@
 """The offline Dutch pipeline the auto-coder reads text with.
 
-``spacy.blank("nl")`` with spaCy's lookup lemmatizer (the Dutch table of
-``spacy-lookups-data``) and one registered component,
-``altena_lemma_fallback``, that fills the lemmas the table misses with
-`simplemma <https://github.com/adbar/simplemma>`_: common irregular and
-participle forms such as *werden*, *was* and *gedeeld* are not in the table
-and come out unchanged. The fallback only touches tokens whose lemma the
-lookup left equal to the lower-cased form; when simplemma does not know the
-word either, it lemmatises the head of the compound with the lookup table
-(*netwerkrelaties* → *netwerkrelatie*, *uitzonderingsgrondslagen* →
-*uitzonderingsgrondslag*). Every answer is cached in a dict (a word costs one
-dict look-up after its first occurrence) and all lemmas are lower-cased, so
-rules can be written in lower case. A few domain overrides win over
-both (``leden`` is *lid*, members of the network, not a form of *lijden*).
+``spacy.blank("nl")`` plus one registered component, ``altena_lemmatizer``:
+spaCy's Dutch *lookup* lemmatization (the ``lemma_lookup`` table of
+``spacy-lookups-data``, keyed by the lower-cased form as spaCy's
+``DutchLemmatizer`` in lookup mode does) with a fallback for the forms the
+table misses. Common irregular and participle forms such as *werden*, *was*
+and *gedeeld* are not in the table and would come out unchanged; only where
+the lookup leaves a form unchanged, `simplemma`_ is asked, and when simplemma
+does not know the word either (``is_known`` is false) the head of the
+compound is lemmatised with the table (*netwerkrelaties* → *netwerkrelatie*,
+*uitzonderingsgrondslagen* → *uitzonderingsgrondslag*). A few domain
+overrides win over all of them (``leden`` is *lid*, members of the network,
+not a form of *lijden*; ``delen`` is the verb *to share*, not the plural of
+*deel*). All lemmas are lower case.
+
+Why one component and not spaCy's ``lemmatizer`` pipe followed by a fallback
+pipe: spaCy's lemmatizer sets ``token.lemma_`` one token at a time in Python,
+which costs more than tokenizing. This component answers each distinct form
+once (a dict from the form's hash to the lemma's hash) and writes all lemmas
+of a document with one :meth:`~spacy.tokens.Doc.from_array` call, so the
+pipeline runs at most of the tokenizer's speed.
+
+:func:`pipe_batches` stacks the token attributes of many short passages into
+one array per batch, so the rule coder and the learned suggester work on whole
+arrays rather than passage by passage.
 
 No model is downloaded; the pipeline is built once per process
 (:func:`get_nlp`).
@@ -28,124 +39,185 @@ References
 ----------
 .. [1] A. Barbaresi, "Simplemma: a simple multilingual lemmatizer for Python",
    2023, https://github.com/adbar/simplemma
+
+.. _simplemma: https://github.com/adbar/simplemma
 """
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from typing import Iterable, Iterator, Mapping
 
+import numpy as np
 import simplemma
 import spacy
+from spacy.attrs import IDX, IS_ALPHA, LEMMA, LENGTH, LOWER
 from spacy.language import Language
+from spacy.lookups import load_lookups
 from spacy.tokens import Doc
 
-__all__ = ["FALLBACK_OVERRIDES", "LemmaFallback", "get_nlp", "lemmatize", "pipe_docs"]
+__all__ = ["FALLBACK_OVERRIDES", "BATCH_ATTRS", "DutchLemmatizer", "Batch", "get_nlp", "pipe_batches", "lemmatize"]
 
-#: Domain forms whose simplemma reading is wrong in a care-network text.
-FALLBACK_OVERRIDES = {"leden": "lid", "netwerkleden": "netwerklid"}
+#: Domain forms whose table or simplemma reading is wrong in a care-network
+#: text: members (not a form of *lijden*), to share (not parts), and a
+#: table entry with an underscore.
+FALLBACK_OVERRIDES = {"leden": "lid", "netwerkleden": "netwerklid", "delen": "delen",
+                      "samenwerken": "samenwerken"}
 
 
-class LemmaFallback:
-    """Fill lemmas the lookup table left unchanged: simplemma, then the compound's head.
+class DutchLemmatizer:
+    """Lookup-table lemmas, simplemma where the table leaves a form unchanged.
 
     Parameters
     ----------
-    overrides
-        Form → lemma pairs that win over the lookup table and simplemma.
-    lang
-        Language code passed to :func:`simplemma.lemmatize`.
-    table
-        The lookup table (form → lemma); used to lemmatise the head of a
-        compound that neither source knows (simplemma's ``is_known`` is false) (*netwerkrelaties* → *netwerk* +
-        *relatie*, *casusregisseurs* → *casusregisseur*).
-    min_head
-        Shortest head tried when splitting a compound.
+    vocab : spacy.vocab.Vocab
+        The pipeline's vocab (lemma strings are added to it).
+    table : mapping of str to str
+        Lower-cased form → lemma (spaCy's ``lemma_lookup`` for Dutch).
+    overrides : mapping of str to str
+        Form → lemma pairs that win over the table and simplemma.
+    lang : str
+        Language code for :func:`simplemma.lemmatize`.
+    min_head : int
+        Shortest compound head tried with the table.
     """
 
-    def __init__(self, overrides: dict[str, str] | None = None, lang: str = "nl",
-                 table: Mapping[str, str] | None = None, min_head: int = 4):
+    def __init__(self, vocab, table: Mapping[str, str], overrides: Mapping[str, str] | None = None,
+                 lang: str = "nl", min_head: int = 4):
+        self.vocab = vocab
+        self.table = table
         self.overrides = {k.lower(): v.lower() for k, v in (overrides or {}).items()}
         self.lang = lang
-        self.table = table
         self.min_head = min_head
-        self._cache: dict[str, str] = dict(self.overrides)
+        self._cache: dict[int, int] = {}
+
+    def lemma(self, lower: str) -> str:
+        """The lemma of a lower-cased form.
+
+        Examples
+        --------
+        >>> get_nlp().get_pipe("altena_lemmatizer").lemma("gedeeld")
+        'delen'
+        """
+        if lower in self.overrides:
+            return self.overrides[lower]
+        looked_up = self.table.get(lower, lower)
+        if not isinstance(looked_up, str):  # a table may hold several readings
+            looked_up = looked_up[0] if looked_up else lower
+        looked_up = looked_up.lower()
+        if looked_up != lower or not lower.isalpha():
+            return looked_up
+        guess = simplemma.lemmatize(lower, lang=self.lang).lower()
+        if guess == lower and not simplemma.is_known(lower, lang=self.lang):
+            guess = self._head_lemma(lower)
+        return guess
 
     def _head_lemma(self, lower: str) -> str:
-        if self.table is None:
-            return lower
         for i in range(3, len(lower) - self.min_head + 1):
             head = lower[i:]
             lemma = self.table.get(head)
-            if lemma is not None and lemma != head:
+            if isinstance(lemma, str) and lemma != head:
                 return lower[:i] + lemma.lower()
         return lower
 
-    def lemma(self, lower: str, looked_up: str) -> str:
-        """The lemma of the lower-cased form ``lower`` given the table's answer."""
-        if lower in self.overrides:
-            return self.overrides[lower]
-        if looked_up != lower:
-            return looked_up
-        cached = self._cache.get(lower)
-        if cached is None:
-            cached = lower
-            if lower.isalpha():
-                cached = simplemma.lemmatize(lower, lang=self.lang).lower()
-                if cached == lower and not simplemma.is_known(lower, lang=self.lang):
-                    cached = self._head_lemma(lower)
-            self._cache[lower] = cached
-        return cached
-
     def __call__(self, doc: Doc) -> Doc:
-        cache, overrides = self._cache, self.overrides
-        for token in doc:
-            lower = token.lower_
-            looked_up = token.lemma_.lower()
-            if looked_up != lower and lower not in overrides:
-                if looked_up != token.lemma_:
-                    token.lemma_ = looked_up
-                continue
-            new = cache.get(lower)
-            if new is None:
-                new = self.lemma(lower, looked_up)
-            if new != token.lemma_:
-                token.lemma_ = new
+        if not len(doc):
+            return doc
+        cache = self._cache
+        lowers = doc.to_array(LOWER).tolist()
+        get = cache.get
+        out = [get(h) for h in lowers]
+        if None in out:
+            strings = self.vocab.strings
+            for i, lemma in enumerate(out):
+                if lemma is None:
+                    h = lowers[i]
+                    lemma = cache.get(h)
+                    if lemma is None:
+                        lemma = cache[h] = strings.add(self.lemma(strings[h]))
+                    out[i] = lemma
+        doc.from_array([LEMMA], np.asarray(out, dtype=np.uint64).reshape(-1, 1))
         return doc
 
 
-@Language.factory("altena_lemma_fallback", default_config={"overrides": FALLBACK_OVERRIDES, "lang": "nl"},
-                  assigns=["token.lemma"], requires=["token.lemma"])
-def make_lemma_fallback(nlp: Language, name: str, overrides: dict, lang: str) -> LemmaFallback:
-    """spaCy factory of :class:`LemmaFallback` (``nlp.add_pipe("altena_lemma_fallback")``).
-
-    The compound-head table is the lookup lemmatizer's, attached by
-    :func:`get_nlp` after ``nlp.initialize()`` has loaded it.
-    """
-    return LemmaFallback(overrides=dict(overrides), lang=lang)
+@Language.factory("altena_lemmatizer", default_config={"overrides": FALLBACK_OVERRIDES, "lang": "nl"},
+                  assigns=["token.lemma"])
+def make_lemmatizer(nlp: Language, name: str, overrides: dict, lang: str) -> DutchLemmatizer:
+    """spaCy factory of :class:`DutchLemmatizer` with the ``spacy-lookups-data`` table."""
+    table = load_lookups(lang, ["lemma_lookup"]).get_table("lemma_lookup")
+    return DutchLemmatizer(nlp.vocab, table, overrides=dict(overrides), lang=lang)
 
 
 @functools.lru_cache(maxsize=1)
 def get_nlp() -> Language:
-    """The Dutch pipeline: blank tokenizer, lookup lemmatizer, simplemma fallback.
+    """The Dutch pipeline: blank tokenizer and ``altena_lemmatizer``.
 
     Built once per process and cached; callers must not add pipes to it.
-
-    Returns
-    -------
-    spacy.language.Language
-        Pipes ``lemmatizer`` (lookup mode) and ``altena_lemma_fallback``.
     """
     nlp = spacy.blank("nl")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    fallback = nlp.add_pipe("altena_lemma_fallback")
-    nlp.initialize()
-    fallback.table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    nlp.add_pipe("altena_lemmatizer")
     return nlp
 
 
-def pipe_docs(texts: Iterable[str], batch_size: int = 256) -> Iterator[Doc]:
-    """Run the pipeline over ``texts`` in batches (``nlp.pipe``)."""
-    return get_nlp().pipe(texts, batch_size=batch_size)
+#: Token attributes gathered for a batch, in the column order of :attr:`Batch.arrays`.
+BATCH_ATTRS = (LEMMA, LOWER, IDX, LENGTH, IS_ALPHA)
+
+
+@dataclass
+class Batch:
+    """Lemmatised passages with their token attributes stacked in one array.
+
+    Attributes
+    ----------
+    docs : list of Doc
+        One Doc per passage.
+    texts : list of str
+        The passages.
+    index : list of int
+        For each passage of the batch, its position in the caller's list.
+    arrays : ndarray
+        All tokens of all passages, one row each; columns :data:`BATCH_ATTRS`
+        (lemma hash, lower-case hash, character offset in the passage,
+        length, is-alphabetic).
+    first, last : ndarray
+        Rows of passage ``p`` are ``arrays[first[p]:last[p]]``.
+    token_passage : ndarray
+        For every row, the batch position of its passage.
+    """
+
+    docs: list
+    texts: list
+    index: list
+    arrays: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+    token_passage: np.ndarray
+
+    def text(self, p: int) -> str:
+        """The text of the passage at batch position ``p``."""
+        return self.texts[p]
+
+
+def pipe_batches(texts: Iterable[str], *, batch_size: int = 512) -> Iterator[Batch]:
+    """Lemmatised batches of passages (blank or non-string passages are left out).
+
+    Passages are tokenized one by one (``nlp.pipe``): one Doc per passage keeps
+    the tokenizer's cache effective, which a single joined Doc would not (a
+    special case such as an abbreviation switches caching off for the rest of
+    a Doc).
+    """
+    nlp = get_nlp()
+    pending = [(i, t) for i, t in enumerate(texts) if isinstance(t, str) and t.strip()]
+    for b in range(0, len(pending), batch_size):
+        chunk = pending[b:b + batch_size]
+        docs = list(nlp.pipe([t for _, t in chunk], batch_size=batch_size))
+        lens = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
+        last = np.cumsum(lens)
+        first = last - lens
+        arrays = np.concatenate([d.to_array(BATCH_ATTRS) for d in docs]) if int(last[-1]) else \
+            np.zeros((0, len(BATCH_ATTRS)), dtype=np.uint64)
+        yield Batch(docs, [t for _, t in chunk], [i for i, _ in chunk], arrays, first, last,
+                    np.repeat(np.arange(len(docs)), lens))
 
 
 def lemmatize(text: str) -> list[str]:

@@ -34,9 +34,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import Errors, InputError
-from ..model import Codebook, Corpus, check_codings, make_codings
+from ..model import CODING_COLUMNS, Codebook, Corpus, check_codings, make_codings
 
-__all__ = ["REVIEW_COLUMNS", "ACCEPT", "REJECT", "export_review", "import_review"]
+__all__ = ["REVIEW_COLUMNS", "ACCEPT", "REJECT", "export_review", "import_review", "to_typed_offsets"]
 
 REVIEW_COLUMNS = ["document", "start", "end", "code", "label_nl", "confidence", "rule", "evidence",
                   "passage", "decision", "note"]
@@ -45,14 +45,15 @@ ACCEPT = ("accept", "accepted", "a", "yes", "y", "ja", "j", "1", "true")
 REJECT = ("reject", "rejected", "r", "no", "n", "nee", "0", "false")
 
 
-def export_review(suggestions: pd.DataFrame, corpus: Corpus, path: str | Path, *,
+def export_review(suggestions: pd.DataFrame | str | Path, corpus: Corpus, path: str | Path, *,
                   codebook: Codebook | None = None) -> pd.DataFrame:
     """Write suggestions to a review CSV with the passage and an empty ``decision``.
 
     Parameters
     ----------
-    suggestions : DataFrame
-        Auto-codings (e.g. from :func:`~altena_qca.coding.suggest`).
+    suggestions : DataFrame or path
+        Auto-codings (from :func:`~altena_qca.coding.suggest`, or the CSV
+        ``altena-qca code`` writes), with offsets into ``corpus``'s texts.
     corpus : Corpus
         The documents the passages are cut from.
     path : str or Path
@@ -67,6 +68,8 @@ def export_review(suggestions: pd.DataFrame, corpus: Corpus, path: str | Path, *
     """
     from ..report.tables import write_csv
 
+    if not isinstance(suggestions, pd.DataFrame):
+        suggestions = _read_suggestions(Path(suggestions))
     rows = []
     for r in suggestions.itertuples(index=False):
         doc = corpus.documents.get(r.document)
@@ -83,8 +86,20 @@ def export_review(suggestions: pd.DataFrame, corpus: Corpus, path: str | Path, *
     return table
 
 
+def _read_suggestions(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise InputError(Errors.E106.format(path=path))
+    table = pd.read_csv(path, dtype={"document": str, "code": str, "rule": str}, keep_default_na=False,
+                        encoding="utf-8-sig")
+    need = ["document", "start", "end", "code", "confidence"]
+    missing = [c for c in need if c not in table.columns]
+    if missing:
+        raise InputError(Errors.E124.format(path=path, missing=missing, expected=need))
+    return table
+
+
 def import_review(path: str | Path, corpus: Corpus, codebook: Codebook, *, reviewer: str,
-                  codings: pd.DataFrame | None = None) -> pd.DataFrame:
+                  codings: pd.DataFrame | None = None, out: str | Path | None = None) -> pd.DataFrame:
     """Read a reviewed CSV; accepted rows become manual codings by ``reviewer``.
 
     Parameters
@@ -99,6 +114,11 @@ def import_review(path: str | Path, corpus: Corpus, codebook: Codebook, *, revie
         Existing codings to add the accepted rows to; every existing row is
         kept, and an accepted row that repeats one (same document, span,
         code and coder) is not added twice.
+    out : str or Path, optional
+        Also write the result as a ``codings.csv`` for the study folder, its
+        offsets moved back onto the transcripts as typed when the corpus was
+        pseudonymised on ingest (as :func:`~altena_qca.ingest.load_codings`
+        expects).
 
     Returns
     -------
@@ -145,9 +165,42 @@ def import_review(path: str | Path, corpus: Corpus, codebook: Codebook, *, revie
     quotes = accepted["passage"] if "passage" in accepted.columns else None
     check_codings(new, corpus, codebook, path=str(path), quotes=quotes)
     new = make_codings(new.drop(columns="_line"))
-    if codings is None:
-        return new
-    key = ["document", "start", "end", "code", "coder"]
-    have = set(map(tuple, codings[key].itertuples(index=False, name=None)))
-    new = new[[tuple(r) not in have for r in new[key].itertuples(index=False, name=None)]]
-    return make_codings(pd.concat([codings, new], ignore_index=True))
+    if codings is not None:
+        key = ["document", "start", "end", "code", "coder"]
+        have = set(map(tuple, codings[key].itertuples(index=False, name=None)))
+        new = new[[tuple(r) not in have for r in new[key].itertuples(index=False, name=None)]]
+        new = make_codings(pd.concat([codings, new], ignore_index=True))
+    if out is not None:
+        from ..report.tables import write_csv
+        write_csv(to_typed_offsets(new[CODING_COLUMNS], corpus), out)
+    return new
+
+
+def to_typed_offsets(codings: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
+    """Codings on pseudonymised texts moved back onto the transcripts as typed.
+
+    The inverse of :meth:`altena_qca.privacy.Pseudonymiser.remap_codings`: an
+    offset inside a replacement tag goes to the start (for ``start``) or the
+    end (for ``end``) of the name it replaced. Codings of documents that were
+    not pseudonymised are returned unchanged.
+    """
+    offsets = getattr(getattr(corpus, "pseudonymiser", None), "offsets_", None) or {}
+    out = codings.copy()
+    for doc_id, omap in offsets.items():
+        mask = out["document"] == doc_id
+        if mask.any():
+            out.loc[mask, "start"] = [_typed(omap, int(q), "start") for q in out.loc[mask, "start"]]
+            out.loc[mask, "end"] = [_typed(omap, int(q), "end") for q in out.loc[mask, "end"]]
+    return out
+
+
+def _typed(omap, q: int, side: str) -> int:
+    """Original offset of pseudonymised offset ``q`` under an ``OffsetMap``'s edits."""
+    prev_old_end = prev_new_end = 0
+    for old_start, old_end, new_start, new_end in omap.edits:
+        if q < new_start:
+            break
+        if q < new_end or (q == new_end and side == "end" and q > new_start):
+            return old_start if side == "start" or q == new_start else old_end
+        prev_old_end, prev_new_end = old_end, new_end
+    return prev_old_end + (q - prev_new_end)

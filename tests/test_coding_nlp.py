@@ -1,0 +1,61 @@
+"""The Dutch pipeline: lookup lemmas, the simplemma fallback, compounds, batches."""
+from __future__ import annotations
+
+import pytest
+
+from altena_qca.coding.nlp import DutchLemmatizer, get_nlp, lemmatize, pipe_batches
+
+
+@pytest.mark.parametrize("form, lemma", [
+    ("werden", "worden"),   # not in the lookup table: simplemma
+    ("was", "zijn"),
+    ("gedeeld", "delen"),
+    ("Gedeeld", "delen"),   # case does not matter, lemmas are lower case
+    ("leden", "lid"),       # domain overrides: members, not a form of 'lijden'
+    ("delen", "delen"),     # to share, not the plural of 'deel'
+    ("taken", "taak"),      # from the lookup table
+    ("irritaties", "irritatie"),
+])
+def test_lemmatizer_fills_what_the_lookup_table_misses(form, lemma):
+    assert lemmatize(form) == [lemma]
+
+
+def test_unknown_compound_gets_the_lemma_of_its_head():
+    assert lemmatize("netwerkrelaties uitzonderingsgrondslagen casusregisseurs") == [
+        "netwerkrelatie", "uitzonderingsgrondslag", "casusregisseur"]
+    assert lemmatize("vertrouwen") == ["vertrouwen"]  # a known word is never split
+
+
+def test_fallback_only_where_the_lookup_left_the_form_unchanged():
+    nlp = get_nlp()
+    # a table that knows 'gedeeld' wins over simplemma; one that does not, falls back
+    knows = DutchLemmatizer(nlp.vocab, {"gedeeld": "uitgedeeld"})
+    blind = DutchLemmatizer(nlp.vocab, {})
+    assert knows.lemma("gedeeld") == "uitgedeeld"
+    assert blind.lemma("gedeeld") == "delen"
+    assert blind.lemma("123") == "123"
+
+
+def test_pipeline_is_a_blank_dutch_model_with_one_registered_component_built_once():
+    nlp = get_nlp()
+    assert nlp is get_nlp()
+    assert nlp.lang == "nl" and nlp.pipe_names == ["altena_lemmatizer"]
+    assert [t.lemma_ for t in nlp("Gegevens werden niet gedeeld.")] == ["gegeven", "worden", "niet", "delen", "."]
+
+
+def test_batches_skip_blank_passages_and_keep_every_token_with_its_passage():
+    texts = ["Eerste passage, gedeeld.", "", "   ", None, "Tweede: netwerkrelaties."]
+    batches = list(pipe_batches(texts, batch_size=2))
+    assert [i for b in batches for i in b.index] == [0, 4]
+    for b in batches:
+        for p, doc in enumerate(b.docs):
+            assert b.text(p) == texts[b.index[p]]
+            rows = b.arrays[b.first[p]:b.last[p]]
+            assert len(rows) == len(doc)
+            assert (b.token_passage[b.first[p]:b.last[p]] == p).all()
+            assert [nlp_str(h) for h in rows[:, 0]] == [t.lemma_ for t in doc]
+    assert list(pipe_batches(["", None])) == []
+
+
+def nlp_str(h) -> str:
+    return get_nlp().vocab.strings[int(h)]

@@ -1,0 +1,70 @@
+"""The learned suggester: tf-idf lemma n-grams, one linear model per code, fixed seed."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from altena_qca.coding import SuggestionModel, codebook_passages, training_data
+from altena_qca.model import Code, Codebook
+
+X = ["Er is geen vertrouwen tussen de partners", "Het vertrouwen is groot", "Wij vertrouwen elkaar",
+     "Taken worden dubbel gedaan", "De intake is dubbel gedaan", "Niemand pakt de taak op",
+     "Het weer is mooi vandaag"]
+Y = [["trust"], ["trust"], ["trust"], ["coord"], ["coord"], ["coord"], []]
+
+
+def test_learns_codes_from_passages_with_probabilities():
+    model = SuggestionModel(threshold=0.5).fit(X, Y)
+    assert model.classes_ == ["coord", "trust"]
+    proba = model.predict_proba(["Vertrouwen tussen collega's", "Taken werden dubbel gedaan"])
+    assert proba.shape == (2, 2) and ((proba >= 0) & (proba <= 1)).all()
+    assert proba[0, 1] > proba[0, 0] and proba[1, 0] > proba[1, 1]
+    [[trust], [coord]] = model.predict(["Vertrouwen tussen collega's", "Taken werden dubbel gedaan"])
+    assert (trust.code, coord.code) == ("trust", "coord")
+    assert trust.rule == "model:tfidf-logreg" and (trust.start, trust.end) == (0, len("Vertrouwen tussen collega's"))
+
+
+def test_fixed_random_state_gives_identical_models():
+    a = SuggestionModel(estimator="svm", cv=2).fit(X, Y).predict_proba(["Geen vertrouwen"])
+    b = SuggestionModel(estimator="svm", cv=2).fit(X, Y).predict_proba(["Geen vertrouwen"])
+    assert np.array_equal(a, b)
+
+
+def test_threshold_max_suggestions_and_empty_passages():
+    model = SuggestionModel(threshold=0.0, max_suggestions=1).fit(X, Y)
+    assert [len(s) for s in model.predict(["Vertrouwen en dubbele taken", "", "  "])] == [1, 0, 0]
+    assert SuggestionModel(threshold=1.01).fit(X, Y).predict(["Vertrouwen"]) == [[]]
+
+
+def test_codebook_rolls_codes_up_and_adds_its_labels_and_examples():
+    cb = Codebook([Code("effects", "Effecten"), Code("effects.trust", "Vertrouwen", parent="effects",
+                                                     examples=("Ik vertrouw mijn collega's",)),
+                   Code("effects.coord", "Coördinatie", parent="effects", indicators=("taken afstemmen",))])
+    assert codebook_passages(cb) == (["Effecten", "Vertrouwen", "Ik vertrouw mijn collega's", "Coördinatie",
+                                      "taken afstemmen"],
+                                     [["effects"], ["effects.trust"], ["effects.trust"], ["effects.coord"],
+                                      ["effects.coord"]])
+    y = [["effects.trust" if c == ["trust"] else "effects.coord"] if c else [] for c in Y]
+    model = SuggestionModel().fit(X, y, cb)
+    assert model.classes_ == ["effects", "effects.coord", "effects.trust"]  # the parent learned from its children
+
+
+def test_not_fitted_and_estimator_contract():
+    model = SuggestionModel(C=2.0)
+    assert clone(model).C == 2.0 and model.get_params()["random_state"] == 0
+    with pytest.raises(NotFittedError):
+        model.predict(["x"])
+    with pytest.raises(ValueError, match="estimator must be"):
+        SuggestionModel(estimator="forest").fit(X, Y)
+
+
+def test_training_data_are_the_segments_of_coded_documents(study):
+    X_, y_ = training_data(study.corpus, study.codings)
+    coded = set(study.codings["document"])
+    n = sum(1 for d in study.corpus if d.id in coded for s in d.segments
+            if s.speaker in ("respondent", "observer"))
+    assert len(X_) == len(y_) == n
+    assert sum(bool(c) for c in y_) >= 0.95 * n
+    assert {c for codes in y_ for c in codes} == set(study.codings["code"])

@@ -1,0 +1,134 @@
+"""The rule coder: codebook rules compiled once, negation, explained suggestions, clear errors."""
+from __future__ import annotations
+
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from altena_qca import load_codebook
+from altena_qca.coding import RuleCoder, keyword_codebook
+from altena_qca.errors import CodebookError
+from altena_qca.model import Code, Codebook
+
+
+@pytest.fixture(scope="module")
+def thesis_coder():
+    return RuleCoder().fit(load_codebook())
+
+
+def _codes(suggestions):
+    return {s.code for s in suggestions}
+
+
+def test_geen_vertrouwen_flips_trust_to_declining_trust(thesis_coder):
+    text = "Er is geen vertrouwen meer in die organisatie."
+    [found] = thesis_coder.predict([text])
+    flipped = [s for s in found if s.code == "effects.trust.today.negative"]
+    assert flipped and flipped[0].rule == "negated:lemma:vertrouwen"
+    assert text[flipped[0].start:flipped[0].end] == "geen vertrouwen"
+    assert "effects.trust" not in _codes(found)
+    # without the negator: plain trust
+    assert "effects.trust" in _codes(thesis_coder.predict(["Het vertrouwen is groot."])[0])
+
+
+def test_niet_gedeeld_is_a_phrase_that_fires_with_its_name_and_span(thesis_coder):
+    text = "Soms wordt informatie niet gedeeld en dat zorgt voor geen gegevensuitwisseling."
+    [found] = thesis_coder.predict([text])
+    by_rule = {s.rule: s for s in found if s.code == "problems.insufficient"}
+    assert {"phrase:niet gedeeld", "phrase:geen gegevensuitwisseling"} <= set(by_rule)
+    s = by_rule["phrase:geen gegevensuitwisseling"]
+    assert text[s.start:s.end] == "geen gegevensuitwisseling"
+
+
+def test_phrases_also_match_on_lemmas(thesis_coder):
+    # 'niet gedeeld' is written in the codebook; 'niet delen' matches by lemma
+    assert "problems.insufficient" in _codes(thesis_coder.predict(["Zij willen de gegevens niet delen."])[0])
+
+
+def test_negation_without_a_flip_suppresses_and_stops_at_punctuation():
+    cb = Codebook([Code("p", "Probleem", rules={"lemmas": ["irritatie"]})])
+    coder = RuleCoder().fit(cb)
+    assert coder.predict(["Er zijn geen irritaties."]) == [[]]
+    assert _codes(coder.predict(["Geen idee, maar irritaties zijn er wel."])[0]) == {"p"}
+    assert _codes(coder.predict(["Geen probleem. Irritaties zijn er wel."])[0]) == {"p"}
+    assert _codes(RuleCoder(window=1).fit(cb).predict(["Geen grote irritaties."])[0]) == {"p"}
+
+
+def test_negation_can_be_switched_off_per_code(thesis_coder):
+    # consent is a personal boundary whether or not it was given
+    assert "boundaries.personal" in _codes(thesis_coder.predict(["Ik deel het zonder toestemming."])[0])
+
+
+def test_a_negator_inside_a_gapped_pattern_negates_it(thesis_coder):
+    assert "wams.opinion.positive" in _codes(thesis_coder.predict(["De Wams maakt de samenwerking beter."])[0])
+    assert "wams.opinion.positive" not in _codes(thesis_coder.predict(["De Wams maakt het niet beter."])[0])
+
+
+def test_compounds_and_hyphenated_words_meet_lemma_rules(thesis_coder):
+    [found] = thesis_coder.predict(["De casusregisseurs houden zich aan de AVG-privacywetgeving."])
+    assert {"effects.coordination", "boundaries.legal"} <= _codes(found)
+
+
+def test_exclude_vetoes_a_match_it_overlaps(thesis_coder):
+    assert "boundaries.interprofessional" not in _codes(
+        thesis_coder.predict(["Ze doen een beroep op de AVG."])[0])
+    assert "boundaries.interprofessional" in _codes(
+        thesis_coder.predict(["Dat verschilt per beroepsgroep."])[0])
+
+
+def test_empty_passage_gives_no_suggestion_and_no_error(thesis_coder):
+    assert thesis_coder.predict(["", "   ", "\n"]) == [[], [], []]
+    assert thesis_coder.predict([]) == []
+
+
+@pytest.mark.parametrize("rules, fragment", [
+    ({"patterns": [[{"LOWR": "geen"}]]}, "pattern 1"),
+    ({"patterns": [[{"LOWER": "a"}], [{"LOWER": {"INN": ["x"]}}]]}, "pattern 2"),
+    ({"patterns": [[{"OP": "*"}]]}, "matches every token"),
+    ({"patterns": ["geen"]}, "not a list of token dicts"),
+    ({"negation_flips_to": "nope"}, "unknown code 'nope'"),
+    ({"lemmas": [""]}, "lemma rule"),
+])
+def test_a_rule_that_does_not_compile_names_code_and_rule(rules, fragment):
+    cb = Codebook([Code("effects.trust", "Vertrouwen", rules=rules, line=12)], path="cb.yaml")
+    with pytest.raises(CodebookError) as err:
+        RuleCoder().fit(cb)
+    msg = str(err.value)
+    assert msg.startswith("[E208] cb.yaml, line 12: code 'effects.trust'") and fragment in msg
+
+
+def test_bad_pattern_in_a_codebook_file_reports_file_line_and_code(tmp_path):
+    path = tmp_path / "cb.yaml"
+    path.write_text("codes:\n- id: a\n  label_nl: A\n  rules:\n    patterns: [[{LOWER: x, OP: '%'}]]\n",
+                    encoding="utf-8")
+    with pytest.raises(CodebookError, match=r"\[E208\] .*cb\.yaml, line 2: code 'a' has an invalid rule: "
+                                            r"pattern 1 .* does not compile"):
+        RuleCoder().fit(load_codebook(path))
+
+
+def test_calibrated_confidence_is_the_smoothed_precision_of_the_rule():
+    cb = Codebook([Code("t", "Vertrouwen", rules={"lemmas": ["vertrouwen"]}), Code("r", "Relaties")])
+    X = ["Het vertrouwen is groot.", "Vertrouwen speelt geen rol bij relaties.", "Korte lijntjes."]
+    y = [["t"], ["r"], ["r"]]
+    coder = RuleCoder(confidence=0.6, prior_strength=2.0).fit(cb, X, y)
+    # fired twice, right once: (1 + 2 * 0.6) / (2 + 2)
+    assert coder.rule_confidence_ == {"t|lemma:vertrouwen": 0.55}
+    assert coder.predict(["Vertrouwen."])[0][0].confidence == 0.55
+    # with concept labels, a firing under another code of the same concept counts as right
+    concepts = RuleCoder(concepts={"social": ["t", "r"]}).fit(cb, X, y)
+    assert concepts.rule_confidence_["t|lemma:vertrouwen"] == pytest.approx((2 + 1.2) / 4)
+
+
+def test_estimator_contract():
+    coder = RuleCoder(window=2)
+    assert coder.get_params()["window"] == 2 and clone(coder).window == 2
+    with pytest.raises(NotFittedError):
+        coder.predict(["x"])
+
+
+def test_keyword_baseline_uses_the_label_words_only():
+    cb = keyword_codebook(load_codebook())
+    assert cb["effects.trust.today.negative"].rules == {"lemmas": ["vertrouwen", "nemen", "onvoldoende",
+                                                                   "uitwisseling"], "negation": False}
+    assert cb["intro"].rules == {"lemmas": ["kennismaking"], "negation": False}
+    assert all(set(c.rules) <= {"lemmas", "negation"} for c in cb if c.rules)
