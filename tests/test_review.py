@@ -60,7 +60,8 @@ def test_import_keeps_every_existing_coding_and_writes_a_codings_file(tmp_path):
 
 @pytest.mark.parametrize("edits, message", [
     ({"decision": ["maybe", ""]}, r"\[E125\] .*line 2: invalid value 'maybe' for 'decision'"),
-    ({"decision": ["accept", "reject"], "code": ["effects.nope", "r"]}, r"\[E121\] .*line 2: .*unknown code 'effects.nope'"),
+    ({"decision": ["accept", "reject"], "code": ["effects.nope", "r"]},
+     r"\[E121\] .*line 2: .*unknown code 'effects.nope'"),
     ({"decision": ["reject", "accept"], "end": ["25", "999"]}, r"\[E122\] .*line 3: span 29-999 lies outside"),
     ({"decision": ["accept", "reject"], "document": ["X", "D"]}, r"\[E120\] .*line 2: .*unknown document 'X'"),
     ({"decision": ["accept", "reject"], "passage": ["Iets anders.", "Korte lijntjes."]},

@@ -3,7 +3,7 @@
 :class:`AutoCoder` fits both on a codebook and (optionally) coded passages and
 gives at most one suggestion per code and passage: a code both methods
 suggest gets the noisy-or of their confidences and keeps the rule's span and
-name (``phrase:korte lijntjes+model:tfidf-svm``); a code is dropped when one
+name (``phrase:korte lijntjes+model:tfidf-logreg``); a code is dropped when one
 of its descendants is suggested for the same passage. :func:`suggest` turns
 the suggestions for a corpus into codings with origin ``auto`` and coder
 ``altena-qca``; :func:`merge_codings` adds them to the manual codings without
@@ -132,7 +132,9 @@ class AutoCoder(BaseEstimator):
     def _combine(self, rules: list[Suggestion], model: list[Suggestion]) -> list[Suggestion]:
         best: dict[str, Suggestion] = {}
         for s in rules:
-            if s.confidence >= self.min_rule_confidence and (s.code not in best or s.confidence > best[s.code].confidence):
+            if s.confidence < self.min_rule_confidence:
+                continue
+            if s.code not in best or s.confidence > best[s.code].confidence:
                 best[s.code] = s
         for m in model:
             r = best.get(m.code)

@@ -31,12 +31,12 @@ import pandas as pd
 from ..errors import Errors, InputError
 from ..model import Codebook, make_codings
 from .agreement import intercoder_agreement
-from .combine import AutoCoder, code_passages, passages_frame, read_passages, suggest, training_data
+from .combine import AutoCoder, code_passages, read_passages, suggest, training_data
 from .evaluate import load_eval_labels, score_passages, score_sets, segment_code_sets
 from .rules import keyword_codebook
 
 __all__ = ["TEST_RESPONDENTS", "METHODS", "REPORT_COLUMNS", "is_paraphrase", "fitted_coders",
-           "heldout_suggestions", "crossval_suggestions", "holdout_report", "autocode_checks",
+           "heldout_suggestions", "crossval_suggestions", "holdout_report", "crossval_report", "autocode_checks",
            "effect_codes", "agreement_report", "evaluate_gold_file", "default_test", "autocode_tables"]
 
 #: Held-out respondents: the highest id in each thesis group (§4.2.2), chosen before any tuning.
@@ -161,15 +161,31 @@ def holdout_report(study, *, methods: Iterable[str] = METHODS, test: Iterable[st
         :data:`REPORT_COLUMNS`, one row per method × level × passages.
     """
     test = default_test(study) if test is None else list(test)
+    preds = heldout_suggestions(study, methods, test=test, min_rule_confidence=min_rule_confidence)
+    return _report(study, preds, _documents_of(study, test), labels)
+
+
+def crossval_report(study, *, methods: Iterable[str] = METHODS, labels: dict | None = None,
+                    min_rule_confidence: float | None = None) -> pd.DataFrame:
+    """Like :func:`holdout_report`, over all respondents, each coded by coders trained without them."""
+    methods = list(methods)
+    parts: dict[str, list[pd.DataFrame]] = {m: [] for m in methods}
+    for rid in sorted(study.corpus.respondents):
+        for method, pred in heldout_suggestions(study, methods, test=[rid],
+                                                min_rule_confidence=min_rule_confidence).items():
+            parts[method].append(pred)
+    preds = {m: make_codings(pd.concat(p, ignore_index=True)) for m, p in parts.items()}
+    return _report(study, preds, _documents_of(study, study.corpus.respondents), labels)
+
+
+def _report(study, preds: dict[str, pd.DataFrame], docs: list[str], labels: dict | None) -> pd.DataFrame:
     labels = labels if labels is not None else load_eval_labels(codebook=study.codebook)
-    docs = _documents_of(study, test)
     gold = segment_code_sets(study.codings, study.corpus, study.codebook, documents=docs)
     texts = {(d.id, s.index): d.segment_text(s) for d in study.corpus if d.id in docs for s in d.segments}
     quotes = {u: v for u, v in gold.items() if not is_paraphrase(texts[u])}
     codes = sorted(set(study.codings["code"]))
     rows = []
-    for method, pred in heldout_suggestions(study, methods, test=test,
-                                            min_rule_confidence=min_rule_confidence).items():
+    for method, pred in preds.items():
         p = segment_code_sets(pred, study.corpus, study.codebook, documents=docs)
         for level, targets in (("code", {c: {c} for c in codes}), ("label", labels)):
             for subset, g in (("all", gold), ("quotes", quotes)):

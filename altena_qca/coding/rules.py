@@ -15,7 +15,9 @@ Every code may carry ``rules`` (see ``codebook/README.md``):
   ``negation_flips_to`` — a negator (*geen, niet, nooit, nauwelijks, zonder,
   ...*) within ``window`` tokens before a match, not across punctuation or
   *maar*, turns the match into a suggestion of ``negation_flips_to`` ('geen
-  vertrouwen' → trust declines), or suppresses it when no flip is given. A
+  vertrouwen' → trust declines), or suppresses it when no flip is given; a
+  match that itself starts with a negator ('niet gedeeld') is not negated
+  again ('niet of niet gedeeld' stays insufficient sharing). A
   token pattern is also negated by a negator inside its match after the first
   token ('de Wams maakt het *niet* beter'), since its gaps may hold one.
 
@@ -411,8 +413,8 @@ class RuleCoder(BaseEstimator):
             if found is None:
                 continue
             code, rule, start = found
-            conf = self.rule_confidence_.get(f"{code}|{rule}",
-                                             self.negated_confidence if rule.startswith("negated:") else self.confidence)
+            default = self.negated_confidence if rule.startswith("negated:") else self.confidence
+            conf = self.rule_confidence_.get(f"{code}|{rule}", default)
             s0, e0 = int(arr[start, 2]), int(arr[end - 1, 2] + arr[end - 1, 3])
             found_p = out.setdefault(p, {})
             best = found_p.get((code, s0, e0))
@@ -500,6 +502,8 @@ class RuleCoder(BaseEstimator):
             return code, rule, start
         neg_at = None
         negators, barriers = self._negator_hashes, self._barrier_hashes
+        if int(lower[start]) in negators:  # the rule is itself negative ('geen gegevensuitwisseling')
+            return code, rule, start
         for i in range(start - 1, max(lo - 1, start - 1 - window), -1):
             h = int(lower[i])
             if h in negators:
