@@ -68,7 +68,7 @@ class AutoCoder(BaseEstimator):
     ----------
     rule_coder_ : RuleCoder or None
     model_ : SuggestionModel or None
-        None when ``method`` does not use it or there was nothing to train on.
+        None when ``method`` does not use it or :meth:`fit` got no coded passages.
     """
 
     def __init__(self, *, method: str = "combined", rule_coder: RuleCoder | None = None,
@@ -108,8 +108,8 @@ class AutoCoder(BaseEstimator):
             self.rule_coder_ = coder
         if self.method in ("model", "combined"):
             model = clone(self.model) if self.model is not None else SuggestionModel()
-            if X or model.use_codebook:
-                self.model_ = model.fit(X or [], y or [], codebook)
+            if X:  # without coded passages there is nothing to learn from but the labels: rules only
+                self.model_ = model.fit(X, y, codebook)
         return self
 
     def predict(self, X: Iterable[str]) -> list[list[Suggestion]]:
