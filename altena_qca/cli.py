@@ -431,6 +431,154 @@ def report(data_dir, out_path, figures_dir, no_network, pseudonymise):
         click.echo(f"wrote {f}")
 
 
+# ---------------------------------------------------------------- auto-coding (altena_qca.coding)
+def _method_option(f):
+    return click.option("--method", type=click.Choice(["combined", "rules", "model"]), default="combined",
+                        show_default=True, help="Rule coder, learned suggester, or both.")(f)
+
+
+@cli.command()
+@_data_option
+@click.option("--input", "input_path", type=click.Path(path_type=Path), default=None,
+              help="Code free passages instead: JSON lines, one object with 'id' and 'text' per line.")
+@click.option("--out", "out_path", type=click.Path(path_type=Path), default=None,
+              help="CSV to write (required with --input); default: CSV on standard output.")
+@_method_option
+@click.option("--min-rule-confidence", type=click.FloatRange(0, 1), default=None,
+              help="Drop rule suggestions below this calibrated confidence "
+                   "[default: 0.4 on the study, 0 for --input passages].")
+@click.option("--codebook", "codebook_path", type=click.Path(path_type=Path), default=None, help="Codebook YAML.")
+@_pseudo_option
+@handle_errors
+def code(data_dir, input_path, out_path, method, min_rule_confidence, codebook_path, pseudonymise):
+    """Suggest codes with the offline auto-coder, trained on the study's manual codings.
+
+    Without --input: every respondent turn of the study, written as codings
+    with origin 'auto', coder 'altena-qca', a confidence and the rule that
+    fired. With --input: free passages, written as rows
+    id, code_id, confidence, start, end, rule.
+
+    Example: altena-qca code --input passages.jsonl --out suggestions.csv
+    """
+    if input_path is not None:
+        from .coding import PASSAGE_MIN_RULE_CONFIDENCE, code_file
+        if out_path is None:
+            raise click.UsageError("--out is required with --input")
+        mrc = PASSAGE_MIN_RULE_CONFIDENCE if min_rule_confidence is None else min_rule_confidence
+        rows = code_file(input_path, out_path, data_dir=data_dir, codebook=codebook_path, method=method,
+                         min_rule_confidence=mrc)
+        click.echo(f"wrote {len(rows)} suggestions for {rows['id'].nunique()} passages to {out_path}", err=True)
+        return
+    from .coding import AutoCoder, suggest
+    from .study import load_study
+
+    study = load_study(data_dir, codebook_path, pseudonymise=pseudonymise)
+    params = {} if min_rule_confidence is None else {"min_rule_confidence": min_rule_confidence}
+    _emit_table(suggest(study.corpus, study.codebook, study.codings, coder=AutoCoder(method=method, **params)),
+                out_path)
+
+
+@cli.group()
+def review():
+    """Review auto-coding suggestions: export them for a person, import the decisions."""
+
+
+@review.command("export")
+@_data_option
+@click.option("--suggestions", "suggestions_path", type=click.Path(path_type=Path), required=True,
+              help="Suggestions CSV written by 'altena-qca code' on the same study.")
+@click.option("--out", "out_path", type=click.Path(path_type=Path), required=True, help="Review CSV to write.")
+@_pseudo_option
+@handle_errors
+def review_export(data_dir, suggestions_path, out_path, pseudonymise):
+    """Write suggestions with their passage and an empty 'decision' column (accept/reject).
+
+    Example: altena-qca review export --suggestions suggestions.csv --out review.csv
+    """
+    from .coding import export_review
+
+    study = _load(data_dir, pseudonymise)
+    table = export_review(suggestions_path, study.corpus, out_path, codebook=study.codebook)
+    click.echo(f"wrote {len(table)} suggestions to review to {out_path}")
+
+
+@review.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+@_data_option
+@click.option("--reviewer", required=True, help="Name recorded as the coder of the accepted codings.")
+@click.option("--out", "out_path", type=click.Path(path_type=Path), required=True,
+              help="Codings CSV to write: the study's codings plus the accepted suggestions.")
+@_pseudo_option
+@handle_errors
+def review_import(path, data_dir, reviewer, out_path, pseudonymise):
+    """Turn the accepted rows of a reviewed CSV into manual codings by the reviewer.
+
+    Example: altena-qca review import review.csv --reviewer student-a --out codings.csv
+    """
+    from .coding import import_review
+
+    study = _load(data_dir, pseudonymise)
+    merged = import_review(path, study.corpus, study.codebook, reviewer=reviewer, codings=study.codings,
+                           out=out_path)
+    click.echo(f"wrote {len(merged)} codings ({len(merged) - len(study.codings)} accepted) to {out_path}")
+
+
+@cli.command()
+@_data_option
+@click.option("--gold", "gold_path", type=click.Path(path_type=Path), default=None,
+              help="Gold codings CSV over the study's documents, or JSON lines of passages with 'id', 'text' "
+                   "and 'codes' or 'labels'; default: held-out respondents of the study.")
+@_method_option
+@click.option("--labels", is_flag=True, help="Score the concept labels of codebook/eval_labels.yaml, not codes.")
+@click.option("--min-rule-confidence", type=click.FloatRange(0, 1), default=None,
+              help="Held-out evaluation: drop rule suggestions below this confidence [default: the coder's 0.4].")
+@click.option("--crossval", is_flag=True,
+              help="Held-out evaluation over all respondents, each left out in turn, instead of the fixed split.")
+@_table_out_option
+@_pseudo_option
+@handle_errors
+def evaluate(data_dir, gold_path, method, labels, min_rule_confidence, crossval, out_path, pseudonymise):
+    """Precision, recall and F1 of the auto-coder per code (or label) and micro/macro, at segment level.
+
+    Without --gold: keyword baseline, rules, model and combined, trained
+    without and scored on the held-out respondents R05, R11, R12, R13.
+
+    Example: altena-qca evaluate --gold gold.csv --labels
+    """
+    from .coding import crossval_report, evaluate_gold_file, holdout_report
+
+    study = _load(data_dir, pseudonymise)
+    if gold_path is not None:
+        table = evaluate_gold_file(gold_path, study, method=method, labels=labels)
+    else:
+        table = (crossval_report if crossval else holdout_report)(study, min_rule_confidence=min_rule_confidence)
+    _emit_table(table, out_path)
+
+
+@cli.command()
+@_data_option
+@click.option("--a", "a_path", type=click.Path(path_type=Path), default=None,
+              help="Codings CSV of coder A (codings.csv format); default: the auto-coder.")
+@click.option("--b", "b_path", type=click.Path(path_type=Path), default=None,
+              help="Codings CSV of coder B; default: the study's manual codings.")
+@click.option("--effects", "effects_only", is_flag=True, help="Only the effect stance codes.")
+@_table_out_option
+@_pseudo_option
+@handle_errors
+def agreement(data_dir, a_path, b_path, effects_only, out_path, pseudonymise):
+    """Cohen's kappa and Krippendorff's alpha per code and overall, at segment level.
+
+    Without --a: the study's manual codings against the auto-coder (each
+    respondent coded by a coder trained without them), per effect code.
+
+    Example: altena-qca agreement --a student_a.csv --b student_b.csv
+    """
+    from .coding import agreement_report
+
+    study = _load(data_dir, pseudonymise)
+    _emit_table(agreement_report(study, a_path, b_path, effects_only=effects_only), out_path)
+
+
 def main() -> None:  # console-script entry point
     cli(prog_name="altena-qca")
 

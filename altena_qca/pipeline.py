@@ -27,6 +27,12 @@ def _overview(study: Study, out: Path) -> dict[str, pd.DataFrame]:
     }
 
 
+def _autocode(study: Study, out: Path) -> dict[str, pd.DataFrame]:
+    """Auto-coding suggestions (origin auto, kept apart from the manual codings) and their evaluation."""
+    from .coding.experiment import autocode_tables
+    return autocode_tables(study)
+
+
 def groups_of(study: Study) -> pd.DataFrame:
     """The typology groups of ``study``, computed once per run."""
     from .analysis.typology import assign_groups
@@ -125,6 +131,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
 #: The stages of a run, in data-flow order (ingest → code → analyse → report).
 STAGES: list[tuple[str, Stage]] = [
     ("overview", _overview),
+    ("autocode", _autocode),
     ("groups", _groups),
     ("effects", _effects),
     ("code_document", _code_document),
