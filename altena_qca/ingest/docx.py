@@ -70,18 +70,27 @@ def read_docx_paragraphs(path: str | Path) -> list[Paragraph]:
     path = Path(path)
     _check_container(path)
     import docx  # python-docx; imported here to keep the CLI start fast
+    from docx.enum.style import WD_STYLE_TYPE
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
         document = docx.Document(str(path))
         # python-docx parses parts lazily: a broken styles.xml surfaces only here
         tables = len(document.tables)
+        # Style names from one table per document: ``para.style`` searches every
+        # style for each paragraph (O(paragraphs x styles), most of the reading
+        # time). Same rule as python-docx: no or an unknown style id means the
+        # default paragraph style.
+        names = {s.style_id: s.name for s in document.styles if s.type == WD_STYLE_TYPE.PARAGRAPH}
+        default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+        default_name = (default.name if default is not None else "") or ""
         paragraphs = []
         for number, para in enumerate(document.paragraphs, start=1):
             text = para.text.strip()
             if not text:
                 continue
-            style = (para.style.name if para.style is not None else "") or ""
+            style_id = para._p.style
+            style = (names.get(style_id, default_name) if style_id else default_name) or ""
             heading = style.lower().startswith(_HEADING_STYLES)
             paragraphs.append(Paragraph(text, number, heading=heading))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
