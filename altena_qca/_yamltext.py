@@ -31,23 +31,15 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-__all__ = ["dump_yaml", "strip_lines"]
+from ._yamllines import LINE_KEY as _LINE_KEY, strip_lines
 
-_LINE_KEY = "__line__"
+__all__ = ["dump_yaml", "strip_lines"]   # strip_lines: re-exported from altena_qca._yamllines
+
 _DASH = re.compile(r"^\s*-\s*$")
 
 
 class _CannotPatch(Exception):
     """The original's layout is not one the patcher can edit safely."""
-
-
-def strip_lines(obj: Any) -> Any:
-    """``obj`` without the ``__line__`` keys the codebook loader adds."""
-    if isinstance(obj, dict):
-        return {k: strip_lines(v) for k, v in obj.items() if k != _LINE_KEY}
-    if isinstance(obj, list):
-        return [strip_lines(v) for v in obj]
-    return obj
 
 
 class _Dumper(yaml.SafeDumper):

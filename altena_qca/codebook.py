@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from ._yamllines import load_yaml_lines, strip_lines
 from .errors import CodebookError, Errors
 from .model import Code, Codebook
 
@@ -35,19 +36,6 @@ _KINDS = ("deductive", "inductive")
 _RULE_KEYS = {"lemmas", "phrases", "patterns", "window", "negation", "negation_flips_to", "exclude"}
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that records the line of every mapping as ``__line__``."""
-
-
-def _construct_mapping(loader, node, deep=False):
-    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 def read_codebook_file(path: str | Path) -> dict:
     """Parse a codebook YAML file, keeping line numbers (``__line__``)."""
     path = Path(path)
@@ -58,20 +46,12 @@ def read_codebook_file(path: str | Path) -> dict:
     except UnicodeDecodeError as exc:
         raise CodebookError(Errors.E200.format(path=path, reason=f"not UTF-8: {exc}")) from None
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        data = load_yaml_lines(text)
     except yaml.YAMLError as exc:
         raise CodebookError(Errors.E200.format(path=path, reason=str(exc).replace("\n", " "))) from None
     if not isinstance(data, dict) or not isinstance(data.get("codes"), list):
         raise CodebookError(Errors.E210.format(path=path, reason="expected a mapping with a 'codes' list"))
     return data
-
-
-def _strip_lines(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {k: _strip_lines(v) for k, v in obj.items() if k != "__line__"}
-    if isinstance(obj, list):
-        return [_strip_lines(v) for v in obj]
-    return obj
 
 
 def _check_rules(rules: Any) -> str | None:
@@ -162,7 +142,7 @@ def validate_codebook(data: dict, path: str | Path = "codebook") -> list[str]:
 
 
 def _check_analysis(analysis: dict, ids: set[str], path) -> list[str]:
-    analysis = _strip_lines(analysis)
+    analysis = strip_lines(analysis)
     out = []
 
     def need(code, where):
@@ -208,8 +188,8 @@ def load_codebook(path: str | Path = DEFAULT_CODEBOOK) -> Codebook:
             definition=str(e.get("definition", "")).strip(),
             indicators=tuple(str(x) for x in e.get("indicators", []) or []),
             examples=tuple(str(x) for x in e.get("examples", []) or []),
-            rules=_strip_lines(e["rules"]) if e.get("rules") else None,
+            rules=strip_lines(e["rules"]) if e.get("rules") else None,
             line=e.get("__line__"),
         ))
-    return Codebook(codes, analysis=_strip_lines(data.get("analysis") or {}),
-                    meta=_strip_lines(data.get("codebook") or {}), path=str(path))
+    return Codebook(codes, analysis=strip_lines(data.get("analysis") or {}),
+                    meta=strip_lines(data.get("codebook") or {}), path=str(path))

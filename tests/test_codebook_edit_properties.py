@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections import Counter
 
 import pandas as pd
-import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from altena_qca._yamllines import load_yaml_lines
 from altena_qca._yamltext import dump_yaml, strip_lines
-from altena_qca.codebook import _LineLoader, validate_codebook
+from altena_qca.codebook import validate_codebook
 from altena_qca.codebook_edit import ORPHANED, delete_code, merge_codes, move_code, rename_code, split_code
 from altena_qca.errors import CodebookError
 
@@ -69,7 +69,7 @@ def codebooks(draw):
 
 
 def _read(text):
-    return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - the codebook's SafeLoader subclass
+    return load_yaml_lines(text)  # as the codebook is read
 
 
 def _edit(data, codings, draw):

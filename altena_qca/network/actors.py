@@ -39,6 +39,7 @@ from typing import Any, Iterator, Mapping
 import pandas as pd
 import yaml
 
+from .._yamllines import load_yaml_lines, strip_lines
 from ..errors import CodebookError, Errors, InputError
 from ..model import SIDES, Corpus
 
@@ -158,27 +159,6 @@ class Gazetteer:
 # --------------------------------------------------------------------------- reading
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that records the line of every mapping as ``__line__``."""
-
-
-def _construct_mapping(loader, node, deep=False):
-    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _strip_lines(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {k: _strip_lines(v) for k, v in obj.items() if k != "__line__"}
-    if isinstance(obj, list):
-        return [_strip_lines(v) for v in obj]
-    return obj
-
-
 def read_gazetteer_file(path: str | Path) -> dict:
     """Parse a gazetteer YAML file, keeping line numbers (``__line__``).
 
@@ -199,7 +179,7 @@ def read_gazetteer_file(path: str | Path) -> dict:
     except UnicodeDecodeError as exc:
         raise fail(f"not UTF-8 ({exc})") from None
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        data = load_yaml_lines(text)
     except yaml.YAMLError as exc:
         raise fail("cannot parse YAML (" + " ".join(str(exc).split()) + ")") from None
     if not isinstance(data, dict) or not isinstance(data.get("actors"), list):
@@ -351,9 +331,9 @@ def load_gazetteer(path: str | Path = DEFAULT_ACTORS) -> Gazetteer:
             parent=e.get("parent"), aliases=tuple(e.get("aliases") or ()), cased=tuple(e.get("cased") or ()),
             generic=tuple(e.get("generic") or ()), basis=" ".join(str(e.get("basis", "")).split()),
             line=e.get("__line__"))
-    meta = _strip_lines(data.get("gazetteer") or {})
-    network = {**_DEFAULT_NETWORK, **_strip_lines(data.get("network") or {})}
-    candidates = {**_DEFAULT_CANDIDATES, **_strip_lines(data.get("candidates") or {})}
+    meta = strip_lines(data.get("gazetteer") or {})
+    network = {**_DEFAULT_NETWORK, **strip_lines(data.get("network") or {})}
+    candidates = {**_DEFAULT_CANDIDATES, **strip_lines(data.get("candidates") or {})}
     return Gazetteer(actors, domains=tuple(meta.get("domains") or DEFAULT_DOMAINS), network=network,
                      candidates=candidates, path=str(path))
 
