@@ -164,17 +164,29 @@ class SuggestionModel(BaseEstimator):
 
     @staticmethod
     def _matrix(rows, feats, n_rows, vocabulary):
-        col = np.searchsorted(vocabulary, feats)
-        col = np.clip(col, 0, max(len(vocabulary) - 1, 0))
-        known = (vocabulary[col] == feats) if len(vocabulary) else np.zeros(len(feats), bool)
-        m = sp.csr_matrix((np.ones(int(known.sum())), (rows[known], col[known])), shape=(n_rows, len(vocabulary)))
-        m.sum_duplicates()
-        return m
+        """Counts of the known features per row, as a canonical CSR matrix.
+
+        Built directly in canonical form (columns sorted within a row,
+        duplicates summed), which is what ``coo → csr`` plus
+        ``sum_duplicates`` gives, at a fraction of the cost. Each distinct
+        hash is looked up once: numpy's binary search is several times faster
+        on sorted needles.
+        """
+        n_vocab = len(vocabulary)
+        if not n_vocab or not len(feats):
+            return sp.csr_matrix((n_rows, n_vocab))
+        uniq, inv = np.unique(feats, return_inverse=True)
+        ucol = np.minimum(np.searchsorted(vocabulary, uniq), n_vocab - 1)
+        col, known = ucol[inv], (vocabulary[ucol] == uniq)[inv]
+        key, counts = np.unique(rows[known].astype(np.int64) * n_vocab + col[known], return_counts=True)
+        indptr = np.searchsorted(key, np.arange(n_rows + 1, dtype=np.int64) * n_vocab)
+        return sp.csr_matrix((counts.astype(np.float64), (key % n_vocab).astype(np.int32), indptr),
+                             shape=(n_rows, n_vocab))
 
     def _tfidf(self, counts):
         m = counts.astype(np.float64).tocsr(copy=True)
-        m.data = 1.0 + np.log(m.data)
-        m = m @ sp.diags(self.idf_)
+        # Sublinear tf times idf, element by element (the same products as ``m @ diags(idf_)``).
+        m.data = (1.0 + np.log(m.data)) * self.idf_[m.indices]
         return normalize(m, norm="l2", copy=False)
 
     # ----------------------------------------------------------------- fit
@@ -221,7 +233,9 @@ class SuggestionModel(BaseEstimator):
                 self.classes_.append(code)
                 self.estimators_.append(self._estimator(n_pos).fit(features, target))
         if self.estimator == "logreg" and self.estimators_:
-            self._coef = sp.csr_matrix(np.vstack([e.coef_[0] for e in self.estimators_]).T)
+            # Dense: a sparse × dense product is several times faster than sparse × sparse
+            # and adds the same terms in the same order (identical logits).
+            self._coef = np.ascontiguousarray(np.vstack([e.coef_[0] for e in self.estimators_]).T)
             self._intercept = np.array([e.intercept_[0] for e in self.estimators_])
         return self
 
@@ -241,7 +255,7 @@ class SuggestionModel(BaseEstimator):
         if not self.estimators_:
             return np.zeros((features.shape[0], 0))
         if self.estimator == "logreg":
-            logits = np.asarray((features @ self._coef).todense()) + self._intercept
+            logits = np.asarray(features @ self._coef) + self._intercept
             return 1.0 / (1.0 + np.exp(-logits))
         with threadpool_limits(limits=1):
             return np.column_stack([est.predict_proba(features)[:, 1] for est in self.estimators_])
@@ -259,13 +273,25 @@ class SuggestionModel(BaseEstimator):
         proba = self._proba(self._matrix(rows, feats, len(batch.index), self.vocabulary_))
         out: dict[int, list[Suggestion]] = {}
         rule = "model:tfidf-" + self.estimator
-        for p, row in enumerate(proba):
-            order = [j for j in np.argsort(-row, kind="stable")[: self.max_suggestions] if row[j] >= self.threshold]
-            if not order:
-                continue
+        # Only the few (passage, class) pairs at or above the threshold are
+        # looked at: sorted by passage, then probability descending, then
+        # class — the order of a stable argsort of ``-row``, whose first
+        # ``max_suggestions`` hits are kept.
+        hit_p, hit_c = np.nonzero(proba >= self.threshold)
+        if not len(hit_p):
+            return out
+        values = proba[hit_p, hit_c]
+        order = np.lexsort((hit_c, -values, hit_p))
+        hit_p, hit_c, values = hit_p[order], hit_c[order].tolist(), values[order].tolist()
+        bounds = [0, *(np.flatnonzero(np.diff(hit_p)) + 1).tolist(), len(hit_p)]
+        hit_p, classes, cut = hit_p.tolist(), self.classes_, self.max_suggestions
+        for a, b in zip(bounds[:-1], bounds[1:]):
+            p = hit_p[a]
             text = batch.text(p)
             start, end = len(text) - len(text.lstrip()), len(text.rstrip())
-            out[p] = [Suggestion(self.classes_[j], start, end, round(float(row[j]), 4), rule) for j in order]
+            # ``round`` on Python floats (``tolist``): the same value as on numpy floats, much faster.
+            out[p] = [Suggestion(classes[j], start, end, round(v, 4), rule)
+                      for j, v in list(zip(hit_c[a:b], values[a:b]))[:cut]]
         return out
 
     def predict(self, X: Iterable[str]) -> list[list[Suggestion]]:
