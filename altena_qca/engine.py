@@ -1,13 +1,15 @@
 """Run the per-document stages on this machine or on a Dask cluster.
 
 Ingest, pseudonymisation and auto-coding look at one document at a time, so
-they are written here as pure per-document functions that wrap the library
+they are written as pure per-document functions that wrap the library
 calls (they rewrite nothing):
 
-* :func:`ingest_document` — :func:`~altena_qca.ingest.read_transcript` with
-  a private copy of the corpus's :class:`~altena_qca.privacy.Pseudonymiser`;
-  returns the document, its pseudonym key and offset map, and the warnings
-  it raised;
+* :func:`ingest_document` — :func:`~altena_qca.ingest.ingest_transcript`
+  (the function :func:`altena_qca.ingest.load_corpus` reads each file with:
+  :func:`~altena_qca.ingest.read_transcript` with a private copy of the
+  corpus's :class:`~altena_qca.privacy.Pseudonymiser`), recording the
+  warnings it raised; returns the document, its pseudonym key and offset
+  map, and those warnings;
 * :func:`autocode_document` — :func:`~altena_qca.coding.suggest` with an
   already fitted :class:`~altena_qca.coding.AutoCoder` on one document.
 
@@ -41,16 +43,15 @@ Examples
 """
 from __future__ import annotations
 
-import copy
 import threading
 import warnings
 from collections import deque
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping
 
-from .errors import AltenaError, Errors, InputError, Warnings
+from .errors import AltenaError, Warnings
+from .ingest.corpus import IngestedDocument, _transcript_tasks, ingest_transcript
 from .model import Document
 
 __all__ = ["ENGINES", "DASK_EXTRA", "LocalEngine", "DaskEngine", "get_engine", "IngestedDocument",
@@ -71,64 +72,38 @@ _READ_LOCK = threading.Lock()
 
 # --------------------------------------------------------------------------- per-document functions
 
-@dataclass
-class IngestedDocument:
-    """What :func:`ingest_document` gives back for one transcript.
-
-    Attributes
-    ----------
-    document : Document
-        Segmented, and pseudonymised when a pseudonymiser was given.
-    key : dict or None
-        The document's pseudonym key (tag -> original), or None.
-    offsets : OffsetMap or None
-        Where offsets into the original text lie in the pseudonymised one.
-    warnings : list of (category, message)
-        Warnings raised while reading, to be re-raised where the result is used.
-    """
-
-    document: Document
-    key: dict[str, str] | None = None
-    offsets: Any = None
-    warnings: list[tuple[type, str]] = field(default_factory=list)
-
-
 def ingest_document(path: str | Path, doc_id: str, *, kind: str = "interview", respondent: str | None = None,
                     speakers: Mapping[str, str] | None = None, pseudonymiser=None) -> IngestedDocument:
     """Read, segment and pseudonymise one transcript; a pure function of its arguments.
 
+    :func:`~altena_qca.ingest.ingest_transcript`, with the warnings it
+    raises recorded in the result instead (a worker's warnings would not
+    reach the driver).
+
     Parameters
     ----------
-    path, doc_id, kind, respondent, speakers
-        As for :func:`~altena_qca.ingest.read_transcript`.
-    pseudonymiser : Pseudonymiser, optional
-        A fitted :class:`~altena_qca.privacy.Pseudonymiser`. It is not
-        changed: a shallow copy with an empty key transforms the document.
+    path, doc_id, kind, respondent, speakers, pseudonymiser
+        As for :func:`~altena_qca.ingest.ingest_transcript` (the
+        pseudonymiser is not changed).
 
     Returns
     -------
     IngestedDocument
+        With ``warnings`` filled in.
 
     Raises
     ------
     InputError
         As :func:`~altena_qca.ingest.read_transcript`.
     """
-    from .ingest import read_transcript
-
-    private = None
-    if pseudonymiser is not None:
-        private = copy.copy(pseudonymiser)
-        private.key_, private.offsets_ = {}, {}
     # catch_warnings swaps process-wide state: one reader at a time per process
     # (workers are processes with one thread each, so this costs nothing there).
     with _READ_LOCK, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        doc = read_transcript(path, doc_id, kind=kind, respondent=respondent, speakers=speakers,
-                              pseudonymiser=private)
-    key = private.key_.get(doc_id) if private is not None else None
-    offsets = private.offsets_.get(doc_id) if private is not None else None
-    return IngestedDocument(doc, key, offsets, [(w.category, str(w.message)) for w in caught])
+        result = ingest_transcript(path, doc_id, kind=kind, respondent=respondent, speakers=speakers,
+                                   pseudonymiser=pseudonymiser)
+    result.warnings = [(w.category, str(w.message)) for w in caught]
+    return result
 
 
 def autocode_document(document: Document, coder, *, speakers: Iterable[str] | None = ("respondent", "observer")):
@@ -317,30 +292,6 @@ def _using(engine) -> Iterator:
 
 # --------------------------------------------------------------------------- whole corpus
 
-def _tasks(data_dir: Path, respondents: Mapping, speakers, require_all: bool) -> list[tuple]:
-    """(path, id, kind, respondent, speakers) per transcript and observation, after checking the folder."""
-    from .ingest.corpus import _transcript_files
-
-    resp_path = data_dir / "respondents.csv"
-    folder = data_dir / "transcripts"
-    by_id: dict[str, Path] = {}
-    for f in _transcript_files(folder):
-        if f.stem in by_id:
-            raise InputError(Errors.E112.format(path=f, line=1, value=f.stem, column="file name",
-                                                reason=f"two transcripts for one respondent ({by_id[f.stem].name})"))
-        by_id[f.stem] = f
-    for rid, f in sorted(by_id.items()):
-        if rid not in respondents:
-            raise InputError(Errors.E114.format(doc=f.name, path=resp_path))
-    if require_all:
-        for rid in respondents:
-            if rid not in by_id:
-                raise InputError(Errors.E113.format(id=rid, path=resp_path, folder=folder))
-    tasks = [(f, rid, "interview", rid, speakers) for rid, f in sorted(by_id.items())]
-    tasks += [(f, f.stem, "observation", None, speakers) for f in _transcript_files(data_dir / "observations")]
-    return tasks
-
-
 def _ingest_task(path, doc_id, kind, respondent, speakers, pseudonymiser=None) -> IngestedDocument:
     return ingest_document(path, doc_id, kind=kind, respondent=respondent, speakers=speakers,
                            pseudonymiser=pseudonymiser)
@@ -376,20 +327,16 @@ def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True, speakers: Ma
         pseudonymiser = Pseudonymiser.for_corpus(respondents)
     else:
         warnings.warn(Warnings.W104, stacklevel=2)
-    tasks = _tasks(data_dir, respondents, dict(speakers) if speakers else None, require_all)
-    corpus = Corpus(respondents=respondents)
-    if pseudonymiser is not None:
-        corpus.pseudonymiser = pseudonymiser
+    # all tasks first: the whole folder is checked before any transcript is read
+    speakers = dict(speakers) if speakers else None
+    tasks = [(*task, speakers) for task in _transcript_tasks(data_dir, respondents, require_all=require_all)]
+    corpus = Corpus(respondents=respondents, pseudonymiser=pseudonymiser)
     shared = {"pseudonymiser": pseudonymiser} if pseudonymiser is not None else {}
     with _using(engine) as runner:
         for result in runner.map(_ingest_task, tasks, **shared):
             for category, message in result.warnings:
                 warnings.warn(message, category, stacklevel=2)
-            doc = result.document
-            corpus.documents[doc.id] = doc
-            if pseudonymiser is not None:
-                pseudonymiser.key_[doc.id] = result.key
-                pseudonymiser.offsets_[doc.id] = result.offsets
+            result.add_to(corpus)
     return corpus
 
 

@@ -8,15 +8,19 @@ A study folder (``data/altena/`` is the bundled one) holds::
     codings.csv          document, start, end, code[, coder, origin, confidence, text]
 
 Transcripts are pseudonymised on ingest unless asked not to
-(:mod:`altena_qca.privacy`).
+(:mod:`altena_qca.privacy`). Each one is read by :func:`ingest_transcript`,
+a pure function of its arguments; :func:`load_corpus` calls it one file after
+the other, :func:`altena_qca.engine.load_corpus` on an engine (local or Dask).
 """
 from __future__ import annotations
 
+import copy
 import csv
 import re
 import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 import pandas as pd
 
@@ -26,8 +30,8 @@ from .docx import read_docx_paragraphs
 from .segment import TopicList, segment_paragraphs
 from .text import read_text_paragraphs
 
-__all__ = ["read_transcript", "read_respondents", "load_corpus", "load_codings",
-           "RESPONDENT_COLUMNS", "TRANSCRIPT_SUFFIXES"]
+__all__ = ["read_transcript", "read_respondents", "IngestedDocument", "ingest_transcript", "load_corpus",
+           "load_codings", "RESPONDENT_COLUMNS", "TRANSCRIPT_SUFFIXES"]
 
 RESPONDENT_COLUMNS = ["id", "function", "label", "side", "interview_date", "organisation"]
 _REQUIRED_RESPONDENT = ["id", "function", "label", "side"]
@@ -99,10 +103,104 @@ def read_respondents(path: str | Path) -> dict[str, Respondent]:
     return dict(sorted(out.items()))
 
 
+@dataclass
+class IngestedDocument:
+    """What :func:`ingest_transcript` gives back for one transcript.
+
+    Attributes
+    ----------
+    document : Document
+        Segmented, and pseudonymised when a pseudonymiser was given.
+    key : dict or None
+        The document's pseudonym key (tag -> original), or None.
+    offsets : OffsetMap or None
+        Where offsets into the original text lie in the pseudonymised one.
+    warnings : list of (category, message)
+        Warnings raised while reading, to be re-raised where the result is
+        used; filled by a caller that records them
+        (:func:`altena_qca.engine.ingest_document`), empty otherwise.
+    """
+
+    document: Document
+    key: dict[str, str] | None = None
+    offsets: Any = None
+    warnings: list[tuple[type, str]] = field(default_factory=list)
+
+    def add_to(self, corpus: Corpus) -> None:
+        """Put the document into ``corpus``, its key and offset map into the corpus's pseudonymiser."""
+        doc = self.document
+        corpus.documents[doc.id] = doc
+        if corpus.pseudonymiser is not None:
+            corpus.pseudonymiser.key_[doc.id] = self.key
+            corpus.pseudonymiser.offsets_[doc.id] = self.offsets
+
+
+def ingest_transcript(path: str | Path, doc_id: str, *, kind: str = "interview", respondent: str | None = None,
+                      speakers: Mapping[str, str] | None = None, pseudonymiser=None) -> IngestedDocument:
+    """Read, segment and pseudonymise one transcript; a pure function of its arguments.
+
+    Parameters
+    ----------
+    path, doc_id, kind, respondent, speakers
+        As for :func:`read_transcript`.
+    pseudonymiser : Pseudonymiser, optional
+        A fitted :class:`~altena_qca.privacy.Pseudonymiser`. It is not
+        changed: a shallow copy with an empty key transforms the document
+        (:meth:`IngestedDocument.add_to` records key and offsets).
+
+    Returns
+    -------
+    IngestedDocument
+
+    Raises
+    ------
+    InputError
+        As :func:`read_transcript`.
+    """
+    private = None
+    if pseudonymiser is not None:
+        private = copy.copy(pseudonymiser)
+        private.key_, private.offsets_ = {}, {}
+    doc = read_transcript(path, doc_id, kind=kind, respondent=respondent, speakers=speakers, pseudonymiser=private)
+    key = private.key_.get(doc_id) if private is not None else None
+    offsets = private.offsets_.get(doc_id) if private is not None else None
+    return IngestedDocument(doc, key, offsets)
+
+
 def _transcript_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if p.suffix.lower() in TRANSCRIPT_SUFFIXES and not p.name.startswith("~$"))
+
+
+def _transcript_tasks(data_dir: Path, respondents: Mapping[str, Respondent], *,
+                      require_all: bool = True) -> Iterator[tuple[Path, str, str, str | None]]:
+    """``(path, doc_id, kind, respondent)`` per transcript, then per observation.
+
+    The folder is checked as the tasks are taken: two transcripts for one
+    respondent (E112) at the first, a transcript without respondent (E114)
+    just before its task, a respondent without transcript (E113, with
+    ``require_all``) after the last transcript. Take them all (``list``) to
+    check the whole folder before any file is read.
+    """
+    resp_path = data_dir / "respondents.csv"
+    folder = data_dir / "transcripts"
+    by_id: dict[str, Path] = {}
+    for f in _transcript_files(folder):
+        if f.stem in by_id:
+            raise InputError(Errors.E112.format(path=f, line=1, value=f.stem, column="file name",
+                                                reason=f"two transcripts for one respondent ({by_id[f.stem].name})"))
+        by_id[f.stem] = f
+    for rid, f in sorted(by_id.items()):
+        if rid not in respondents:
+            raise InputError(Errors.E114.format(doc=f.name, path=resp_path))
+        yield f, rid, "interview", rid
+    if require_all:
+        for rid in respondents:
+            if rid not in by_id:
+                raise InputError(Errors.E113.format(id=rid, path=resp_path, folder=folder))
+    for f in _transcript_files(data_dir / "observations"):
+        yield f, f.stem, "observation", None
 
 
 def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True,
@@ -126,8 +224,7 @@ def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True,
         respondent without transcript (E113).
     """
     data_dir = Path(data_dir)
-    resp_path = data_dir / "respondents.csv"
-    respondents = read_respondents(resp_path)
+    respondents = read_respondents(data_dir / "respondents.csv")
     pseudonymiser = None
     if pseudonymise:
         from ..privacy import Pseudonymiser
@@ -135,26 +232,9 @@ def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True,
     else:
         warnings.warn(Warnings.W104, stacklevel=2)
     corpus = Corpus(respondents=respondents, pseudonymiser=pseudonymiser)
-    folder = data_dir / "transcripts"
-    files = _transcript_files(folder)
-    by_id: dict[str, Path] = {}
-    for f in files:
-        if f.stem in by_id:
-            raise InputError(Errors.E112.format(path=f, line=1, value=f.stem, column="file name",
-                                                reason=f"two transcripts for one respondent ({by_id[f.stem].name})"))
-        by_id[f.stem] = f
-    for rid, f in sorted(by_id.items()):
-        if rid not in respondents:
-            raise InputError(Errors.E114.format(doc=f.name, path=resp_path))
-        corpus.documents[rid] = read_transcript(f, rid, respondent=rid, speakers=speakers,
-                                                pseudonymiser=pseudonymiser)
-    if require_all:
-        for rid in respondents:
-            if rid not in by_id:
-                raise InputError(Errors.E113.format(id=rid, path=resp_path, folder=folder))
-    for f in _transcript_files(data_dir / "observations"):
-        corpus.documents[f.stem] = read_transcript(f, f.stem, kind="observation", speakers=speakers,
-                                                   pseudonymiser=pseudonymiser)
+    for path, doc_id, kind, respondent in _transcript_tasks(data_dir, respondents, require_all=require_all):
+        ingest_transcript(path, doc_id, kind=kind, respondent=respondent, speakers=speakers,
+                          pseudonymiser=pseudonymiser).add_to(corpus)
     return corpus
 
 
