@@ -19,6 +19,8 @@ a notebook can show the quotes behind a number.
 """
 from __future__ import annotations
 
+from typing import Iterator
+
 import pandas as pd
 
 from ..errors import CodebookError, Errors
@@ -106,6 +108,18 @@ def _groups(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame,
     return assign_groups(corpus, codebook, codings) if groups is None else groups
 
 
+def _stance_codings(rows: pd.DataFrame, corpus: Corpus, codebook: Codebook,
+                    codings: pd.DataFrame) -> Iterator[tuple[tuple, pd.DataFrame]]:
+    """``(row, codings)`` per :func:`effect_rows` row: the respondents' codings
+    of the row's code or a code below it (with ``respondent`` and ``label``),
+    what makes a respondent report the stance. Documents without respondent
+    (observations) are left out."""
+    c = attach_respondents(codings, corpus)
+    c = c[c["respondent"].notna()]
+    for row in rows.itertuples(index=False):
+        yield row, c[c["code"].isin(codebook.descendants(row.code))]
+
+
 def respondent_effects(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame,
                        groups: pd.DataFrame | None = None, when: str | None = None) -> pd.DataFrame:
     """Which effect-stances each respondent reports.
@@ -144,12 +158,9 @@ def respondent_effects(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame
     """
     rows = effect_rows(codebook, when)
     groups = _groups(corpus, codebook, codings, groups)
-    c = attach_respondents(codings, corpus)
-    c = c[c["respondent"].notna()]
     out = groups[["respondent", "label", "side", "group", "status"]].copy().reset_index(drop=True)
-    for key, code in zip(rows["key"], rows["code"]):
-        having = set(c.loc[c["code"].isin(codebook.descendants(code)), "respondent"])
-        out[key] = out["respondent"].isin(having)
+    for row, sub in _stance_codings(rows, corpus, codebook, codings):
+        out[row.key] = out["respondent"].isin(set(sub["respondent"]))
     return out.sort_values("respondent", kind="mergesort").reset_index(drop=True)
 
 
@@ -255,11 +266,8 @@ def effect_evidence(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame,
     rows = effect_rows(codebook, when)
     groups = _groups(corpus, codebook, codings, groups)
     group_of = dict(zip(groups["respondent"], groups["group"]))
-    c = attach_respondents(codings, corpus)
-    c = c[c["respondent"].notna()]
     parts = []
-    for order, row in enumerate(rows.itertuples(index=False)):
-        sub = c[c["code"].isin(codebook.descendants(row.code))]
+    for order, (row, sub) in enumerate(_stance_codings(rows, corpus, codebook, codings)):
         if sub.empty:
             continue
         parts.append(pd.DataFrame({
