@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from altena_qca.coding.nlp import DutchLemmatizer, get_nlp, lemmatize, pipe_batches
+from altena_qca.coding.nlp import BATCH_ATTRS, DutchLemmatizer, get_nlp, lemmatize, pipe_batches
 
 
 @pytest.mark.parametrize("form, lemma", [
@@ -53,8 +53,21 @@ def test_batches_skip_blank_passages_and_keep_every_token_with_its_passage():
             rows = b.arrays[b.first[p]:b.last[p]]
             assert len(rows) == len(doc)
             assert (b.token_passage[b.first[p]:b.last[p]] == p).all()
-            assert [nlp_str(h) for h in rows[:, 0]] == [t.lemma_ for t in doc]
+            assert [nlp_str(h) for h in rows[:, 0]] == [t.lemma_ for t in b.doc(p)]
     assert list(pipe_batches(["", None])) == []
+
+
+def test_batch_columns_are_what_the_pipeline_gives(study):
+    """The columns derived from the form table equal ``to_array`` on the full pipeline's Docs."""
+    texts = [d.segment_text(s) for d in study.corpus for s in d.segments][:400]
+    texts += ["Straße ÉÉN İstanbul co-ouderschap 3,5% e.d. enz.", "  \t  ", "\u00a0x"]
+    nlp = get_nlp()
+    for b in pipe_batches(texts, batch_size=128):
+        for p, i in enumerate(b.index):
+            expected = nlp(texts[i]).to_array(list(BATCH_ATTRS))
+            assert (b.arrays[b.first[p]:b.last[p]] == expected).all(), texts[i]
+            assert not b.docs[p].has_annotation("LEMMA")  # written on demand only
+            assert [t.lemma_ for t in b.doc(p)] == [t.lemma_ for t in nlp(texts[i])]
 
 
 def nlp_str(h) -> str:

@@ -132,3 +132,40 @@ def test_keyword_baseline_uses_the_label_words_only():
                                                                    "uitwisseling"], "negation": False}
     assert cb["intro"].rules == {"lemmas": ["kennismaking"], "negation": False}
     assert all(set(c.rules) <= {"lemmas", "negation"} for c in cb if c.rules)
+
+
+@pytest.mark.parametrize("lemma_phrases", [True, False])
+def test_phrase_matching_finds_what_spacy_phrasematcher_finds(study, lemma_phrases):
+    """The batch phrase matching gives every match spaCy's PhraseMatcher gives, on real passages."""
+    from spacy.matcher import PhraseMatcher
+
+    from altena_qca.coding.nlp import get_nlp, pipe_batches
+
+    coder = RuleCoder(lemma_phrases=lemma_phrases).fit(study.codebook)
+    nlp = get_nlp()
+    matcher = PhraseMatcher(nlp.vocab, attr="LEMMA" if lemma_phrases else "LOWER")
+    phrase_keys = {}
+    for code in study.codebook:
+        for field, prefix in (("phrases", "phrase"), ("exclude", "exclude")):
+            for phrase in (code.rules or {}).get(field) or []:
+                key = coder._key_ids[f"{code.id}\x1f{prefix}:{phrase.lower()}"]
+                phrase_keys[nlp.vocab.strings.add(str(key))] = key
+                doc = nlp(phrase.lower()) if lemma_phrases else nlp.make_doc(phrase.lower())
+                matcher.add(str(key), [doc])
+    texts = [d.segment_text(s) for d in study.corpus for s in d.segments]
+    texts += ["Niet gedeeld, niet niet gedeeld; geen gegevensuitwisseling.", "korte lijntjes korte lijntjes"]
+    n_multi = 0
+    single = set(phrase_keys.values())
+    for batch in pipe_batches(texts, batch_size=256):  # rows are batch rows: compare batch by batch
+        coder._form_tables()
+        expected = set()
+        for p in range(len(batch.docs)):
+            off = int(batch.first[p])
+            for match_id, start, end in matcher(batch.doc(p)):
+                expected.add((phrase_keys[match_id], off + start, off + end))
+                n_multi += end - start > 1
+        found = set(zip(*coder._phrase_spans(batch, batch.forms)))
+        for r, f in enumerate(batch.forms.tolist()):
+            found |= {(k, r, r + 1) for k in coder._f_hits[f] if k in single}
+        assert found == expected
+    assert n_multi > 100

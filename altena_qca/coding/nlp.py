@@ -17,13 +17,17 @@ not a form of *lijden*; ``delen`` is the verb *to share*, not the plural of
 Why one component and not spaCy's ``lemmatizer`` pipe followed by a fallback
 pipe: spaCy's lemmatizer sets ``token.lemma_`` one token at a time in Python,
 which costs more than tokenizing. This component answers each distinct form
-once (a dict from the form's hash to the lemma's hash) and writes all lemmas
-of a document with one :meth:`~spacy.tokens.Doc.from_array` call, so the
-pipeline runs at most of the tokenizer's speed.
+once and keeps the answer in a table of *forms* (:class:`FormTable`: one
+dense id per distinct ``ORTH`` with its lower-case form, length,
+is-alphabetic flag and lemma), and writes all lemmas of a document with one
+:meth:`~spacy.tokens.Doc.from_array` call.
 
-:func:`pipe_batches` stacks the token attributes of many short passages into
-one array per batch, so the rule coder and the learned suggester work on whole
-arrays rather than passage by passage.
+:func:`pipe_batches` goes further for the coders: it runs only the tokenizer,
+reads two token attributes per passage (``ORTH``, ``IDX``) and derives every
+other column of a whole batch — lemma included — from the form table with
+numpy, so many short passages cost little more than tokenizing them. Its
+Docs carry no lemmas until :meth:`Batch.doc` writes them (only the spaCy
+Matcher needs them, on a few passages).
 
 No model is downloaded; the pipeline is built once per process
 (:func:`get_nlp`).
@@ -51,18 +55,74 @@ from typing import Iterable, Iterator, Mapping
 import numpy as np
 import simplemma
 import spacy
-from spacy.attrs import IDX, IS_ALPHA, LEMMA, LENGTH, LOWER
+from spacy.attrs import IDX, IS_ALPHA, LEMMA, LENGTH, LOWER, ORTH
 from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.tokens import Doc
 
-__all__ = ["FALLBACK_OVERRIDES", "BATCH_ATTRS", "DutchLemmatizer", "Batch", "get_nlp", "pipe_batches", "lemmatize"]
+__all__ = ["FALLBACK_OVERRIDES", "BATCH_ATTRS", "FormTable", "DutchLemmatizer", "Batch", "get_nlp",
+           "pipe_batches", "lemmatize"]
 
 #: Domain forms whose table or simplemma reading is wrong in a care-network
 #: text: members (not a form of *lijden*), to share (not parts), and a
 #: table entry with an underscore.
 FALLBACK_OVERRIDES = {"leden": "lid", "netwerkleden": "netwerklid", "delen": "delen",
                       "samenwerken": "samenwerken"}
+
+
+class FormTable:
+    """Dense ids for the distinct token forms (``ORTH``) a lemmatizer has seen.
+
+    Every attribute the coders need of a token but the token's position is a
+    property of its form, so a batch needs one id per token and one row per
+    *new* form; the columns are then numpy lookups. Ids are never reused.
+
+    Attributes
+    ----------
+    orth, lower, lemma, length, is_alpha : ndarray
+        One entry per form id (hashes as uint64, the length and flag as the
+        values ``Doc.to_array`` gives for ``LENGTH`` and ``IS_ALPHA``).
+    """
+
+    COLUMNS = ("orth", "lower", "lemma", "length", "is_alpha")
+
+    def __init__(self):
+        self._id: dict[int, int] = {}
+        self._size = 0
+        self._buf = np.zeros((len(self.COLUMNS), 1024), dtype=np.uint64)
+
+    def __len__(self) -> int:
+        return self._size
+
+    orth = property(lambda self: self._buf[0, :self._size])
+    lower = property(lambda self: self._buf[1, :self._size])
+    lemma = property(lambda self: self._buf[2, :self._size])
+    length = property(lambda self: self._buf[3, :self._size])
+    is_alpha = property(lambda self: self._buf[4, :self._size])
+
+    def ids(self, orths: np.ndarray, add) -> np.ndarray:
+        """The form ids of the ``ORTH`` hashes ``orths`` (any shape).
+
+        ``add(orth)`` gives ``(lower, lemma, length, is_alpha)`` of a form not
+        seen before.
+        """
+        uniq, inv = np.unique(orths, return_inverse=True)
+        get = self._id.get
+        ids = [get(h) for h in uniq.tolist()]
+        if None in ids:
+            for k, h in enumerate(uniq.tolist()):
+                if ids[k] is None:
+                    ids[k] = self._add(h, add(h))
+        return np.asarray(ids, dtype=np.int64)[inv.reshape(orths.shape)]
+
+    def _add(self, orth: int, row: tuple) -> int:
+        i = self._size
+        if i == self._buf.shape[1]:
+            self._buf = np.concatenate([self._buf, np.zeros_like(self._buf)], axis=1)
+        self._buf[:, i] = (orth, *row)
+        self._id[orth] = i
+        self._size += 1
+        return i
 
 
 class DutchLemmatizer:
@@ -90,6 +150,7 @@ class DutchLemmatizer:
         self.lang = lang
         self.min_head = min_head
         self._cache: dict[int, int] = {}
+        self.forms = FormTable()
 
     def lemma(self, lower: str) -> str:
         """The lemma of a lower-cased form.
@@ -120,23 +181,27 @@ class DutchLemmatizer:
                 return lower[:i] + lemma.lower()
         return lower
 
+    def lemma_hash(self, lower: int) -> int:
+        """The lemma (hash) of a lower-case form (hash), computed once per form."""
+        lemma = self._cache.get(lower)
+        if lemma is None:
+            strings = self.vocab.strings
+            lemma = self._cache[lower] = strings.add(self.lemma(strings[lower]))
+        return lemma
+
+    def _new_form(self, orth: int) -> tuple[int, int, int, int]:
+        lex = self.vocab[orth]
+        return lex.lower, self.lemma_hash(lex.lower), len(lex.orth_), int(lex.is_alpha)
+
+    def form_ids(self, orths: np.ndarray) -> np.ndarray:
+        """Ids in :attr:`forms` of the ``ORTH`` hashes ``orths`` (new forms are added)."""
+        return self.forms.ids(orths, self._new_form)
+
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        cache = self._cache
-        lowers = doc.to_array(LOWER).tolist()
-        get = cache.get
-        out = [get(h) for h in lowers]
-        if None in out:
-            strings = self.vocab.strings
-            for i, lemma in enumerate(out):
-                if lemma is None:
-                    h = lowers[i]
-                    lemma = cache.get(h)
-                    if lemma is None:
-                        lemma = cache[h] = strings.add(self.lemma(strings[h]))
-                    out[i] = lemma
-        doc.from_array([LEMMA], np.asarray(out, dtype=np.uint64).reshape(-1, 1))
+        ids = self.form_ids(doc.to_array([ORTH]))  # may add forms: before reading the table
+        doc.from_array([LEMMA], self.forms.lemma[ids])
         return doc
 
 
@@ -170,7 +235,8 @@ class Batch:
     Attributes
     ----------
     docs : list of Doc
-        One Doc per passage.
+        One Doc per passage, tokens only: lemmas are in :attr:`arrays`; use
+        :meth:`doc` for a Doc with ``token.lemma_`` set.
     texts : list of str
         The passages.
     index : list of int
@@ -183,6 +249,9 @@ class Batch:
         Rows of passage ``p`` are ``arrays[first[p]:last[p]]``.
     token_passage : ndarray
         For every row, the batch position of its passage.
+    forms : ndarray
+        For every row, the id of its form in the lemmatizer's
+        :class:`FormTable` (``get_nlp().get_pipe("altena_lemmatizer").forms``).
     """
 
     docs: list
@@ -192,32 +261,51 @@ class Batch:
     first: np.ndarray
     last: np.ndarray
     token_passage: np.ndarray
+    forms: np.ndarray = None
 
     def text(self, p: int) -> str:
         """The text of the passage at batch position ``p``."""
         return self.texts[p]
 
+    def doc(self, p: int) -> Doc:
+        """The Doc of the passage at batch position ``p``, with its lemmas set."""
+        doc = self.docs[p]
+        if len(doc) and not doc.has_annotation("LEMMA"):
+            doc.from_array([LEMMA], self.arrays[self.first[p]:self.last[p], :1].copy())
+        return doc
+
 
 def pipe_batches(texts: Iterable[str], *, batch_size: int = 512) -> Iterator[Batch]:
     """Lemmatised batches of passages (blank or non-string passages are left out).
 
-    Passages are tokenized one by one (``nlp.pipe``): one Doc per passage keeps
-    the tokenizer's cache effective, which a single joined Doc would not (a
-    special case such as an abbreviation switches caching off for the rest of
-    a Doc).
+    Passages are tokenized one by one (``tokenizer.pipe``): one Doc per
+    passage keeps the tokenizer's cache effective, which a single joined Doc
+    would not (a special case such as an abbreviation switches caching off
+    for the rest of a Doc). Only ``ORTH`` and ``IDX`` are read from each Doc;
+    the other columns, lemma included, come from the lemmatizer's
+    :class:`FormTable` for the whole batch at once (the same values the
+    pipeline would give).
     """
     nlp = get_nlp()
+    lemmatizer = nlp.get_pipe("altena_lemmatizer")
     pending = [(i, t) for i, t in enumerate(texts) if isinstance(t, str) and t.strip()]
     for b in range(0, len(pending), batch_size):
         chunk = pending[b:b + batch_size]
-        docs = list(nlp.pipe([t for _, t in chunk], batch_size=batch_size))
+        docs = list(nlp.tokenizer.pipe([t for _, t in chunk], batch_size=batch_size))
         lens = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
         last = np.cumsum(lens)
         first = last - lens
-        arrays = np.concatenate([d.to_array(BATCH_ATTRS) for d in docs]) if int(last[-1]) else \
-            np.zeros((0, len(BATCH_ATTRS)), dtype=np.uint64)
+        if int(last[-1]):
+            orth_idx = np.concatenate([d.to_array([ORTH, IDX]) for d in docs])
+            forms = lemmatizer.form_ids(orth_idx[:, 0])
+            table = lemmatizer.forms
+            arrays = np.column_stack([table.lemma[forms], table.lower[forms], orth_idx[:, 1],
+                                      table.length[forms], table.is_alpha[forms]])
+        else:
+            forms = np.zeros(0, dtype=np.int64)
+            arrays = np.zeros((0, len(BATCH_ATTRS)), dtype=np.uint64)
         yield Batch(docs, [t for _, t in chunk], [i for i, _ in chunk], arrays, first, last,
-                    np.repeat(np.arange(len(docs)), lens))
+                    np.repeat(np.arange(len(docs)), lens), forms)
 
 
 def lemmatize(text: str) -> list[str]:

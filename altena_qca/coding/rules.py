@@ -27,11 +27,18 @@ LEMMA=terugkoppeling``, with ``negated:`` in front for a flip), its character
 span in the passage and a confidence: a constant, or — when :meth:`RuleCoder.fit`
 gets coded training passages — the rule's smoothed precision on them.
 
-Passages are read in batches (:func:`~altena_qca.coding.nlp.pipe_batches`):
-phrases and single-word lemmas are found over a whole batch at once, and a
-token pattern's Matcher runs only on the passages that contain every token
-value the pattern cannot do without (its anchors), so the coder keeps most
-of the tokenizer's speed.
+Passages are read in batches (:func:`~altena_qca.coding.nlp.pipe_batches`).
+What a rule needs to know of a token — the single-word rules it meets,
+whether it is a negator or a barrier, a pattern anchor, or can begin a
+phrase — depends on its form alone, so it is worked out once per distinct
+form and looked up for a whole batch with numpy. Phrases are found from the
+batch's lemma column (candidates whose first two tokens can begin a phrase,
+then compared token by token: the matches spaCy's PhraseMatcher on LEMMA
+gives); a token pattern's Matcher runs only on the passages that contain
+every token value the pattern cannot do without (its anchors). Exclusion,
+negation and the choice of one suggestion per code and span are array
+operations over all firings of the batch, so the coder keeps most of the
+tokenizer's speed.
 
 Examples
 --------
@@ -55,7 +62,8 @@ from typing import Iterable, Mapping, Sequence
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 import numpy as np
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.attrs import LEMMA, LOWER
+from spacy.matcher import Matcher
 
 from ..errors import CodebookError, Errors
 from ..model import Code, Codebook
@@ -209,30 +217,25 @@ class RuleCoder(BaseEstimator):
         """
         nlp = get_nlp()
         self._nlp = nlp
-        self._lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self._lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self._patterns: list[tuple[Matcher, list[tuple[int, int | None, int | None, int]]]] = []
         self._anchor_index: dict[tuple[int, int], list[int]] = {}
         self._anchor_cols: list[int] = []
-        self._keys: dict[int, tuple[str, str]] = {}
-        self._single: dict[str, list[tuple[str, str]]] = {}
-        self._memo: dict[int, tuple[tuple[str, str], ...]] = {}
+        self._key_ids: dict[str, int] = {}          # "code<SEP>rule" → key id
+        self._key_list: list[tuple[str, str]] = []  # key id → (code, rule)
+        self._match_keys: dict[int, int] = {}       # Matcher match id → key id
+        self._single: dict[str, list[int]] = {}
+        self._memo: dict[int, tuple[int, ...]] = {}
+        self._phrases: dict[tuple[int, ...], list[int]] = {}  # token hashes → key ids
         self._options: dict[str, tuple[int, bool, str | None]] = {}
         self.rules_: dict[str, str] = {}
         for code in codebook:
             if code.rules:
                 self._compile(codebook, code, dict(code.rules))
         self.codebook_ = codebook
-        self._anchor_values = {col: np.asarray(sorted(h for c, h in self._anchor_index if c == col), dtype=np.uint64)
-                               for col in (0, 1)}
-        # Lemmas are a function of the lower-case form, so every lower-case
-        # phrase match is also a lemma match: with lemma phrases on, one
-        # PhraseMatcher (on LEMMA) finds both.
-        chosen = self._lemma if self.lemma_phrases else self._lower
-        self._phrase_matchers = [chosen] if len(chosen) else []
         strings = nlp.vocab.strings
         self._negator_hashes = frozenset(strings.add(n.lower()) for n in self.negators)
         self._barrier_hashes = frozenset(strings.add(b) for b in _BARRIERS)
+        self._prepare()
         self.rule_confidence_: dict[str, float] = {}
         if X is not None and y is not None:
             self._calibrate(list(X), [set(c) for c in y])
@@ -240,7 +243,10 @@ class RuleCoder(BaseEstimator):
 
     def _key(self, code: str, rule: str) -> str:
         key = f"{code}{_SEP}{rule}"
-        self._keys[self._nlp.vocab.strings.add(key)] = (code, rule)
+        if key not in self._key_ids:
+            self._key_ids[key] = len(self._key_list)
+            self._key_list.append((code, rule))
+        self._match_keys[self._nlp.vocab.strings.add(key)] = self._key_ids[key]
         self.rules_[f"{code}|{rule}"] = code
         return key
 
@@ -263,8 +269,8 @@ class RuleCoder(BaseEstimator):
             words = lemma.lower().split()
             rule = f"lemma:{lemma.lower()}"
             if len(words) == 1:  # the token pass (exact, hyphen part or compound head)
-                self._key(code.id, rule)
-                self._single.setdefault(words[0], []).append((code.id, rule))
+                key = self._key(code.id, rule)
+                self._single.setdefault(words[0], []).append(self._key_ids[key])
                 continue
             key = self._key(code.id, rule)
             self._add_pattern(codebook, code, key, [{"LEMMA": w} for w in words], f"lemma rule {lemma!r}")
@@ -272,9 +278,11 @@ class RuleCoder(BaseEstimator):
         for field, prefix in (("phrases", "phrase"), ("exclude", "exclude")):
             for phrase in rules.get(field) or []:
                 key = self._key(code.id, f"{prefix}:{phrase.lower()}")
-                self._lower.add(key, [self._nlp.make_doc(phrase.lower())])
-                if self.lemma_phrases:
-                    self._lemma.add(key, [self._nlp(phrase.lower())])
+                # The token values a PhraseMatcher on LEMMA (or LOWER) would compare.
+                doc = self._nlp(phrase.lower()) if self.lemma_phrases else self._nlp.make_doc(phrase.lower())
+                tokens = tuple(doc.to_array([LEMMA if self.lemma_phrases else LOWER]).tolist())
+                if tokens:
+                    self._phrases.setdefault(tokens, []).append(self._key_ids[key])
         patterns = rules.get("patterns") or []
         if not isinstance(patterns, (list, tuple)):
             raise _fail(codebook, code, f"'patterns' must be a list of token patterns, got {patterns!r}")
@@ -323,6 +331,77 @@ class RuleCoder(BaseEstimator):
                     break
         return out
 
+    def _prepare(self) -> None:
+        """Per-key arrays for the vectorised resolution, the phrase index, empty per-form tables."""
+        keys = self._key_list
+        codes = sorted({c for c, _ in keys} | {o[2] for o in self._options.values() if o[2] is not None})
+        code_ix = {c: i for i, c in enumerate(codes)}
+        self._codes = codes
+        self._key_code = np.asarray([code_ix[c] for c, _ in keys], dtype=np.int64)
+        self._code_window = np.asarray([self._options.get(c, (0, False, None))[0] for c in codes], dtype=np.int64)
+        self._code_negation = np.asarray([self._options.get(c, (0, False, None))[1] for c in codes], dtype=bool)
+        self._key_exclude = np.asarray([r.startswith("exclude:") for _, r in keys], dtype=bool)
+        self._key_pattern = np.asarray([r.startswith("pattern#") for _, r in keys], dtype=bool)
+        flips = [self._options[c][2] for c, _ in keys]
+        self._key_flips = np.asarray([f is not None for f in flips], dtype=bool)
+        # Output keys: the n compiled (code, rule) pairs, then their negation flips (id n + k).
+        self._out_keys = keys + [(f, f"negated:{r}") if f is not None else (c, f"negated:{r}")
+                                 for (c, r), f in zip(keys, flips)]
+        self._out_code = np.asarray([code_ix[c] for c, _ in self._out_keys], dtype=np.int64)
+        rules = sorted({r for _, r in self._out_keys})
+        rule_rank = {r: i for i, r in enumerate(rules)}
+        self._out_rule_rank = np.asarray([rule_rank[r] for _, r in self._out_keys], dtype=np.int64)
+        # Phrases of two or more tokens are found from their first two tokens.
+        self._pairs: dict[tuple[int, int], list[tuple[int, tuple[int, ...], list[int]]]] = {}
+        for tokens, ids in self._phrases.items():
+            if len(tokens) > 1:
+                self._pairs.setdefault(tokens[:2], []).append((len(tokens), tokens, sorted(set(ids))))
+        self._firsts = frozenset(t for t, _ in self._pairs)
+        self._seconds = frozenset(t for _, t in self._pairs)
+        self._form_table = None
+
+    def _form_tables(self) -> None:
+        """Extend the per-form tables to every form of the lemmatizer's :class:`FormTable`.
+
+        What a rule needs of a token (its single-token rule hits, the pattern
+        anchors it is, whether it is a negator, a barrier, or can start a
+        phrase) depends on its form alone, so it is computed once per form and
+        looked up per token with numpy.
+        """
+        table = self._nlp.get_pipe("altena_lemmatizer").forms
+        if self._form_table is not table:  # first use (or another pipeline): start over
+            self._form_table = table
+            self._f_hits: list[tuple[int, ...]] = []
+            self._f_anchors: list[tuple[int, ...]] = []
+            self._f_flags = np.zeros((0, 5), dtype=bool)  # has hit, has anchor, negator, stop, phrase start
+            self._f_second = np.zeros(0, dtype=bool)
+        done, total = len(self._f_hits), len(table)
+        if done == total:
+            return
+        strings, memo = self._nlp.vocab.strings, self._memo
+        one_token = {tokens[0]: ids for tokens, ids in self._phrases.items() if len(tokens) == 1}
+        phrase_col = table.lemma if self.lemma_phrases else table.lower
+        flags, second = [], []
+        for lower, lemma, key in zip(table.lower[done:].tolist(), table.lemma[done:].tolist(),
+                                     phrase_col[done:].tolist()):
+            hits: dict[int, None] = {}
+            for h in (lemma, lower):
+                found = memo.get(h)
+                if found is None:
+                    found = memo[h] = self._token_hits(strings[h])
+                hits.update(dict.fromkeys(found))
+            hits.update(dict.fromkeys(one_token.get(key, ())))
+            anchors = tuple(dict.fromkeys(self._anchor_index.get((0, lemma), []) +
+                                          self._anchor_index.get((1, lower), [])))
+            self._f_hits.append(tuple(hits))
+            self._f_anchors.append(anchors)
+            negator = lower in self._negator_hashes
+            flags.append((bool(hits), bool(anchors), negator, negator or lower in self._barrier_hashes,
+                          key in self._firsts))
+            second.append(key in self._seconds)
+        self._f_flags = np.concatenate([self._f_flags, np.asarray(flags, dtype=bool).reshape(-1, 5)])
+        self._f_second = np.concatenate([self._f_second, np.asarray(second, dtype=bool)])
+
     def _calibrate(self, X: list[str], y: list[set[str]]) -> None:
         cb = self.codebook_
         fired: dict[str, int] = {}
@@ -352,8 +431,8 @@ class RuleCoder(BaseEstimator):
                 out[batch.index[p]] = found
         return out
 
-    def _token_hits(self, form: str) -> tuple[tuple[str, str], ...]:
-        """Single-word lemma rules a form meets: itself, a part of a hyphenated
+    def _token_hits(self, form: str) -> tuple[int, ...]:
+        """Single-word lemma rules (key ids) a form meets: itself, a part of a hyphenated
         word (*AVG-privacywetgeving*), or as the head of a compound
         (*casusregisseur* meets ``regisseur``; head ≥ 5, modifier ≥ 4 letters)."""
         single, hits = self._single, {}
@@ -366,8 +445,38 @@ class RuleCoder(BaseEstimator):
                     hits[hit] = None
         return tuple(hits)
 
+    def _phrase_spans(self, batch: Batch, forms: np.ndarray) -> tuple[list[int], list[int], list[int]]:
+        """(key ids, start rows, end rows) of the phrases of two or more tokens in a batch.
+
+        What a PhraseMatcher on LEMMA (or LOWER) finds, every occurrence
+        including overlapping ones: candidates are the rows whose token and
+        the next can begin a phrase (two table lookups over the whole batch);
+        each candidate is then compared token by token with the phrases that
+        begin with that pair, within its passage.
+        """
+        keys, starts, ends = [], [], []
+        if not self._pairs or len(forms) < 2:
+            return keys, starts, ends
+        cand = np.flatnonzero(self._f_flags[forms[:-1], 4] & self._f_second[forms[1:]])
+        if not len(cand):
+            return keys, starts, ends
+        col = batch.arrays[:, 0 if self.lemma_phrases else 1]
+        stop = batch.last[batch.token_passage[cand]].tolist()
+        pairs = self._pairs
+        for i, a, b, hi in zip(cand.tolist(), col[cand].tolist(), col[cand + 1].tolist(), stop):
+            for length, tokens, ids in pairs.get((a, b), ()):
+                if i + length <= hi and (length == 2 or tuple(col[i:i + length].tolist()) == tokens):
+                    keys += ids
+                    starts += [i] * len(ids)
+                    ends += [i + length] * len(ids)
+        return keys, starts, ends
+
     def predict_batch(self, batch: Batch) -> dict[int, list[Suggestion]]:
         """Suggestions for the passages of one :class:`~altena_qca.coding.nlp.Batch`.
+
+        Every firing is gathered as (rule key, start row, end row); exclusion,
+        negation, the character spans and the choice of one suggestion per
+        code and span are then computed with numpy for the whole batch.
 
         Returns
         -------
@@ -376,54 +485,35 @@ class RuleCoder(BaseEstimator):
             any are left out).
         """
         check_is_fitted(self, "rules_")
-        arr, tp, first = batch.arrays, batch.token_passage, batch.first
-        spans: dict[tuple[str, str, int, int], None] = {}  # (code, rule, start row, end row)
-        if self._single and len(arr):
-            memo, strings = self._memo, self._nlp.vocab.strings
-            for col in (0, 1):
-                uniq, inv = np.unique(arr[:, col], return_inverse=True)
-                hits_of = []
-                for h in uniq.tolist():
-                    hits = memo.get(h)
-                    if hits is None:
-                        hits = memo[h] = self._token_hits(strings[h])
-                    hits_of.append(hits)
-                has = np.fromiter((bool(h) for h in hits_of), dtype=bool, count=len(hits_of))
-                for i in np.flatnonzero(has[inv]).tolist():
-                    for code, rule in hits_of[inv[i]]:
-                        spans[(code, rule, i, i + 1)] = None
-        if self._phrase_matchers:
-            keys = self._keys
-            for p, doc in enumerate(batch.docs):
-                off = int(first[p])
-                for matcher in self._phrase_matchers:
-                    for match_id, start, end in matcher(doc):
-                        code, rule = keys[match_id]
-                        spans[(code, rule, off + start, off + end)] = None
-        if self._patterns:
-            self._match_patterns(batch, spans)
-        out: dict[int, dict] = {}
-        excluded = {(c, s, e) for (c, r, s, e) in spans if r.startswith("exclude:")}
-        lower = arr[:, 1] if len(arr) else arr
-        for (code, rule, start, end) in spans:
-            if rule.startswith("exclude:"):
-                continue
-            p = int(tp[start])
-            found = self._resolve(lower, code, rule, start, end, int(first[p]), excluded)
-            if found is None:
-                continue
-            code, rule, start = found
-            default = self.negated_confidence if rule.startswith("negated:") else self.confidence
-            conf = self.rule_confidence_.get(f"{code}|{rule}", default)
-            s0, e0 = int(arr[start, 2]), int(arr[end - 1, 2] + arr[end - 1, 3])
-            found_p = out.setdefault(p, {})
-            best = found_p.get((code, s0, e0))
-            if best is None or (best.confidence, best.rule) < (conf, rule):
-                found_p[(code, s0, e0)] = Suggestion(code, s0, e0, conf, rule)
-        return {p: sorted(d.values(), key=lambda s: (s.start, s.end, s.code, s.rule)) for p, d in out.items()}
+        arr = batch.arrays
+        if not len(arr):
+            return {}
+        self._form_tables()
+        forms = batch.forms
+        # single-token rules (lemmas, one-token phrases): per-form hit lists
+        rows = np.flatnonzero(self._f_flags[forms, 0])
+        hits = self._f_hits
+        keys, starts = [], []
+        for r, f in zip(rows.tolist(), forms[rows].tolist()):
+            found = hits[f]
+            keys += found
+            starts += [r] * len(found)
+        K = np.asarray(keys, dtype=np.int64)
+        S = np.asarray(starts, dtype=np.int64)
+        E = S + 1
+        pk, ps, pe = self._phrase_spans(batch, forms)
+        mk, ms, me = self._match_patterns(batch, forms) if self._patterns else ([], [], [])
+        if pk or mk:
+            K = np.concatenate([K, np.asarray(pk + mk, dtype=np.int64)])
+            S = np.concatenate([S, np.asarray(ps + ms, dtype=np.int64)])
+            E = np.concatenate([E, np.asarray(pe + me, dtype=np.int64)])
+        if not len(K):
+            return {}
+        K, S, E, keep = self._resolve(batch, forms, K, S, E)
+        return self._suggestions(batch, K, S, E, keep)
 
-    def _match_patterns(self, batch: Batch, spans: dict) -> None:
-        """Run each pattern's Matcher only where it can match.
+    def _match_patterns(self, batch: Batch, forms: np.ndarray) -> tuple[list[int], list[int], list[int]]:
+        """Run each pattern's Matcher only where it can match: (key ids, start rows, end rows).
 
         A pattern runs on the passages that hold all its anchors. When its
         length is bounded, it runs only on windows from an occurrence of its
@@ -431,17 +521,15 @@ class RuleCoder(BaseEstimator):
         than the pattern allows, widened by the tokens the pattern may have
         before the first and after the last anchor.
         """
-        arr, tp, first, last = batch.arrays, batch.token_passage, batch.first, batch.last
+        tp, first, last = batch.token_passage, batch.first, batch.last
         rows: dict[int, list[int]] = {}
-        for col, values in self._anchor_values.items():
-            if not len(values) or not len(arr):
-                continue
-            column = arr[:, col]
-            pos = np.clip(np.searchsorted(values, column), 0, len(values) - 1)
-            hit = np.flatnonzero(values[pos] == column)
-            for r, h in zip(hit.tolist(), column[hit].tolist()):
-                for anchor in self._anchor_index[(col, h)]:
-                    rows.setdefault(anchor, []).append(r)
+        anchors_of = self._f_anchors
+        hit = np.flatnonzero(self._f_flags[forms, 1])
+        for r, f in zip(hit.tolist(), forms[hit].tolist()):
+            for anchor in anchors_of[f]:
+                rows.setdefault(anchor, []).append(r)
+        keys, starts, ends = [], [], []
+        match_keys = self._match_keys
         for matcher, anchors in self._patterns:
             found = [np.asarray(rows.get(a[0], ()), dtype=np.int64) for a in anchors]
             if not anchors or any(not len(f) for f in found):
@@ -455,9 +543,11 @@ class RuleCoder(BaseEstimator):
                 windows = self._windows(anchors, found, tp, first, last)
             for p, a, b in windows:
                 off = int(first[p]) + a
-                for match_id, start, end in matcher(batch.docs[p][a:b]):
-                    code, rule = self._keys[match_id]
-                    spans[(code, rule, off + start, off + end)] = None
+                for match_id, start, end in matcher(batch.doc(p)[a:b]):
+                    keys.append(match_keys[match_id])
+                    starts.append(off + start)
+                    ends.append(off + end)
+        return keys, starts, ends
 
     @staticmethod
     def _windows(anchors, found, tp, first, last) -> list[tuple[int, int, int]]:
@@ -492,33 +582,72 @@ class RuleCoder(BaseEstimator):
                 out.append((p, a - lo, b - lo))
         return out
 
-    def _resolve(self, lower: np.ndarray, code: str, rule: str, start: int, end: int, lo: int,
-                 excluded) -> tuple | None:
-        """Apply exclude and negation: (code, rule, start row) or None when suppressed."""
-        window, negation, flip = self._options[code]
-        if excluded and any(c == code and s - window <= end and start <= e + window for c, s, e in excluded):
-            return None
-        if not negation:
-            return code, rule, start
-        neg_at = None
-        negators, barriers = self._negator_hashes, self._barrier_hashes
-        if int(lower[start]) in negators:  # the rule is itself negative ('geen gegevensuitwisseling')
-            return code, rule, start
-        for i in range(start - 1, max(lo - 1, start - 1 - window), -1):
-            h = int(lower[i])
-            if h in negators:
-                neg_at = i
-                break
-            if h in barriers:
-                break
-        if neg_at is None and rule.startswith("pattern#") and any(
-                int(h) in negators for h in lower[start + 1:end].tolist()):
-            neg_at = start
-        if neg_at is None:
-            return code, rule, start
-        if flip is None:
-            return None
-        return flip, f"negated:{rule}", neg_at
+    def _resolve(self, batch: Batch, forms: np.ndarray, K: np.ndarray, S: np.ndarray, E: np.ndarray):
+        """Apply exclude and negation to the firings (key ids ``K``, rows ``[S, E)``).
+
+        Returns the output keys (a negated firing becomes key ``n + k``: its
+        code's ``negation_flips_to`` and rule ``negated:...``), the start rows
+        (a flip starts at its negator), the end rows and the passage of each
+        firing, for the firings that are not suppressed.
+
+        Rows are those of the whole batch, as exclusion windows are.
+        """
+        n = len(self._key_list)
+        tp, first = batch.token_passage, batch.first
+        code = self._key_code[K]
+        window = self._code_window[code]
+        excl = self._key_exclude[K]
+        keep = ~excl
+        # exclude: a veto on the same code overlapping or within its window
+        for c, s, e in set(zip(code[excl].tolist(), S[excl].tolist(), E[excl].tolist())):
+            keep &= ~((code == c) & (s - window <= E) & (S <= e + window))
+        K, S, E, code, window = K[keep], S[keep], E[keep], code[keep], window[keep]
+        passage = tp[S]
+        negator, stop = self._f_flags[forms, 2], self._f_flags[forms, 3]
+        rows = np.arange(len(forms))
+        # the nearest negator or barrier before each row (-1: none)
+        last_stop = np.maximum.accumulate(np.where(stop, rows, -1))
+        before = np.where(S > 0, last_stop[np.maximum(S - 1, 0)], -1)
+        lo = first[passage]
+        neg_before = (before >= np.maximum(lo, S - window)) & negator[np.maximum(before, 0)] & (before >= 0)
+        # a token pattern is also negated by a negator inside its match after the first token
+        count = np.concatenate([[0], np.cumsum(negator)])
+        inside = self._key_pattern[K] & (count[E] - count[S + 1] > 0)
+        negated = self._code_negation[code] & ~negator[S] & (neg_before | inside)
+        flips = self._key_flips[K]
+        keep = ~negated | flips
+        out = np.where(negated, K + n, K)
+        start = np.where(neg_before, before, S)
+        start = np.where(negated, start, S)
+        return out[keep], start[keep], E[keep], passage[keep]
+
+    def _suggestions(self, batch: Batch, K, S, E, passage) -> dict[int, list[Suggestion]]:
+        """One suggestion per passage, code and character span (highest confidence, then
+        rule name), sorted by start, end, code and rule."""
+        if not len(K):
+            return {}
+        arr = batch.arrays
+        s0 = arr[S, 2].astype(np.int64)
+        e0 = (arr[E - 1, 2] + arr[E - 1, 3]).astype(np.int64)
+        n = len(self._key_list)
+        confs = [self.rule_confidence_.get(f"{c}|{r}", self.negated_confidence if i >= n else self.confidence)
+                 for i, (c, r) in enumerate(self._out_keys)]
+        conf = np.asarray(confs, dtype=np.float64)[K]
+        code, rank = self._out_code[K], self._out_rule_rank[K]
+        order = np.lexsort((rank, conf, e0, s0, code, passage))
+        group = np.stack([passage, code, s0, e0])[:, order]
+        best = order[np.r_[np.any(group[:, 1:] != group[:, :-1], axis=0), True]]
+        # codes are numbered in sorted order, so the code number sorts like the code
+        best = best[np.lexsort((rank[best], code[best], e0[best], s0[best], passage[best]))]
+        out: dict[int, list[Suggestion]] = {}
+        keys = self._out_keys
+        for p, k, a, b in zip(passage[best].tolist(), K[best].tolist(), s0[best].tolist(), e0[best].tolist()):
+            c, r = keys[k]
+            found = out.get(p)
+            if found is None:
+                found = out[p] = []
+            found.append(Suggestion(c, a, b, confs[k], r))
+        return out
 
     def predict(self, X: Iterable[str]) -> list[list[Suggestion]]:
         """Suggestions for each passage.
