@@ -34,7 +34,7 @@ from ..errors import Errors, InputError
 from ..model import Codebook, Corpus, make_codings
 from .learn import SuggestionModel
 from .nlp import pipe_batches
-from .rules import RuleCoder, Suggestion
+from .rules import RuleCoder, Suggestion, _suggestion
 
 __all__ = ["AUTO_CODER", "PASSAGE_COLUMNS", "PASSAGE_MIN_RULE_CONFIDENCE", "AutoCoder", "default_concepts",
            "passages_frame", "training_data", "suggest", "merge_codings", "read_passages", "code_passages",
@@ -142,7 +142,7 @@ class AutoCoder(BaseEstimator):
                 best[m.code] = m
             else:
                 conf = round(1 - (1 - r.confidence) * (1 - m.confidence), 4)
-                best[m.code] = Suggestion(m.code, r.start, r.end, conf, f"{r.rule}+{m.rule}")
+                best[m.code] = _suggestion(m.code, r.start, r.end, conf, f"{r.rule}+{m.rule}")
         cb = self.codebook_
         covered = {a for code in best if code in cb for a in cb.ancestors(code)}
         return [best[c] for c in sorted(best) if c not in covered]

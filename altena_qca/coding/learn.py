@@ -50,7 +50,7 @@ from threadpoolctl import threadpool_limits
 
 from ..model import Codebook
 from .nlp import Batch, get_nlp, pipe_batches
-from .rules import Suggestion
+from .rules import Suggestion, _suggestion
 
 __all__ = ["IGNORED_LEMMAS", "SuggestionModel", "codebook_passages"]
 
@@ -290,7 +290,7 @@ class SuggestionModel(BaseEstimator):
             text = batch.text(p)
             start, end = len(text) - len(text.lstrip()), len(text.rstrip())
             # ``round`` on Python floats (``tolist``): the same value as on numpy floats, much faster.
-            out[p] = [Suggestion(classes[j], start, end, round(v, 4), rule)
+            out[p] = [_suggestion(classes[j], start, end, round(v, 4), rule)
                       for j, v in list(zip(hit_c[a:b], values[a:b]))[:cut]]
         return out
 

@@ -49,7 +49,7 @@ References
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Mapping
 
 import numpy as np
@@ -262,6 +262,7 @@ class Batch:
     last: np.ndarray
     token_passage: np.ndarray
     forms: np.ndarray = None
+    _lemmatised: set = field(default_factory=set, repr=False)
 
     def text(self, p: int) -> str:
         """The text of the passage at batch position ``p``."""
@@ -270,8 +271,10 @@ class Batch:
     def doc(self, p: int) -> Doc:
         """The Doc of the passage at batch position ``p``, with its lemmas set."""
         doc = self.docs[p]
-        if len(doc) and not doc.has_annotation("LEMMA"):
-            doc.from_array([LEMMA], self.arrays[self.first[p]:self.last[p], :1].copy())
+        if p not in self._lemmatised:  # (``Doc.has_annotation`` would visit every token)
+            self._lemmatised.add(p)
+            if len(doc):
+                doc.from_array([LEMMA], self.arrays[self.first[p]:self.last[p], :1].copy())
         return doc
 
 

@@ -102,6 +102,18 @@ class Suggestion:
     rule: str
 
 
+def _suggestion(code: str, start: int, end: int, confidence: float, rule: str, _new=object.__new__) -> Suggestion:
+    """``Suggestion(code, start, end, confidence, rule)``, for the loops that make thousands.
+
+    A frozen dataclass's ``__init__`` sets each field through
+    ``object.__setattr__``; filling the instance ``__dict__`` directly gives
+    an equal object (same fields, equality, hash and repr) at a third of the cost.
+    """
+    s = _new(Suggestion)
+    s.__dict__.update(code=code, start=start, end=end, confidence=confidence, rule=rule)
+    return s
+
+
 def _fail(codebook: Codebook, code: Code, reason: str) -> CodebookError:
     return CodebookError(Errors.E208.format(path=codebook.path or "codebook", line=code.line or "?",
                                             id=code.id, reason=reason))
@@ -646,7 +658,7 @@ class RuleCoder(BaseEstimator):
             found = out.get(p)
             if found is None:
                 found = out[p] = []
-            found.append(Suggestion(c, a, b, confs[k], r))
+            found.append(_suggestion(c, a, b, confs[k], r))
         return out
 
     def predict(self, X: Iterable[str]) -> list[list[Suggestion]]:
