@@ -50,8 +50,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
-from .errors import AltenaError, Warnings
-from .ingest.corpus import IngestedDocument, _transcript_tasks, ingest_transcript
+from .errors import AltenaError
+from .ingest.corpus import IngestedDocument, _respondents_and_pseudonymiser, _transcript_tasks, ingest_transcript
 from .model import Document
 
 __all__ = ["ENGINES", "DASK_EXTRA", "LocalEngine", "DaskEngine", "get_engine", "IngestedDocument",
@@ -316,17 +316,10 @@ def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True, speakers: Ma
     -------
     Corpus
     """
-    from .ingest import read_respondents
     from .model import Corpus
 
     data_dir = Path(data_dir)
-    respondents = read_respondents(data_dir / "respondents.csv")
-    pseudonymiser = None
-    if pseudonymise:
-        from .privacy import Pseudonymiser
-        pseudonymiser = Pseudonymiser.for_corpus(respondents)
-    else:
-        warnings.warn(Warnings.W104, stacklevel=2)
+    respondents, pseudonymiser = _respondents_and_pseudonymiser(data_dir, pseudonymise)
     # all tasks first: the whole folder is checked before any transcript is read
     speakers = dict(speakers) if speakers else None
     tasks = [(*task, speakers) for task in _transcript_tasks(data_dir, respondents, require_all=require_all)]

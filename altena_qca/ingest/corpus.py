@@ -203,6 +203,19 @@ def _transcript_tasks(data_dir: Path, respondents: Mapping[str, Respondent], *,
         yield f, f.stem, "observation", None
 
 
+def _respondents_and_pseudonymiser(data_dir: Path, pseudonymise: bool):
+    """The study's respondents and, with ``pseudonymise``, a pseudonymiser fitted
+    for them; else None and warning W104 (at the corpus loader's caller)."""
+    respondents = read_respondents(data_dir / "respondents.csv")
+    pseudonymiser = None
+    if pseudonymise:
+        from ..privacy import Pseudonymiser
+        pseudonymiser = Pseudonymiser.for_corpus(respondents)
+    else:
+        warnings.warn(Warnings.W104, stacklevel=3)
+    return respondents, pseudonymiser
+
+
 def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True,
                 speakers: Mapping[str, str] | None = None, require_all: bool = True) -> Corpus:
     """Load respondents, transcripts and observations of a study folder.
@@ -224,13 +237,7 @@ def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True,
         respondent without transcript (E113).
     """
     data_dir = Path(data_dir)
-    respondents = read_respondents(data_dir / "respondents.csv")
-    pseudonymiser = None
-    if pseudonymise:
-        from ..privacy import Pseudonymiser
-        pseudonymiser = Pseudonymiser.for_corpus(respondents)
-    else:
-        warnings.warn(Warnings.W104, stacklevel=2)
+    respondents, pseudonymiser = _respondents_and_pseudonymiser(data_dir, pseudonymise)
     corpus = Corpus(respondents=respondents, pseudonymiser=pseudonymiser)
     for path, doc_id, kind, respondent in _transcript_tasks(data_dir, respondents, require_all=require_all):
         ingest_transcript(path, doc_id, kind=kind, respondent=respondent, speakers=speakers,
