@@ -169,3 +169,33 @@ def test_phrase_matching_finds_what_spacy_phrasematcher_finds(study, lemma_phras
             found |= {(k, r, r + 1) for k in coder._f_hits[f] if k in single}
         assert found == expected
     assert n_multi > 100
+
+
+def test_translated_token_patterns_match_what_spacy_matcher_matches(study):
+    """Every codebook pattern run as numpy steps gives spaCy's Matcher's matches, on
+    whole bundled passages and on random sequences of the words the patterns name."""
+    import random
+
+    from altena_qca.coding.nlp import get_nlp, pipe_batches
+
+    coder = RuleCoder().fit(study.codebook)
+    translated = [(m, steps) for m, _, steps, _ in coder._patterns if steps is not None]
+    assert len(translated) >= 10
+    words = sorted({v for code in study.codebook for pattern in (code.rules or {}).get("patterns") or []
+                    for tok in pattern for k, v in tok.items() if k != "OP"
+                    for v in ([v] if isinstance(v, str) else v.get("IN", []))})
+    rng = random.Random(0)
+    texts = [d.segment_text(s) for d in study.corpus for s in d.segments]
+    texts += [" ".join(rng.choice(words + ["de", "niet", "het", ","]) for _ in range(rng.randint(1, 25)))
+              for _ in range(600)]
+    n_matches = 0
+    for batch in pipe_batches(texts, batch_size=256):
+        coder._form_tables()
+        for matcher, steps in translated:
+            starts, ends = coder._run_steps(steps, batch.forms, batch.first, batch.last)
+            found = set(zip(starts, ends))
+            expected = {(int(batch.first[p]) + s, int(batch.first[p]) + e)
+                        for p in range(len(batch.docs)) for _, s, e in matcher(batch.doc(p))}
+            assert found == expected
+            n_matches += len(found)
+    assert n_matches > 200

@@ -34,8 +34,11 @@ phrase — depends on its form alone, so it is worked out once per distinct
 form and looked up for a whole batch with numpy. Phrases are found from the
 batch's lemma column (candidates whose first two tokens can begin a phrase,
 then compared token by token: the matches spaCy's PhraseMatcher on LEMMA
-gives); a token pattern's Matcher runs only on the passages that contain
-every token value the pattern cannot do without (its anchors). Exclusion,
+gives); a token pattern runs only on windows of the passages that contain
+every token value the pattern cannot do without (its anchors), as a few
+numpy steps over all windows at once when it uses only LEMMA/LOWER/ORTH
+values and bounded operators (the matches spaCy's Matcher gives, which runs
+any other pattern). Exclusion,
 negation and the choice of one suggestion per code and span are array
 operations over all firings of the batch, so the coder keeps most of the
 tokenizer's speed.
@@ -229,7 +232,8 @@ class RuleCoder(BaseEstimator):
         """
         nlp = get_nlp()
         self._nlp = nlp
-        self._patterns: list[tuple[Matcher, list[tuple[int, int | None, int | None, int]]]] = []
+        self._patterns: list[tuple[Matcher, list, list | None, int]] = []  # matcher, anchors, steps, key id
+        self._spec_ids: dict[tuple, int] = {}
         self._anchor_index: dict[tuple[int, int], list[int]] = {}
         self._anchor_cols: list[int] = []
         self._key_ids: dict[str, int] = {}          # "code<SEP>rule" → key id
@@ -313,7 +317,45 @@ class RuleCoder(BaseEstimator):
         except (ValueError, TypeError, KeyError) as exc:
             reason = " ".join(str(exc).split())
             raise _fail(codebook, code, f"{what} does not compile: {reason}") from None
-        self._patterns.append((matcher, self._anchors(pattern)))
+        self._patterns.append((matcher, self._anchors(pattern), self._steps(pattern), self._key_ids[key]))
+
+    def _steps(self, pattern) -> list[tuple[int, bool]] | None:
+        """The pattern as (token test, optional) steps for :meth:`_run_steps`, or None.
+
+        Only patterns of LEMMA/LOWER/ORTH/TEXT values (a string or ``IN`` a
+        list of strings, or no test at all) with bounded operators (``?``,
+        ``{n}``, ``{n,m}``, ``{,m}``) are translated; spaCy's Matcher runs
+        the others. A token test is an index into ``_specs``: attribute →
+        the hashes it accepts.
+        """
+        strings, steps = self._nlp.vocab.strings, []
+        for tok in pattern:
+            spec = []
+            for attr, value in tok.items():
+                if attr == "OP":
+                    continue
+                values = [value] if isinstance(value, str) else (
+                    value.get("IN") if isinstance(value, dict) and list(value) == ["IN"] else None)
+                if attr not in ("LEMMA", "LOWER", "ORTH", "TEXT") or not isinstance(values, list) \
+                        or not all(isinstance(v, str) for v in values):
+                    return None
+                spec.append(("ORTH" if attr == "TEXT" else attr, frozenset(strings.add(v) for v in values)))
+            spec = tuple(sorted(spec))
+            if spec not in self._spec_ids:
+                self._spec_ids[spec] = len(self._spec_ids)
+            op = str(tok.get("OP", "1"))
+            if op in ("1", "?"):
+                low, high = (1, 1) if op == "1" else (0, 1)
+            elif op.startswith("{") and op.endswith("}"):
+                inner = op[1:-1]
+                low_s, _, high_s = inner.partition(",") if "," in inner else (inner, ",", inner)
+                if not high_s.isdigit() or not (low_s.isdigit() or low_s == ""):
+                    return None
+                low, high = int(low_s or 0), int(high_s)
+            else:
+                return None
+            steps += [(self._spec_ids[spec], False)] * low + [(self._spec_ids[spec], True)] * (high - low)
+        return steps if any(not optional for _, optional in steps) else None
 
     def _anchors(self, pattern) -> list[tuple[int, int | None, int | None, int]]:
         """Token values a match cannot do without.
@@ -387,9 +429,16 @@ class RuleCoder(BaseEstimator):
             self._f_anchors: list[tuple[int, ...]] = []
             self._f_flags = np.zeros((0, 5), dtype=bool)  # has hit, has anchor, negator, stop, phrase start
             self._f_second = np.zeros(0, dtype=bool)
+            self._f_specs = np.zeros((0, len(self._spec_ids)), dtype=bool)
         done, total = len(self._f_hits), len(table)
         if done == total:
             return
+        columns = {"LEMMA": table.lemma[done:], "LOWER": table.lower[done:], "ORTH": table.orth[done:]}
+        specs = np.ones((total - done, len(self._spec_ids)), dtype=bool)
+        for spec, j in self._spec_ids.items():
+            for attr, accepted in spec:
+                specs[:, j] &= np.isin(columns[attr], np.fromiter(accepted, dtype=np.uint64, count=len(accepted)))
+        self._f_specs = np.concatenate([self._f_specs, specs])
         strings, memo = self._nlp.vocab.strings, self._memo
         one_token = {tokens[0]: ids for tokens, ids in self._phrases.items() if len(tokens) == 1}
         phrase_col = table.lemma if self.lemma_phrases else table.lower
@@ -542,7 +591,7 @@ class RuleCoder(BaseEstimator):
                 rows.setdefault(anchor, []).append(r)
         keys, starts, ends = [], [], []
         match_keys = self._match_keys
-        for matcher, anchors in self._patterns:
+        for matcher, anchors, steps, key in self._patterns:
             found = [np.asarray(rows.get(a[0], ()), dtype=np.int64) for a in anchors]
             if not anchors or any(not len(f) for f in found):
                 windows = [] if anchors else [(p, 0, int(last[p] - first[p])) for p in range(len(batch.docs))]
@@ -553,6 +602,15 @@ class RuleCoder(BaseEstimator):
                 windows = [(p, 0, int(last[p] - first[p])) for p in sorted(cands)]
             else:
                 windows = self._windows(anchors, found, tp, first, last)
+            if steps is not None:
+                if windows:
+                    w = np.asarray(windows, dtype=np.int64).reshape(-1, 3)
+                    offset = first[w[:, 0]]
+                    s_, e_ = self._run_steps(steps, forms, offset + w[:, 1], offset + w[:, 2])
+                    keys += [key] * len(s_)
+                    starts += s_
+                    ends += e_
+                continue
             for p, a, b in windows:
                 off = int(first[p]) + a
                 for match_id, start, end in matcher(batch.doc(p)[a:b]):
@@ -560,6 +618,36 @@ class RuleCoder(BaseEstimator):
                     starts.append(off + start)
                     ends.append(off + end)
         return keys, starts, ends
+
+    def _run_steps(self, steps, forms: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[list[int], list[int]]:
+        """Every match of a translated pattern inside the row windows ``[lo, hi)``: (starts, ends).
+
+        What spaCy's Matcher gives on each window: every distinct non-empty
+        ``[start, end)`` whose tokens the pattern matches (an optional token
+        may be taken or skipped). All candidate starts of all windows are run
+        at once: ``reach[c, k]`` says the match begun at candidate ``c`` can
+        have consumed ``k`` tokens so far.
+        """
+        n_steps = len(steps)
+        sizes = hi - lo
+        cand = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+        limit = np.repeat(hi, sizes)
+        if not steps[0][1]:  # a required first token: only where it matches
+            ok = self._f_specs[forms[cand], steps[0][0]]
+            cand, limit = cand[ok], limit[ok]
+        if not len(cand):
+            return [], []
+        pos = cand[:, None] + np.arange(n_steps)[None, :]
+        inside = pos < limit[:, None]
+        tokens = forms[np.minimum(pos, len(forms) - 1)]
+        reach = np.zeros((len(cand), n_steps + 1), dtype=bool)
+        reach[:, 0] = True
+        for spec, optional in steps:
+            step = np.zeros_like(reach)
+            step[:, 1:] = reach[:, :-1] & self._f_specs[tokens, spec] & inside
+            reach = step | reach if optional else step
+        c, k = np.nonzero(reach[:, 1:])
+        return cand[c].tolist(), (cand[c] + k + 1).tolist()
 
     @staticmethod
     def _windows(anchors, found, tp, first, last) -> list[tuple[int, int, int]]:
