@@ -4,7 +4,9 @@
 gives at most one suggestion per code and passage: a code both methods
 suggest gets the noisy-or of their confidences and keeps the rule's span and
 name (``phrase:korte lijntjes+model:tfidf-logreg``); a code is dropped when one
-of its descendants is suggested for the same passage. :func:`suggest` turns
+of its descendants is suggested for the same passage. Both suggesters hand
+over a batch's findings as arrays and the combination is done on arrays, so
+only the suggestions kept become objects. :func:`suggest` turns
 the suggestions for a corpus into codings with origin ``auto`` and coder
 ``altena-qca``; :func:`merge_codings` adds them to the manual codings without
 touching a manual row. :func:`code_passages` codes free passages (the
@@ -26,6 +28,7 @@ import json
 from pathlib import Path
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
@@ -110,7 +113,28 @@ class AutoCoder(BaseEstimator):
             model = clone(self.model) if self.model is not None else SuggestionModel()
             if X:  # without coded passages there is nothing to learn from but the labels: rules only
                 self.model_ = model.fit(X, y, codebook)
+        self._index_codes()
         return self
+
+    def _index_codes(self) -> None:
+        """Number every code either suggester can name (sorted, so numbers sort like codes).
+
+        Also each rule output key's and each model class's code number, and
+        for every code number the numbers of its ancestors.
+        """
+        cb = self.codebook_
+        rule_codes = [c for c, _ in self.rule_coder_._out_keys] if self.rule_coder_ is not None else []
+        classes = list(self.model_.classes_) if self.model_ is not None else []
+        named = set(rule_codes) | set(classes)
+        codes = sorted(named | {a for c in named if c in cb for a in cb.ancestors(c)})
+        number = {c: i for i, c in enumerate(codes)}
+        self._codes = codes
+        self._rule_code = np.asarray([number[c] for c in rule_codes], dtype=np.int64)
+        self._class_code = np.asarray([number[c] for c in classes], dtype=np.int64)
+        ancestors = [[number[a] for a in cb.ancestors(c)] if c in cb else [] for c in codes]
+        self._n_ancestors = np.asarray([len(a) for a in ancestors], dtype=np.int64)
+        self._ancestors = np.asarray([a for anc in ancestors for a in anc], dtype=np.int64)
+        self._ancestor_ptr = np.r_[0, np.cumsum(self._n_ancestors)]
 
     def predict(self, X: Iterable[str]) -> list[list[Suggestion]]:
         """At most one suggestion per code for each passage, sorted by code.
@@ -123,29 +147,79 @@ class AutoCoder(BaseEstimator):
         X = list(X)
         out: list[list[Suggestion]] = [[] for _ in X]
         for batch in pipe_batches(X):
-            rules = self.rule_coder_.predict_batch(batch) if self.rule_coder_ is not None else {}
-            model = self.model_.predict_batch(batch) if self.model_ is not None else {}
-            for p in set(rules) | set(model):
-                out[batch.index[p]] = self._combine(rules.get(p, []), model.get(p, []))
+            for p, found in self._combine(batch).items():
+                out[batch.index[p]] = found
         return out
 
-    def _combine(self, rules: list[Suggestion], model: list[Suggestion]) -> list[Suggestion]:
-        best: dict[str, Suggestion] = {}
-        for s in rules:
-            if s.confidence < self.min_rule_confidence:
+    def _combine(self, batch) -> dict[int, list[Suggestion]]:
+        """Both suggesters' findings for one batch, combined with arrays (batch position → list).
+
+        Per passage and code: the rule suggestion with the highest confidence
+        of those reaching ``min_rule_confidence`` (the first by position on a
+        tie), merged with the model's suggestion of that code (noisy-or, the
+        rule's span, both names); codes that are an ancestor of another
+        suggested code are dropped. Only the kept suggestions become objects.
+        """
+        n_codes = len(self._codes)
+        parts = []  # (passage × n_codes + code, source, index into the source's arrays)
+        rules = self.rule_coder_._find(batch) if self.rule_coder_ is not None else None
+        if rules is not None:
+            r_passage, r_key, r_start, r_end, r_conf, r_confs = rules
+            ok = np.flatnonzero(r_conf >= self.min_rule_confidence)
+            code = self._rule_code[r_key[ok]]
+            # best per (passage, code): highest confidence, then first in the sorted order
+            order = ok[np.lexsort((ok, -r_conf[ok], code, r_passage[ok]))]
+            slot = r_passage[order] * n_codes + self._rule_code[r_key[order]]
+            first = np.r_[True, slot[1:] != slot[:-1]]
+            parts.append((slot[first], np.zeros(int(first.sum()), dtype=np.int64), order[first]))
+        model = self.model_._find(batch) if self.model_ is not None else None
+        if model is not None:
+            m_passage, m_class, m_proba = model
+            slot = m_passage * n_codes + self._class_code[m_class]
+            parts.append((slot, np.ones(len(slot), dtype=np.int64), np.arange(len(slot))))
+        if not parts:
+            return {}
+        slot, source, index = (np.concatenate(a) for a in zip(*parts))
+        order = np.lexsort((source, slot))  # by passage, code; a rule before the model
+        slot, source, index = slot[order], source[order], index[order]
+        passage, code = slot // n_codes, slot % n_codes
+        # drop a code when one of its descendants is suggested for the same passage
+        counts = self._n_ancestors[code]
+        at = np.repeat(self._ancestor_ptr[code] - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+        covered = np.repeat(passage, counts) * n_codes + self._ancestors[at]
+        keep = ~np.isin(slot, covered)
+        out: dict[int, list[Suggestion]] = {}
+        codes = self._codes
+        rule_keys = self.rule_coder_._out_keys if self.rule_coder_ is not None else None
+        model_rule = "model:tfidf-" + self.model_.estimator if self.model_ is not None else ""
+        pending = None  # a rule suggestion waiting for the model's of the same slot
+        rows = list(zip(slot.tolist(), source.tolist(), index.tolist(), keep.tolist()))
+        for n, (s, src, i, k) in enumerate(rows):
+            if not k:
                 continue
-            if s.code not in best or s.confidence > best[s.code].confidence:
-                best[s.code] = s
-        for m in model:
-            r = best.get(m.code)
-            if r is None:
-                best[m.code] = m
+            p, c = divmod(s, n_codes)
+            if src == 0:
+                r_code, r_rule = rule_keys[int(r_key[i])]
+                r_c = r_confs[int(r_key[i])]
+                if n + 1 < len(rows) and rows[n + 1][0] == s:  # the model suggests this code too
+                    pending = (int(r_start[i]), int(r_end[i]), r_c, r_rule)
+                    continue
+                found = _suggestion(r_code, int(r_start[i]), int(r_end[i]), r_c, r_rule)
             else:
-                conf = round(1 - (1 - r.confidence) * (1 - m.confidence), 4)
-                best[m.code] = _suggestion(m.code, r.start, r.end, conf, f"{r.rule}+{m.rule}")
-        cb = self.codebook_
-        covered = {a for code in best if code in cb for a in cb.ancestors(code)}
-        return [best[c] for c in sorted(best) if c not in covered]
+                m_conf = round(m_proba[i], 4)
+                if pending is not None:
+                    start, end, r_c, r_rule = pending
+                    pending = None
+                    found = _suggestion(codes[c], start, end, round(1 - (1 - r_c) * (1 - m_conf), 4),
+                                        f"{r_rule}+{model_rule}")
+                else:
+                    start, end = self.model_._span(batch.text(p))
+                    found = _suggestion(codes[c], start, end, m_conf, model_rule)
+            found_p = out.get(p)
+            if found_p is None:
+                found_p = out[p] = []
+            found_p.append(found)
+        return out
 
 
 def default_concepts(codebook: Codebook) -> dict[str, list[str]] | None:

@@ -266,32 +266,59 @@ class SuggestionModel(BaseEstimator):
         X = list(X)
         return self._proba(self._counts(X, self.vocabulary_))
 
-    def predict_batch(self, batch: Batch) -> dict[int, list[Suggestion]]:
-        """Suggestions for the passages of one batch (batch position → suggestions)."""
+    def _find(self, batch: Batch):
+        """The suggested (passage, class) pairs of a batch, or None when there are none.
+
+        Returns
+        -------
+        passage, klass : ndarray
+            Batch position and class index (into ``classes_``), sorted by
+            passage, then probability descending, then class.
+        proba : list of float
+            The probabilities (unrounded).
+        """
         check_is_fitted(self, "estimators_")
         rows, feats = self._hashes(batch)
         proba = self._proba(self._matrix(rows, feats, len(batch.index), self.vocabulary_))
-        out: dict[int, list[Suggestion]] = {}
-        rule = "model:tfidf-" + self.estimator
         # Only the few (passage, class) pairs at or above the threshold are
-        # looked at: sorted by passage, then probability descending, then
-        # class — the order of a stable argsort of ``-row``, whose first
-        # ``max_suggestions`` hits are kept.
+        # looked at, in the order of a stable argsort of ``-row`` (whose first
+        # ``max_suggestions`` were kept per passage, all at the top).
         hit_p, hit_c = np.nonzero(proba >= self.threshold)
         if not len(hit_p):
-            return out
+            return None
         values = proba[hit_p, hit_c]
         order = np.lexsort((hit_c, -values, hit_p))
-        hit_p, hit_c, values = hit_p[order], hit_c[order].tolist(), values[order].tolist()
-        bounds = [0, *(np.flatnonzero(np.diff(hit_p)) + 1).tolist(), len(hit_p)]
-        hit_p, classes, cut = hit_p.tolist(), self.classes_, self.max_suggestions
-        for a, b in zip(bounds[:-1], bounds[1:]):
-            p = hit_p[a]
-            text = batch.text(p)
-            start, end = len(text) - len(text.lstrip()), len(text.rstrip())
+        hit_p, hit_c, values = hit_p[order], hit_c[order], values[order]
+        cut = self.max_suggestions
+        if cut is not None:  # ``[:cut]`` of each passage's list
+            starts = np.r_[0, np.flatnonzero(np.diff(hit_p)) + 1]
+            sizes = np.diff(np.r_[starts, len(hit_p)])
+            rank = np.arange(len(hit_p)) - np.repeat(starts, sizes)
+            size = np.repeat(sizes, sizes)
+            keep = rank < (cut if cut >= 0 else size + cut)
+            hit_p, hit_c, values = hit_p[keep], hit_c[keep], values[keep]
+        return (hit_p, hit_c, values.tolist()) if len(hit_p) else None
+
+    @staticmethod
+    def _span(text: str) -> tuple[int, int]:
+        """The passage without its surrounding white space: the span of a model suggestion."""
+        return len(text) - len(text.lstrip()), len(text.rstrip())
+
+    def predict_batch(self, batch: Batch) -> dict[int, list[Suggestion]]:
+        """Suggestions for the passages of one batch (batch position → suggestions)."""
+        found = self._find(batch)
+        out: dict[int, list[Suggestion]] = {}
+        if found is None:
+            return out
+        rule = "model:tfidf-" + self.estimator
+        classes = self.classes_
+        for p, j, v in zip(found[0].tolist(), found[1].tolist(), found[2]):
+            found_p = out.get(p)
+            if found_p is None:
+                found_p = out[p] = []
+                start, end = self._span(batch.text(p))
             # ``round`` on Python floats (``tolist``): the same value as on numpy floats, much faster.
-            out[p] = [_suggestion(classes[j], start, end, round(v, 4), rule)
-                      for j, v in list(zip(hit_c[a:b], values[a:b]))[:cut]]
+            found_p.append(_suggestion(classes[j], start, end, round(v, 4), rule))
         return out
 
     def predict(self, X: Iterable[str]) -> list[list[Suggestion]]:

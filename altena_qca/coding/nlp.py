@@ -17,15 +17,15 @@ not a form of *lijden*; ``delen`` is the verb *to share*, not the plural of
 Why one component and not spaCy's ``lemmatizer`` pipe followed by a fallback
 pipe: spaCy's lemmatizer sets ``token.lemma_`` one token at a time in Python,
 which costs more than tokenizing. This component answers each distinct form
-once and keeps the answer in a table of *forms* (:class:`FormTable`: one
-dense id per distinct ``ORTH`` with its lower-case form, length,
-is-alphabetic flag and lemma), and writes all lemmas of a document with one
-:meth:`~spacy.tokens.Doc.from_array` call.
+once (a dict from the form's hash to the lemma's hash) and writes all lemmas
+of a document with one :meth:`~spacy.tokens.Doc.from_array` call.
 
 :func:`pipe_batches` goes further for the coders: it runs only the tokenizer,
 reads two token attributes per passage (``ORTH``, ``IDX``) and derives every
-other column of a whole batch — lemma included — from the form table with
-numpy, so many short passages cost little more than tokenizing them. Its
+other column of a whole batch — lemma included — from a table of forms with
+numpy (:class:`FormTable`: one dense id per distinct ``ORTH`` with its
+lower-case form, length, is-alphabetic flag and lemma), so many short
+passages cost little more than tokenizing them. Its
 Docs carry no lemmas until :meth:`Batch.doc` writes them (only the spaCy
 Matcher needs them, on a few passages).
 
@@ -200,8 +200,13 @@ class DutchLemmatizer:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        ids = self.form_ids(doc.to_array([ORTH]))  # may add forms: before reading the table
-        doc.from_array([LEMMA], self.forms.lemma[ids])
+        # One Doc: a dict lookup per token beats numpy's fixed costs.
+        lowers = doc.to_array(LOWER).tolist()
+        get = self._cache.get
+        out = [get(h) for h in lowers]
+        if None in out:
+            out = [self.lemma_hash(h) if lemma is None else lemma for h, lemma in zip(lowers, out)]
+        doc.from_array([LEMMA], np.asarray(out, dtype=np.uint64).reshape(-1, 1))
         return doc
 
 

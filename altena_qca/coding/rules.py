@@ -545,10 +545,24 @@ class RuleCoder(BaseEstimator):
             Batch position of a passage → its suggestions (passages without
             any are left out).
         """
+        return self._suggestions(self._find(batch))
+
+    def _find(self, batch: Batch):
+        """The suggestions of a batch as arrays, or None when there are none.
+
+        Returns
+        -------
+        passage, key, start, end : ndarray
+            Batch position of the passage, output key (``_out_keys``: code and
+            rule), character span; sorted by passage, start, end, code and rule.
+        conf : ndarray
+            Confidence (as float64).
+        confs : list
+            Confidence of each output key (index with ``key``).
+        """
         check_is_fitted(self, "rules_")
-        arr = batch.arrays
-        if not len(arr):
-            return {}
+        if not len(batch.arrays):
+            return None
         self._form_tables()
         forms = batch.forms
         # single-token rules (lemmas, one-token phrases): per-form hit lists
@@ -569,9 +583,8 @@ class RuleCoder(BaseEstimator):
             S = np.concatenate([S, np.asarray(ps + ms, dtype=np.int64)])
             E = np.concatenate([E, np.asarray(pe + me, dtype=np.int64)])
         if not len(K):
-            return {}
-        K, S, E, keep = self._resolve(batch, forms, K, S, E)
-        return self._suggestions(batch, K, S, E, keep)
+            return None
+        return self._best(batch, *self._resolve(batch, forms, K, S, E))
 
     def _match_patterns(self, batch: Batch, forms: np.ndarray) -> tuple[list[int], list[int], list[int]]:
         """Run each pattern's Matcher only where it can match: (key ids, start rows, end rows).
@@ -721,11 +734,11 @@ class RuleCoder(BaseEstimator):
         start = np.where(negated, start, S)
         return out[keep], start[keep], E[keep], passage[keep]
 
-    def _suggestions(self, batch: Batch, K, S, E, passage) -> dict[int, list[Suggestion]]:
-        """One suggestion per passage, code and character span (highest confidence, then
-        rule name), sorted by start, end, code and rule."""
+    def _best(self, batch: Batch, K, S, E, passage):
+        """One firing per passage, code and character span (highest confidence, then
+        rule name), sorted by passage, start, end, code and rule (see :meth:`_find`)."""
         if not len(K):
-            return {}
+            return None
         arr = batch.arrays
         s0 = arr[S, 2].astype(np.int64)
         e0 = (arr[E - 1, 2] + arr[E - 1, 3]).astype(np.int64)
@@ -739,14 +752,21 @@ class RuleCoder(BaseEstimator):
         best = order[np.r_[np.any(group[:, 1:] != group[:, :-1], axis=0), True]]
         # codes are numbered in sorted order, so the code number sorts like the code
         best = best[np.lexsort((rank[best], code[best], e0[best], s0[best], passage[best]))]
+        return passage[best], K[best], s0[best], e0[best], conf[best], confs
+
+    def _suggestions(self, found) -> dict[int, list[Suggestion]]:
+        """:meth:`_find`'s arrays as lists of :class:`Suggestion` per batch position."""
         out: dict[int, list[Suggestion]] = {}
+        if found is None:
+            return out
+        passage, key, start, end, _, confs = found
         keys = self._out_keys
-        for p, k, a, b in zip(passage[best].tolist(), K[best].tolist(), s0[best].tolist(), e0[best].tolist()):
+        for p, k, a, b in zip(passage.tolist(), key.tolist(), start.tolist(), end.tolist()):
             c, r = keys[k]
-            found = out.get(p)
-            if found is None:
-                found = out[p] = []
-            found.append(_suggestion(c, a, b, confs[k], r))
+            found_p = out.get(p)
+            if found_p is None:
+                found_p = out[p] = []
+            found_p.append(_suggestion(c, a, b, confs[k], r))
         return out
 
     def predict(self, X: Iterable[str]) -> list[list[Suggestion]]:
