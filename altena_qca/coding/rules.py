@@ -587,24 +587,39 @@ class RuleCoder(BaseEstimator):
         return self._best(batch, *self._resolve(batch, forms, K, S, E))
 
     def _match_patterns(self, batch: Batch, forms: np.ndarray) -> tuple[list[int], list[int], list[int]]:
-        """Run each pattern's Matcher only where it can match: (key ids, start rows, end rows).
+        """Every match of the token patterns in a batch: (key ids, start rows, end rows).
 
-        A pattern runs on the passages that hold all its anchors. When its
-        length is bounded, it runs only on windows from an occurrence of its
-        first anchor to a later occurrence of its last anchor no further away
-        than the pattern allows, widened by the tokens the pattern may have
-        before the first and after the last anchor.
+        A translated pattern (:meth:`_steps`) runs on the whole batch at once
+        (:meth:`_run_steps`, from the rows where its first token matches). Any
+        other runs spaCy's Matcher only where it can match: on the passages
+        that hold all its anchors and, when its length is bounded, only on
+        windows from an occurrence of its first anchor to a later occurrence
+        of its last anchor no further away than the pattern allows, widened by
+        the tokens the pattern may have before the first and after the last
+        anchor.
         """
         tp, first, last = batch.token_passage, batch.first, batch.last
+        keys, starts, ends = [], [], []
+        limit = last[tp]
+        untranslated = []
+        for matcher, anchors, steps, key in self._patterns:
+            if steps is None:
+                untranslated.append((matcher, anchors))
+                continue
+            s_, e_ = self._run_steps(steps, forms, limit)
+            keys += [key] * len(s_)
+            starts += s_
+            ends += e_
+        if not untranslated:
+            return keys, starts, ends
         rows: dict[int, list[int]] = {}
         anchors_of = self._f_anchors
         hit = np.flatnonzero(self._f_flags[forms, 1])
         for r, f in zip(hit.tolist(), forms[hit].tolist()):
             for anchor in anchors_of[f]:
                 rows.setdefault(anchor, []).append(r)
-        keys, starts, ends = [], [], []
         match_keys = self._match_keys
-        for matcher, anchors, steps, key in self._patterns:
+        for matcher, anchors in untranslated:
             found = [np.asarray(rows.get(a[0], ()), dtype=np.int64) for a in anchors]
             if not anchors or any(not len(f) for f in found):
                 windows = [] if anchors else [(p, 0, int(last[p] - first[p])) for p in range(len(batch.docs))]
@@ -615,15 +630,6 @@ class RuleCoder(BaseEstimator):
                 windows = [(p, 0, int(last[p] - first[p])) for p in sorted(cands)]
             else:
                 windows = self._windows(anchors, found, tp, first, last)
-            if steps is not None:
-                if windows:
-                    w = np.asarray(windows, dtype=np.int64).reshape(-1, 3)
-                    offset = first[w[:, 0]]
-                    s_, e_ = self._run_steps(steps, forms, offset + w[:, 1], offset + w[:, 2])
-                    keys += [key] * len(s_)
-                    starts += s_
-                    ends += e_
-                continue
             for p, a, b in windows:
                 off = int(first[p]) + a
                 for match_id, start, end in matcher(batch.doc(p)[a:b]):
@@ -632,24 +638,25 @@ class RuleCoder(BaseEstimator):
                     ends.append(off + end)
         return keys, starts, ends
 
-    def _run_steps(self, steps, forms: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[list[int], list[int]]:
-        """Every match of a translated pattern inside the row windows ``[lo, hi)``: (starts, ends).
+    def _run_steps(self, steps, forms: np.ndarray, limit: np.ndarray) -> tuple[list[int], list[int]]:
+        """Every match of a translated pattern in a batch: (start rows, end rows).
 
-        What spaCy's Matcher gives on each window: every distinct non-empty
-        ``[start, end)`` whose tokens the pattern matches (an optional token
-        may be taken or skipped). All candidate starts of all windows are run
-        at once: ``reach[c, k]`` says the match begun at candidate ``c`` can
-        have consumed ``k`` tokens so far.
+        ``limit[r]`` is the end row of the passage of row ``r``: a match does
+        not cross it. What spaCy's Matcher gives on each passage: every
+        distinct non-empty ``[start, end)`` whose tokens the pattern matches
+        (an optional token may be taken or skipped; a match found on a window
+        of a passage is one of these). All candidate starts are run at once:
+        ``reach[c, k]`` says the match begun at candidate ``c`` can have
+        consumed ``k`` tokens so far.
         """
         n_steps = len(steps)
-        sizes = hi - lo
-        cand = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
-        limit = np.repeat(hi, sizes)
-        if not steps[0][1]:  # a required first token: only where it matches
-            ok = self._f_specs[forms[cand], steps[0][0]]
-            cand, limit = cand[ok], limit[ok]
+        if steps[0][1]:
+            cand = np.arange(len(forms))
+        else:  # a required first token: only where it matches
+            cand = np.flatnonzero(self._f_specs[forms, steps[0][0]])
         if not len(cand):
             return [], []
+        limit = limit[cand]
         pos = cand[:, None] + np.arange(n_steps)[None, :]
         inside = pos < limit[:, None]
         tokens = forms[np.minimum(pos, len(forms) - 1)]
