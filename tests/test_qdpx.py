@@ -103,6 +103,25 @@ def test_source_date_epoch_sets_timestamps_not_the_clock(study, tmp_path, monkey
     assert list(schema.iter_errors(qde)) == []
 
 
+def test_streamed_project_is_laid_out_as_elementtree_would(exported):
+    # project.qde is written element by element; parsing it and serialising
+    # the whole tree with ElementTree must give the same bytes back
+    from xml.etree import ElementTree as ET
+
+    from altena_qca.ingest.refi.export import _serialise
+
+    with zipfile.ZipFile(exported) as zf:
+        qde = zf.read("project.qde")
+    xsi = "http://www.w3.org/2001/XMLSchema-instance"
+    root = ET.fromstring(qde)
+    for el in root.iter():  # back to the unqualified tags under a default xmlns the writer uses
+        el.tag = el.tag.split("}", 1)[-1]
+    root.attrib = {"xmlns": "urn:QDA-XML:project:1.0", "xmlns:xsi": xsi,
+                   **{k.replace("{%s}" % xsi, "xsi:"): v for k, v in root.attrib.items()}}
+    assert len(root.find("Sources")) == 14 and next(root.iter("PlainTextSelection")) is not None
+    assert _serialise(root) == qde
+
+
 def test_guids_do_not_churn_when_a_coding_is_added(study, tmp_path):
     from altena_qca.study import Study
     from altena_qca.model import make_codings
