@@ -192,7 +192,8 @@ def test_translated_token_patterns_match_what_spacy_matcher_matches(study):
     for batch in pipe_batches(texts, batch_size=256):
         coder._form_tables()
         for matcher, steps in translated:
-            starts, ends = coder._run_steps(steps, batch.forms, batch.last[batch.token_passage])
+            starts, ends = coder._run_steps(steps, coder._f_specs.T[:, batch.forms],
+                                            batch.last[batch.token_passage])
             found = set(zip(starts, ends))
             expected = {(int(batch.first[p]) + s, int(batch.first[p]) + e)
                         for p in range(len(batch.docs)) for _, s, e in matcher(batch.doc(p))}

@@ -413,6 +413,7 @@ class RuleCoder(BaseEstimator):
         self._firsts = frozenset(t for t, _ in self._pairs)
         self._seconds = frozenset(t for _, t in self._pairs)
         self._form_table = None
+        self._wildcard = self._spec_ids.get((), -1)  # the token test every token passes
 
     def _form_tables(self) -> None:
         """Extend the per-form tables to every form of the lemmatizer's :class:`FormTable`.
@@ -601,12 +602,13 @@ class RuleCoder(BaseEstimator):
         tp, first, last = batch.token_passage, batch.first, batch.last
         keys, starts, ends = [], [], []
         limit = last[tp]
+        specs = self._f_specs.T[:, forms]  # token test × row, each test's row contiguous
         untranslated = []
         for matcher, anchors, steps, key in self._patterns:
             if steps is None:
                 untranslated.append((matcher, anchors))
                 continue
-            s_, e_ = self._run_steps(steps, forms, limit)
+            s_, e_ = self._run_steps(steps, specs, limit)
             keys += [key] * len(s_)
             starts += s_
             ends += e_
@@ -638,33 +640,36 @@ class RuleCoder(BaseEstimator):
                     ends.append(off + end)
         return keys, starts, ends
 
-    def _run_steps(self, steps, forms: np.ndarray, limit: np.ndarray) -> tuple[list[int], list[int]]:
+    def _run_steps(self, steps, specs: np.ndarray, limit: np.ndarray) -> tuple[list[int], list[int]]:
         """Every match of a translated pattern in a batch: (start rows, end rows).
 
-        ``limit[r]`` is the end row of the passage of row ``r``: a match does
-        not cross it. What spaCy's Matcher gives on each passage: every
-        distinct non-empty ``[start, end)`` whose tokens the pattern matches
-        (an optional token may be taken or skipped; a match found on a window
-        of a passage is one of these). All candidate starts are run at once:
-        ``reach[c, k]`` says the match begun at candidate ``c`` can have
-        consumed ``k`` tokens so far.
+        ``specs[t, r]`` says whether the token of row ``r`` passes token test
+        ``t`` (``_f_specs`` of the row's form); ``limit[r]`` is the end row of
+        the passage of row ``r``: a match does not cross it. What spaCy's
+        Matcher gives on each passage: every distinct non-empty ``[start,
+        end)`` whose tokens the pattern matches (an optional token may be taken
+        or skipped; a match found on a window of a passage is one of these).
+        All candidate starts are run at once: ``reach[c, k]`` says the match
+        begun at candidate ``c`` can have consumed ``k`` tokens so far.
         """
-        n_steps = len(steps)
+        n_steps, n_rows = len(steps), specs.shape[1]
         if steps[0][1]:
-            cand = np.arange(len(forms))
+            cand = np.arange(n_rows)
         else:  # a required first token: only where it matches
-            cand = np.flatnonzero(self._f_specs[forms, steps[0][0]])
+            cand = np.flatnonzero(specs[steps[0][0]])
         if not len(cand):
             return [], []
-        limit = limit[cand]
         pos = cand[:, None] + np.arange(n_steps)[None, :]
-        inside = pos < limit[:, None]
-        tokens = forms[np.minimum(pos, len(forms) - 1)]
+        inside = pos < limit[cand][:, None]
+        pos = np.minimum(pos, n_rows - 1)
         reach = np.zeros((len(cand), n_steps + 1), dtype=bool)
         reach[:, 0] = True
+        wildcard = self._wildcard
         for spec, optional in steps:
             step = np.zeros_like(reach)
-            step[:, 1:] = reach[:, :-1] & self._f_specs[tokens, spec] & inside
+            step[:, 1:] = reach[:, :-1] & inside
+            if spec != wildcard:
+                step[:, 1:] &= specs[spec][pos]
             reach = step | reach if optional else step
         c, k = np.nonzero(reach[:, 1:])
         return cand[c].tolist(), (cand[c] + k + 1).tolist()
