@@ -170,7 +170,8 @@ class AutoCoder(BaseEstimator):
             # best per (passage, code): highest confidence, then first in the sorted order
             order = ok[np.lexsort((ok, -r_conf[ok], code, r_passage[ok]))]
             slot = r_passage[order] * n_codes + self._rule_code[r_key[order]]
-            first = np.r_[True, slot[1:] != slot[:-1]]
+            first = np.ones(len(slot), dtype=bool)
+            first[1:] = slot[1:] != slot[:-1]
             parts.append((slot[first], np.zeros(int(first.sum()), dtype=np.int64), order[first]))
         model = self.model_._find(batch) if self.model_ is not None else None
         if model is not None:
@@ -188,33 +189,40 @@ class AutoCoder(BaseEstimator):
         at = np.repeat(self._ancestor_ptr[code] - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
         covered = np.repeat(passage, counts) * n_codes + self._ancestors[at]
         keep = ~np.isin(slot, covered)
+        slot, source, index = slot[keep], source[keep], index[keep]
+        # a rule row followed by the model's row of the same slot: the two merge
+        merges = np.r_[slot[1:] == slot[:-1], False].tolist()
+        from_rule = source == 0
+        if rules is not None:
+            at = np.where(from_rule, index, 0)
+            r_key, r_start, r_end = r_key[at].tolist(), r_start[at].tolist(), r_end[at].tolist()
+            rule_keys = self.rule_coder_._out_keys
+        if model is not None:
+            m_proba = [m_proba[i] for i in np.where(from_rule, 0, index).tolist()]
+            model_rule = "model:tfidf-" + self.model_.estimator
         out: dict[int, list[Suggestion]] = {}
-        codes = self._codes
-        rule_keys = self.rule_coder_._out_keys if self.rule_coder_ is not None else None
-        model_rule = "model:tfidf-" + self.model_.estimator if self.model_ is not None else ""
-        pending = None  # a rule suggestion waiting for the model's of the same slot
-        rows = list(zip(slot.tolist(), source.tolist(), index.tolist(), keep.tolist()))
-        for n, (s, src, i, k) in enumerate(rows):
-            if not k:
-                continue
-            p, c = divmod(s, n_codes)
-            if src == 0:
-                r_code, r_rule = rule_keys[int(r_key[i])]
-                r_c = r_confs[int(r_key[i])]
-                if n + 1 < len(rows) and rows[n + 1][0] == s:  # the model suggests this code too
-                    pending = (int(r_start[i]), int(r_end[i]), r_c, r_rule)
+        codes, spans = self._codes, {}
+        pending = None  # (start, end, confidence, rule) of a rule suggestion that merges with the next row
+        for n, (p, c, rule) in enumerate(zip((slot // n_codes).tolist(), (slot % n_codes).tolist(),
+                                             from_rule.tolist())):
+            if rule:
+                code, name = rule_keys[r_key[n]]
+                if merges[n]:
+                    pending = (r_start[n], r_end[n], r_confs[r_key[n]], name)
                     continue
-                found = _suggestion(r_code, int(r_start[i]), int(r_end[i]), r_c, r_rule)
+                found = _suggestion(code, r_start[n], r_end[n], r_confs[r_key[n]], name)
             else:
-                m_conf = round(m_proba[i], 4)
+                m_conf = round(m_proba[n], 4)
                 if pending is not None:
-                    start, end, r_c, r_rule = pending
+                    start, end, r_c, name = pending
                     pending = None
                     found = _suggestion(codes[c], start, end, round(1 - (1 - r_c) * (1 - m_conf), 4),
-                                        f"{r_rule}+{model_rule}")
+                                        f"{name}+{model_rule}")
                 else:
-                    start, end = self.model_._span(batch.text(p))
-                    found = _suggestion(codes[c], start, end, m_conf, model_rule)
+                    span = spans.get(p)
+                    if span is None:
+                        span = spans[p] = self.model_._span(batch.text(p))
+                    found = _suggestion(codes[c], span[0], span[1], m_conf, model_rule)
             found_p = out.get(p)
             if found_p is None:
                 found_p = out[p] = []
