@@ -68,3 +68,23 @@ def test_training_data_are_the_segments_of_coded_documents(study):
     assert len(X_) == len(y_) == n
     assert sum(bool(c) for c in y_) >= 0.95 * n
     assert {c for codes in y_ for c in codes} == set(study.codings["code"])
+
+
+def test_autocoder_combines_rules_and_model_per_code():
+    from altena_qca.coding import AutoCoder
+
+    cb = Codebook([Code("trust", "Vertrouwen", rules={"lemmas": ["vertrouwen"]}),
+                   Code("coord", "Coordinatie", rules={"phrases": ["dubbel gedaan"]})])
+    texts = ["  Het vertrouwen is groot, de taken worden dubbel gedaan.", "", "Het weer is mooi"]
+    coder = AutoCoder(calibrate_rules=False, model=SuggestionModel(threshold=0.3)).fit(cb, X, Y)
+    found = coder.predict(texts)
+    assert [s.code for s in found[0]] == ["coord", "trust"] and found[1] == []
+    merged = {s.code: s for s in found[0]}["trust"]
+    assert merged.rule == "lemma:vertrouwen+model:tfidf-logreg"
+    assert texts[0][merged.start:merged.end] == "vertrouwen" and 0.6 < merged.confidence <= 1
+    # every rule below min_rule_confidence: the model's suggestions alone, spanning the passage
+    only_model = AutoCoder(calibrate_rules=False, min_rule_confidence=1.1,
+                           model=SuggestionModel(threshold=0.3)).fit(cb, X, Y).predict(texts)
+    assert all(s.rule == "model:tfidf-logreg" and (s.start, s.end) == (2, len(texts[0]))
+               for s in only_model[0])
+    assert AutoCoder(method="rules", min_rule_confidence=1.1).fit(cb).predict(texts) == [[], [], []]
