@@ -655,12 +655,17 @@ class Pseudonymiser:
             A copy with ``start`` and ``end`` remapped.
         """
         out = codings.copy()
-        for doc_id, offsets in self.offsets_.items():
-            mask = out["document"] == doc_id
-            if mask.any():
-                spans = [offsets.span(int(s), int(e)) for s, e in zip(out.loc[mask, "start"], out.loc[mask, "end"])]
-                out.loc[mask, "start"] = [s for s, _ in spans]
-                out.loc[mask, "end"] = [e for _, e in spans]
+        if not len(out):
+            return out
+        starts, ends = out["start"].to_numpy().copy(), out["end"].to_numpy().copy()
+        # one pass over the codings grouped by document (not one scan per document)
+        for doc_id, rows in out.groupby("document", sort=False).indices.items():
+            offsets = self.offsets_.get(doc_id)
+            if offsets is None:
+                continue
+            for i in rows.tolist():
+                starts[i], ends[i] = offsets.span(int(starts[i]), int(ends[i]))
+        out["start"], out["end"] = starts, ends
         return out
 
     @staticmethod

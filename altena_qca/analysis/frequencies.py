@@ -55,12 +55,13 @@ def respondent_overview(corpus: Corpus, codebook: Codebook, codings: pd.DataFram
     c = c[c["respondent"].notna()].assign(top=lambda d: d["code"].map(top))
     counts = (c.groupby(["respondent", "top"]).size().unstack(fill_value=0)
               .reindex(columns=roots, fill_value=0))
+    per_respondent = c["respondent"].value_counts()  # once, not one scan of the codings per respondent
     rows = []
     for r in corpus.respondents.values():
         doc = corpus.documents.get(r.id)
         row = {"respondent": r.id, "label": r.label, "side": r.side,
                "segments": len(doc.segments) if doc else 0,
-               "codings": int((c["respondent"] == r.id).sum())}
+               "codings": int(per_respondent.get(r.id, 0))}
         for root in roots:
             row[f"n_{root}"] = int(counts.loc[r.id, root]) if r.id in counts.index else 0
         rows.append(row)
