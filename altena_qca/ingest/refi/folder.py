@@ -121,6 +121,8 @@ def _warn(project: ImportedProject, code: str, reason: str) -> None:
 
 def _write(project: ImportedProject, root: Path) -> list[str]:
     corpus, files = project.corpus, []
+    # row positions of each document's codings, found once (not one scan per document)
+    rows_of = project.codings.groupby("document", sort=False).indices if len(project.codings) else {}
     docs_of: dict[str, list[str]] = defaultdict(list)
     for doc in corpus:
         if doc.respondent and doc.text.strip():
@@ -137,7 +139,7 @@ def _write(project: ImportedProject, root: Path) -> list[str]:
         if doc.id in file_id:
             continue
         if not doc.text.strip():
-            n = int((project.codings["document"] == doc.id).sum())
+            n = len(rows_of.get(doc.id, ()))
             _warn(project, "W401", f"document {doc.id!r} has no text; not written ({n} coding(s))")
             continue
         fid, k = doc.id, 1
@@ -153,7 +155,7 @@ def _write(project: ImportedProject, root: Path) -> list[str]:
         rel = f"{folder}/{fid}.txt"
         new_text, mapping = _write_transcript(project, root / rel, doc, fid, rid)
         files.append(rel)
-        rows.extend(_map_codings(project, doc, fid, new_text, mapping))
+        rows.extend(_map_codings(project, doc, fid, new_text, mapping, rows_of.get(doc.id, [])))
 
     _csv(root / "respondents.csv", RESPONDENT_COLUMNS,
          [[getattr(r, c) or "" for c in RESPONDENT_COLUMNS] for r in respondents.values()])
@@ -234,9 +236,9 @@ def _offset_map(old: str, new: str) -> list[int]:
     return out
 
 
-def _map_codings(project, doc, fid: str, new: str, mapping: list[int]) -> list[list]:
+def _map_codings(project, doc, fid: str, new: str, mapping: list[int], positions) -> list[list]:
     rows, changed, lost = [], [], []
-    codings = project.codings[project.codings["document"] == doc.id]
+    codings = project.codings.iloc[positions]
     for c in codings.itertuples(index=False):
         start, end = mapping[c.start], mapping[c.end]
         old_q, new_q = doc.text[c.start:c.end], new[start:end]
