@@ -117,6 +117,12 @@ def _suggestion(code: str, start: int, end: int, confidence: float, rule: str, _
     return s
 
 
+def _pair_code(first, second):
+    """A 64-bit code of a pair of token hashes (numpy arrays or ints; wraps around)."""
+    with np.errstate(over="ignore"):
+        return np.asarray(first, dtype=np.uint64) * np.uint64(1_000_003) + np.asarray(second, dtype=np.uint64)
+
+
 def _fail(codebook: Codebook, code: Code, reason: str) -> CodebookError:
     return CodebookError(Errors.E208.format(path=codebook.path or "codebook", line=code.line or "?",
                                             id=code.id, reason=reason))
@@ -405,13 +411,19 @@ class RuleCoder(BaseEstimator):
         rules = sorted({r for _, r in self._out_keys})
         rule_rank = {r: i for i, r in enumerate(rules)}
         self._out_rule_rank = np.asarray([rule_rank[r] for _, r in self._out_keys], dtype=np.int64)
-        # Phrases of two or more tokens are found from their first two tokens.
-        self._pairs: dict[tuple[int, int], list[tuple[int, tuple[int, ...], list[int]]]] = {}
-        for tokens, ids in self._phrases.items():
-            if len(tokens) > 1:
-                self._pairs.setdefault(tokens[:2], []).append((len(tokens), tokens, sorted(set(ids))))
-        self._firsts = frozenset(t for t, _ in self._pairs)
-        self._seconds = frozenset(t for _, t in self._pairs)
+        # Phrases of two or more tokens are found from their first two tokens:
+        # sorted by the code of that pair, with their tokens (zero-padded) and key ids.
+        multi = sorted(((_pair_code(t[0], t[1]), t, sorted(set(ids))) for t, ids in self._phrases.items()
+                        if len(t) > 1), key=lambda x: (x[0], x[1]))
+        width = max((len(t) for _, t, _ in multi), default=0)
+        self._ph_pair = np.asarray([c for c, _, _ in multi], dtype=np.uint64)
+        self._ph_len = np.asarray([len(t) for _, t, _ in multi], dtype=np.int64)
+        self._ph_tokens = np.asarray([t + (0,) * (width - len(t)) for _, t, _ in multi],
+                                     dtype=np.uint64).reshape(len(multi), width)
+        self._ph_n_keys = np.asarray([len(ids) for _, _, ids in multi], dtype=np.int64)
+        self._ph_keys = np.asarray([k for _, _, ids in multi for k in ids], dtype=np.int64)
+        self._firsts = frozenset(t[0] for _, t, _ in multi)
+        self._seconds = frozenset(t[1] for _, t, _ in multi)
         self._form_table = None
         self._wildcard = self._spec_ids.get((), -1)  # the token test every token passes
 
@@ -511,27 +523,36 @@ class RuleCoder(BaseEstimator):
         """(key ids, start rows, end rows) of the phrases of two or more tokens in a batch.
 
         What a PhraseMatcher on LEMMA (or LOWER) finds, every occurrence
-        including overlapping ones: candidates are the rows whose token and
-        the next can begin a phrase (two table lookups over the whole batch);
-        each candidate is then compared token by token with the phrases that
-        begin with that pair, within its passage.
+        including overlapping ones. Candidates are the rows whose token can
+        begin a phrase and whose next token can be a phrase's second (two
+        table lookups); each candidate's pair of tokens selects the phrases
+        that begin with it (a binary search on the pair's code), and each such
+        (candidate, phrase) is compared token by token, within its passage —
+        all with arrays.
         """
-        keys, starts, ends = [], [], []
-        if not self._pairs or len(forms) < 2:
-            return keys, starts, ends
+        if not len(self._ph_len) or len(forms) < 2:
+            return [], [], []
         cand = np.flatnonzero(self._f_flags[forms[:-1], 4] & self._f_second[forms[1:]])
-        if not len(cand):
-            return keys, starts, ends
         col = batch.arrays[:, 0 if self.lemma_phrases else 1]
-        stop = batch.last[batch.token_passage[cand]].tolist()
-        pairs = self._pairs
-        for i, a, b, hi in zip(cand.tolist(), col[cand].tolist(), col[cand + 1].tolist(), stop):
-            for length, tokens, ids in pairs.get((a, b), ()):
-                if i + length <= hi and (length == 2 or tuple(col[i:i + length].tolist()) == tokens):
-                    keys += ids
-                    starts += [i] * len(ids)
-                    ends += [i + length] * len(ids)
-        return keys, starts, ends
+        code = _pair_code(col[cand], col[cand + 1])
+        lo = np.searchsorted(self._ph_pair, code, side="left")
+        n = np.searchsorted(self._ph_pair, code, side="right") - lo
+        row = np.repeat(cand, n)
+        phrase = np.repeat(lo - np.cumsum(n) + n, n) + np.arange(int(n.sum()))
+        length = self._ph_len[phrase]
+        fits = row + length <= batch.last[batch.token_passage[row]]
+        row, phrase, length = row[fits], phrase[fits], length[fits]
+        width = self._ph_tokens.shape[1]
+        at = np.minimum(row[:, None] + np.arange(width)[None, :], len(col) - 1)
+        same = (col[at] == self._ph_tokens[phrase]) | (np.arange(width)[None, :] >= length[:, None])
+        ok = same.all(axis=1)
+        row, phrase, length = row[ok], phrase[ok], length[ok]
+        # each phrase's key ids (one, unless several codes share the phrase)
+        n = self._ph_n_keys[phrase]
+        first_key = np.cumsum(self._ph_n_keys) - self._ph_n_keys
+        keys = self._ph_keys[np.repeat(first_key[phrase] - np.cumsum(n) + n, n) + np.arange(int(n.sum()))]
+        starts = np.repeat(row, n)
+        return keys.tolist(), starts.tolist(), (starts + np.repeat(length, n)).tolist()
 
     def predict_batch(self, batch: Batch) -> dict[int, list[Suggestion]]:
         """Suggestions for the passages of one :class:`~altena_qca.coding.nlp.Batch`.
