@@ -149,6 +149,47 @@ class SuggestionModel(BaseEstimator):
             feats.append(lem[:-1][same] * _BIGRAM + lem[1:][same])
         return np.concatenate(rows), np.concatenate(feats)
 
+    def _batch_counts(self, batch: Batch):
+        """The count matrix of a batch over ``vocabulary_``: ``_matrix(*_hashes(batch), ...)``, faster.
+
+        A unigram's column depends on the token's form alone, so it is looked
+        up once per form of the lemmatizer's
+        :class:`~altena_qca.coding.nlp.FormTable` and gathered per token; only
+        the bigrams are searched in the vocabulary.
+        """
+        vocabulary, n_vocab, n_rows = self.vocabulary_, len(self.vocabulary_), len(batch.index)
+        if not n_vocab or not len(batch.forms):
+            return sp.csr_matrix((n_rows, n_vocab))
+        table = get_nlp().get_pipe("altena_lemmatizer").forms
+        if getattr(self, "_forms_of", None) is not table:  # first use (or another pipeline)
+            self._forms_of, self._f_kept, self._f_col = table, np.zeros(0, bool), np.zeros(0, np.int64)
+        done = len(self._f_col)
+        if done < len(table):
+            lemma = table.lemma[done:]
+            ignored = np.asarray([get_nlp().vocab.strings.add(w) for w in IGNORED_LEMMAS], dtype=np.uint64)
+            kept = (table.is_alpha[done:] == 1) & ~np.isin(lemma, ignored)
+            col = np.minimum(np.searchsorted(vocabulary, lemma), n_vocab - 1)
+            self._f_kept = np.concatenate([self._f_kept, kept])
+            self._f_col = np.concatenate([self._f_col, np.where(kept & (vocabulary[col] == lemma), col, -1)])
+        kept = self._f_kept[batch.forms]
+        forms, pos = batch.forms[kept], batch.token_passage[kept]
+        col = self._f_col[forms]
+        known = col >= 0
+        keys = [pos[known] * n_vocab + col[known]]
+        if self.ngrams >= 2 and len(forms) > 1:
+            same = pos[:-1] == pos[1:]
+            lemma = table.lemma[forms]
+            with np.errstate(over="ignore"):
+                feats = lemma[:-1][same] * _BIGRAM + lemma[1:][same]
+            uniq, inv = np.unique(feats, return_inverse=True)
+            ucol = np.minimum(np.searchsorted(vocabulary, uniq), n_vocab - 1)
+            bcol, bknown = ucol[inv], (vocabulary[ucol] == uniq)[inv]
+            keys.append(pos[:-1][same][bknown] * n_vocab + bcol[bknown])
+        key, counts = np.unique(np.concatenate(keys), return_counts=True)
+        indptr = np.searchsorted(key, np.arange(n_rows + 1, dtype=np.int64) * n_vocab)
+        return sp.csr_matrix((counts.astype(np.float64), (key % n_vocab).astype(np.int32), indptr),
+                             shape=(n_rows, n_vocab))
+
     def _counts(self, texts: Sequence[str], vocabulary: np.ndarray | None):
         """Count matrix (passages × vocabulary) or, without a vocabulary, raw hashes."""
         rows, feats = [], []
@@ -278,8 +319,7 @@ class SuggestionModel(BaseEstimator):
             The probabilities (unrounded).
         """
         check_is_fitted(self, "estimators_")
-        rows, feats = self._hashes(batch)
-        proba = self._proba(self._matrix(rows, feats, len(batch.index), self.vocabulary_))
+        proba = self._proba(self._batch_counts(batch))
         # Only the few (passage, class) pairs at or above the threshold are
         # looked at, in the order of a stable argsort of ``-row`` (whose first
         # ``max_suggestions`` were kept per passage, all at the top).
