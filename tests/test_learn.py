@@ -88,3 +88,15 @@ def test_autocoder_combines_rules_and_model_per_code():
     assert all(s.rule == "model:tfidf-logreg" and (s.start, s.end) == (2, len(texts[0]))
                for s in only_model[0])
     assert AutoCoder(method="rules", min_rule_confidence=1.1).fit(cb).predict(texts) == [[], [], []]
+
+
+def test_batch_counts_equal_the_hashed_feature_matrix(study):
+    """The per-form fast path of prediction counts exactly the features training counts."""
+    from altena_qca.coding.nlp import pipe_batches
+
+    texts, codes = training_data(study.corpus, study.codings)
+    model = SuggestionModel().fit(texts[:400], codes[:400])
+    for batch in pipe_batches(texts + ["Parafrase: [parafrase] de leden delen 3 taken."], batch_size=300):
+        slow = model._matrix(*model._hashes(batch), len(batch.index), model.vocabulary_)
+        fast = model._batch_counts(batch)
+        assert (slow != fast).nnz == 0 and (slow.indices == fast.indices).all() and slow.nnz > 0
