@@ -68,17 +68,27 @@ def cli():
     """
 
 
+def _engine_options(f):
+    f = click.option("--scheduler", default=None, metavar="ADDRESS",
+                     help="Dask scheduler address for --engine dask (default: a local cluster on this "
+                          "machine).")(f)
+    return click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+                        help="Run the per-document work (ingest, pseudonymisation, auto-coding) here, or on "
+                             "a Dask cluster (needs: pip install altena-qca[dask]).")(f)
+
+
+def _check_engine(engine: str, scheduler: str | None) -> None:
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
+
+
 @cli.command()
 @_data_option
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
               help="Output folder.")
 @click.option("--codebook", type=click.Path(path_type=Path), default=None, help="Codebook YAML.")
 @_pseudo_option
-@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-              help="Run ingest and pseudonymisation here, or per document on a Dask cluster "
-                   "(needs: pip install altena-qca[dask]).")
-@click.option("--scheduler", default=None, metavar="ADDRESS",
-              help="Dask scheduler address for --engine dask (default: a local cluster on this machine).")
+@_engine_options
 @handle_errors
 def run(data_dir, out_dir, codebook, pseudonymise, engine, scheduler):
     """Ingest, analyse and write every table of a study.
@@ -87,8 +97,7 @@ def run(data_dir, out_dir, codebook, pseudonymise, engine, scheduler):
     """
     from .pipeline import run as run_pipeline
 
-    if scheduler and engine != "dask":
-        raise click.UsageError("--scheduler needs --engine dask")
+    _check_engine(engine, scheduler)
     if engine == "dask":
         from .engine import get_engine
         from .engine import load_study as load_with_engine
@@ -449,8 +458,10 @@ def _method_option(f):
                    "[default: 0.4 on the study, 0 for --input passages].")
 @click.option("--codebook", "codebook_path", type=click.Path(path_type=Path), default=None, help="Codebook YAML.")
 @_pseudo_option
+@_engine_options
 @handle_errors
-def code(data_dir, input_path, out_path, method, min_rule_confidence, codebook_path, pseudonymise):
+def code(data_dir, input_path, out_path, method, min_rule_confidence, codebook_path, pseudonymise, engine,
+         scheduler):
     """Suggest codes with the offline auto-coder, trained on the study's manual codings.
 
     Without --input: every respondent turn of the study, written as codings
@@ -460,8 +471,11 @@ def code(data_dir, input_path, out_path, method, min_rule_confidence, codebook_p
 
     Example: altena-qca code --input passages.jsonl --out suggestions.csv
     """
+    _check_engine(engine, scheduler)
     if input_path is not None:
         from .coding import PASSAGE_MIN_RULE_CONFIDENCE, code_file
+        if engine != "local":
+            raise click.UsageError("--engine dask codes a study's documents, not --input passages")
         if out_path is None:
             raise click.UsageError("--out is required with --input")
         mrc = PASSAGE_MIN_RULE_CONFIDENCE if min_rule_confidence is None else min_rule_confidence
@@ -469,13 +483,21 @@ def code(data_dir, input_path, out_path, method, min_rule_confidence, codebook_p
                          min_rule_confidence=mrc)
         click.echo(f"wrote {len(rows)} suggestions for {rows['id'].nunique()} passages to {out_path}", err=True)
         return
-    from .coding import AutoCoder, suggest
-    from .study import load_study
+    from .coding import AutoCoder
 
-    study = load_study(data_dir, codebook_path, pseudonymise=pseudonymise)
     params = {} if min_rule_confidence is None else {"min_rule_confidence": min_rule_confidence}
-    _emit_table(suggest(study.corpus, study.codebook, study.codings, coder=AutoCoder(method=method, **params)),
-                out_path)
+    coder = AutoCoder(method=method, **params)
+    if engine == "dask":  # documents are read and coded on the cluster; the coder is fitted here
+        from . import engine as engines
+        with engines.get_engine("dask", scheduler) as runner:
+            study = engines.load_study(data_dir, codebook_path, pseudonymise=pseudonymise, engine=runner)
+            table = engines.suggest(study.corpus, study.codebook, study.codings, coder=coder, engine=runner)
+    else:
+        from .coding import suggest
+        from .study import load_study
+        study = load_study(data_dir, codebook_path, pseudonymise=pseudonymise)
+        table = suggest(study.corpus, study.codebook, study.codings, coder=coder)
+    _emit_table(table, out_path)
 
 
 @cli.group()

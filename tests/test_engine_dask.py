@@ -96,3 +96,37 @@ def test_worker_errors_and_warnings_reach_the_driver(tmp_path, dask_engine):
 def test_unknown_engine_is_a_clear_error():
     with pytest.raises(AltenaError, match="E600"):
         E.get_engine("spark")
+
+
+def test_code_command_on_a_cluster_writes_what_the_local_command_writes(tmp_path, monkeypatch):
+    pytest.importorskip("distributed")
+    from click.testing import CliRunner
+
+    from altena_qca.cli import cli
+
+    real = E.get_engine
+    # an in-process cluster keeps the test light; the command asks for "dask" with no scheduler
+    monkeypatch.setattr(E, "get_engine", lambda name, scheduler=None, **o: real(
+        name, scheduler, n_workers=2, threads_per_worker=1, processes=False, window=4))
+    local, dask = tmp_path / "local.csv", tmp_path / "dask.csv"
+    for args in (["code", "--out", str(local)], ["code", "--engine", "dask", "--out", str(dask)]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+    assert len(pd.read_csv(local)) > 100
+    assert dask.read_bytes() == local.read_bytes()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["code", "--scheduler", "tcp://127.0.0.1:8786", "--out", "x.csv"], "--scheduler needs --engine dask"),
+    (["run", "--scheduler", "tcp://127.0.0.1:8786"], "--scheduler needs --engine dask"),
+    (["code", "--engine", "dask", "--input", "p.jsonl", "--out", "x.csv"], "not --input passages"),
+])
+def test_engine_options_are_checked_before_any_work(args, message, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from altena_qca.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2 and message in result.output
+    assert list(tmp_path.iterdir()) == []
