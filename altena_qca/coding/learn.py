@@ -225,7 +225,7 @@ class SuggestionModel(BaseEstimator):
                              shape=(n_rows, n_vocab))
 
     def _tfidf(self, counts):
-        m = counts.astype(np.float64).tocsr(copy=True)
+        m = counts.tocsr().astype(np.float64)  # a copy: the data are changed in place below
         # Sublinear tf times idf, element by element (the same products as ``m @ diags(idf_)``).
         m.data = (1.0 + np.log(m.data)) * self.idf_[m.indices]
         return normalize(m, norm="l2", copy=False)

@@ -408,6 +408,8 @@ class RuleCoder(BaseEstimator):
         self._out_keys = keys + [(f, f"negated:{r}") if f is not None else (c, f"negated:{r}")
                                  for (c, r), f in zip(keys, flips)]
         self._out_code = np.asarray([code_ix[c] for c, _ in self._out_keys], dtype=np.int64)
+        # the ``rule_confidence_`` key of each output key, and whether it is a negation flip
+        self._out_names = [(f"{c}|{r}", i >= len(keys)) for i, (c, r) in enumerate(self._out_keys)]
         rules = sorted({r for _, r in self._out_keys})
         rule_rank = {r: i for i, r in enumerate(rules)}
         self._out_rule_rank = np.asarray([rule_rank[r] for _, r in self._out_keys], dtype=np.int64)
@@ -775,9 +777,9 @@ class RuleCoder(BaseEstimator):
         arr = batch.arrays
         s0 = arr[S, 2].astype(np.int64)
         e0 = (arr[E - 1, 2] + arr[E - 1, 3]).astype(np.int64)
-        n = len(self._key_list)
-        confs = [self.rule_confidence_.get(f"{c}|{r}", self.negated_confidence if i >= n else self.confidence)
-                 for i, (c, r) in enumerate(self._out_keys)]
+        get = self.rule_confidence_.get
+        confs = [get(name, self.negated_confidence if negated else self.confidence)
+                 for name, negated in self._out_names]
         conf = np.asarray(confs, dtype=np.float64)[K]
         code, rank = self._out_code[K], self._out_rule_rank[K]
         order = np.lexsort((rank, conf, e0, s0, code, passage))
