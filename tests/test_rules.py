@@ -200,3 +200,15 @@ def test_translated_token_patterns_match_what_spacy_matcher_matches(study):
             assert found == expected
             n_matches += len(found)
     assert n_matches > 200
+
+
+def test_patterns_arrays_cannot_run_still_use_spacy_matcher():
+    cb = Codebook([
+        Code("a", "A", rules={"patterns": [[{"LOWER": "geen"}, {"OP": "+"}, {"LEMMA": "vertrouwen"}]],
+                              "negation": False}),
+        Code("c", "C", rules={"patterns": [[{"LOWER": {"REGEX": "^samen"}}]], "negation": False})])
+    coder = RuleCoder().fit(cb)
+    assert all(steps is None for _, _, steps, _ in coder._patterns)
+    text = "Geen enkel vertrouwen in de samenwerking, wel in samen werken."
+    found = [(s.code, text[s.start:s.end]) for s in coder.predict([text])[0]]
+    assert found == [("a", "Geen enkel vertrouwen"), ("c", "samenwerking"), ("c", "samen")]

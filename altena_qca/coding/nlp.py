@@ -25,9 +25,10 @@ reads two token attributes per passage (``ORTH``, ``IDX``) and derives every
 other column of a whole batch — lemma included — from a table of forms with
 numpy (:class:`FormTable`: one dense id per distinct ``ORTH`` with its
 lower-case form, length, is-alphabetic flag and lemma), so many short
-passages cost little more than tokenizing them. Its
-Docs carry no lemmas until :meth:`Batch.doc` writes them (only the spaCy
-Matcher needs them, on a few passages).
+passages cost little more than tokenizing them. It keeps no Docs: a
+:class:`Batch` makes them again only when asked (:attr:`Batch.docs`), and
+:meth:`Batch.doc` writes a Doc's lemmas (for the spaCy Matcher, which the
+rule coder needs only for patterns it cannot run with arrays).
 
 No model is downloaded; the pipeline is built once per process
 (:func:`get_nlp`).
@@ -239,9 +240,6 @@ class Batch:
 
     Attributes
     ----------
-    docs : list of Doc
-        One Doc per passage, tokens only: lemmas are in :attr:`arrays`; use
-        :meth:`doc` for a Doc with ``token.lemma_`` set.
     texts : list of str
         The passages.
     index : list of int
@@ -259,19 +257,31 @@ class Batch:
         :class:`FormTable` (``get_nlp().get_pipe("altena_lemmatizer").forms``).
     """
 
-    docs: list
     texts: list
     index: list
     arrays: np.ndarray
     first: np.ndarray
     last: np.ndarray
     token_passage: np.ndarray
-    forms: np.ndarray = None
+    forms: np.ndarray
+    _docs: list | None = field(default=None, repr=False)
     _lemmatised: set = field(default_factory=set, repr=False)
 
     def text(self, p: int) -> str:
         """The text of the passage at batch position ``p``."""
         return self.texts[p]
+
+    @property
+    def docs(self) -> list:
+        """One Doc per passage, tokens only (lemmas are in :attr:`arrays`; :meth:`doc` sets them).
+
+        Made when first asked for, by tokenizing the passages again (the same
+        tokens): :func:`pipe_batches` does not keep its Docs, which would cost
+        more than most callers ever need.
+        """
+        if self._docs is None:
+            self._docs = list(get_nlp().tokenizer.pipe(self.texts))
+        return self._docs
 
     def doc(self, p: int) -> Doc:
         """The Doc of the passage at batch position ``p``, with its lemmas set."""
@@ -299,12 +309,15 @@ def pipe_batches(texts: Iterable[str], *, batch_size: int = 512) -> Iterator[Bat
     pending = [(i, t) for i, t in enumerate(texts) if isinstance(t, str) and t.strip()]
     for b in range(0, len(pending), batch_size):
         chunk = pending[b:b + batch_size]
-        docs = list(nlp.tokenizer.pipe([t for _, t in chunk], batch_size=batch_size))
-        lens = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
+        lens, parts = [], []
+        for doc in nlp.tokenizer.pipe([t for _, t in chunk], batch_size=batch_size):
+            lens.append(len(doc))
+            parts.append(doc.to_array([ORTH, IDX]))
+        lens = np.asarray(lens, dtype=np.int64)
         last = np.cumsum(lens)
         first = last - lens
         if int(last[-1]):
-            orth_idx = np.concatenate([d.to_array([ORTH, IDX]) for d in docs])
+            orth_idx = np.concatenate(parts)
             forms = lemmatizer.form_ids(orth_idx[:, 0])
             table = lemmatizer.forms
             arrays = np.column_stack([table.lemma[forms], table.lower[forms], orth_idx[:, 1],
@@ -312,8 +325,8 @@ def pipe_batches(texts: Iterable[str], *, batch_size: int = 512) -> Iterator[Bat
         else:
             forms = np.zeros(0, dtype=np.int64)
             arrays = np.zeros((0, len(BATCH_ATTRS)), dtype=np.uint64)
-        yield Batch(docs, [t for _, t in chunk], [i for i, _ in chunk], arrays, first, last,
-                    np.repeat(np.arange(len(docs)), lens), forms)
+        yield Batch([t for _, t in chunk], [i for i, _ in chunk], arrays, first, last,
+                    np.repeat(np.arange(len(chunk)), lens), forms)
 
 
 def lemmatize(text: str) -> list[str]:

@@ -647,7 +647,7 @@ class RuleCoder(BaseEstimator):
         for matcher, anchors in untranslated:
             found = [np.asarray(rows.get(a[0], ()), dtype=np.int64) for a in anchors]
             if not anchors or any(not len(f) for f in found):
-                windows = [] if anchors else [(p, 0, int(last[p] - first[p])) for p in range(len(batch.docs))]
+                windows = [] if anchors else [(p, 0, int(last[p] - first[p])) for p in range(len(batch.texts))]
             elif any(a[1] is None or a[2] is None for a in anchors):  # unbounded: whole passages
                 cands = set(tp[found[0]].tolist())
                 for f in found[1:]:
