@@ -687,13 +687,28 @@ class RuleCoder(BaseEstimator):
         pos = np.minimum(pos, n_rows - 1)
         reach = np.zeros((len(cand), n_steps + 1), dtype=bool)
         reach[:, 0] = True
-        wildcard = self._wildcard
-        for spec, optional in steps:
-            step = np.zeros_like(reach)
-            step[:, 1:] = reach[:, :-1] & inside
-            if spec != wildcard:
-                step[:, 1:] &= specs[spec][pos]
-            reach = step | reach if optional else step
+        wildcard, i = self._wildcard, 0
+        k_all = np.arange(n_steps + 1)
+        while i < n_steps:
+            spec, optional = steps[i]
+            run = 1
+            while spec == wildcard and optional and i + run < n_steps and steps[i + run] == (wildcard, True):
+                run += 1
+            if run > 1:
+                # ``run`` optional any-tokens at once: k consumed tokens are reached from
+                # any of k - run .. k - 1 as long as the k-th token is inside the passage
+                # (``inside`` only turns false once, so the tokens before are inside too).
+                sums = np.zeros((len(cand), n_steps + 2), dtype=np.int32)
+                np.cumsum(reach, axis=1, out=sums[:, 1:])
+                earlier = (sums[:, k_all] - sums[:, np.maximum(k_all - run, 0)]) > 0
+                reach[:, 1:] |= earlier[:, 1:] & inside
+            else:
+                step = np.zeros_like(reach)
+                step[:, 1:] = reach[:, :-1] & inside
+                if spec != wildcard:
+                    step[:, 1:] &= specs[spec][pos]
+                reach = step | reach if optional else step
+            i += run
         c, k = np.nonzero(reach[:, 1:])
         return cand[c].tolist(), (cand[c] + k + 1).tolist()
 
