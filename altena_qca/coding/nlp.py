@@ -264,7 +264,7 @@ class Batch:
     last: np.ndarray
     token_passage: np.ndarray
     forms: np.ndarray
-    _docs: list | None = field(default=None, repr=False)
+    _docs: dict = field(default_factory=dict, repr=False)  # batch position → Doc, made on demand
     _lemmatised: set = field(default_factory=set, repr=False)
 
     def text(self, p: int) -> str:
@@ -275,17 +275,21 @@ class Batch:
     def docs(self) -> list:
         """One Doc per passage, tokens only (lemmas are in :attr:`arrays`; :meth:`doc` sets them).
 
-        Made when first asked for, by tokenizing the passages again (the same
+        Made when first asked for, by tokenizing a passage again (the same
         tokens): :func:`pipe_batches` does not keep its Docs, which would cost
         more than most callers ever need.
         """
-        if self._docs is None:
-            self._docs = list(get_nlp().tokenizer.pipe(self.texts))
-        return self._docs
+        return [self._doc(p) for p in range(len(self.texts))]
+
+    def _doc(self, p: int) -> Doc:
+        doc = self._docs.get(p)
+        if doc is None:
+            doc = self._docs[p] = get_nlp().tokenizer(self.texts[p])
+        return doc
 
     def doc(self, p: int) -> Doc:
         """The Doc of the passage at batch position ``p``, with its lemmas set."""
-        doc = self.docs[p]
+        doc = self._doc(p)
         if p not in self._lemmatised:  # (``Doc.has_annotation`` would visit every token)
             self._lemmatised.add(p)
             if len(doc):
