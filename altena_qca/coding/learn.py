@@ -49,7 +49,7 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from ..model import Codebook
-from .nlp import Batch, get_nlp, pipe_batches
+from .nlp import _FORMS_LOCK, Batch, get_nlp, pipe_batches
 from .rules import Suggestion, _suggestion
 
 __all__ = ["IGNORED_LEMMAS", "SuggestionModel", "codebook_passages"]
@@ -161,16 +161,19 @@ class SuggestionModel(BaseEstimator):
         if not n_vocab or not len(batch.forms):
             return sp.csr_matrix((n_rows, n_vocab))
         table = get_nlp().get_pipe("altena_lemmatizer").forms
-        if getattr(self, "_forms_of", None) is not table:  # first use (or another pipeline)
-            self._forms_of, self._f_kept, self._f_col = table, np.zeros(0, bool), np.zeros(0, np.int64)
-        done = len(self._f_col)
-        if done < len(table):
-            lemma = table.lemma[done:]
-            ignored = np.asarray([get_nlp().vocab.strings.add(w) for w in IGNORED_LEMMAS], dtype=np.uint64)
-            kept = (table.is_alpha[done:] == 1) & ~np.isin(lemma, ignored)
-            col = np.minimum(np.searchsorted(vocabulary, lemma), n_vocab - 1)
-            self._f_kept = np.concatenate([self._f_kept, kept])
-            self._f_col = np.concatenate([self._f_col, np.where(kept & (vocabulary[col] == lemma), col, -1)])
+        if getattr(self, "_forms_of", None) is not table or len(self._f_col) < len(table):
+            with _FORMS_LOCK:  # one writer at a time (coders may run in threads)
+                if getattr(self, "_forms_of", None) is not table:  # first use (or another pipeline)
+                    self._f_kept, self._f_col = np.zeros(0, bool), np.zeros(0, np.int64)
+                    self._forms_of = table
+                done = len(self._f_col)
+                lemma = table.lemma[done:]
+                ignored = np.asarray([get_nlp().vocab.strings.add(w) for w in IGNORED_LEMMAS], dtype=np.uint64)
+                kept = (table.is_alpha[done:] == 1) & ~np.isin(lemma, ignored)
+                col = np.minimum(np.searchsorted(vocabulary, lemma), n_vocab - 1)
+                self._f_kept = np.concatenate([self._f_kept, kept])
+                # last: its length says how many forms are ready
+                self._f_col = np.concatenate([self._f_col, np.where(kept & (vocabulary[col] == lemma), col, -1)])
         kept = self._f_kept[batch.forms]
         forms, pos = batch.forms[kept], batch.token_passage[kept]
         col = self._f_col[forms]

@@ -50,6 +50,7 @@ References
 from __future__ import annotations
 
 import functools
+import threading
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Mapping
 
@@ -69,6 +70,10 @@ __all__ = ["FALLBACK_OVERRIDES", "BATCH_ATTRS", "FormTable", "DutchLemmatizer", 
 #: table entry with an underscore.
 FALLBACK_OVERRIDES = {"leden": "lid", "netwerkleden": "netwerklid", "delen": "delen",
                       "samenwerken": "samenwerken"}
+
+
+#: Guards the growth of every :class:`FormTable` and of the coders' per-form tables.
+_FORMS_LOCK = threading.RLock()
 
 
 class FormTable:
@@ -111,9 +116,12 @@ class FormTable:
         get = self._id.get
         ids = [get(h) for h in uniq.tolist()]
         if None in ids:
-            for k, h in enumerate(uniq.tolist()):
-                if ids[k] is None:
-                    ids[k] = self._add(h, add(h))
+            with _FORMS_LOCK:  # coders may run in threads (the Dask engine): one writer at a time
+                for k, h in enumerate(uniq.tolist()):
+                    if ids[k] is None:
+                        ids[k] = self._id.get(h)
+                        if ids[k] is None:
+                            ids[k] = self._add(h, add(h))
         return np.asarray(ids, dtype=np.int64)[inv.reshape(orths.shape)]
 
     def _add(self, orth: int, row: tuple) -> int:

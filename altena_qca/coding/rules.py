@@ -70,7 +70,7 @@ from spacy.matcher import Matcher
 
 from ..errors import CodebookError, Errors
 from ..model import Code, Codebook
-from .nlp import Batch, get_nlp, pipe_batches
+from .nlp import _FORMS_LOCK, Batch, get_nlp, pipe_batches
 
 __all__ = ["NEGATORS", "Suggestion", "RuleCoder", "keyword_codebook"]
 
@@ -437,14 +437,21 @@ class RuleCoder(BaseEstimator):
         phrase) depends on its form alone, so it is computed once per form and
         looked up per token with numpy.
         """
-        table = self._nlp.get_pipe("altena_lemmatizer").forms
+        nlp = get_nlp()  # the pipeline the batches come from
+        table = nlp.get_pipe("altena_lemmatizer").forms
+        if self._form_table is table and len(self._f_hits) == len(table):
+            return
+        with _FORMS_LOCK:  # one writer at a time; readers see whole rows only (lists last)
+            self._extend_form_tables(nlp, table)
+
+    def _extend_form_tables(self, nlp, table) -> None:
         if self._form_table is not table:  # first use (or another pipeline): start over
-            self._form_table = table
             self._f_hits: list[tuple[int, ...]] = []
             self._f_anchors: list[tuple[int, ...]] = []
             self._f_flags = np.zeros((0, 5), dtype=bool)  # has hit, has anchor, negator, stop, phrase start
             self._f_second = np.zeros(0, dtype=bool)
             self._f_specs = np.zeros((0, len(self._spec_ids)), dtype=bool)
+            self._form_table = table
         done, total = len(self._f_hits), len(table)
         if done == total:
             return
@@ -453,11 +460,10 @@ class RuleCoder(BaseEstimator):
         for spec, j in self._spec_ids.items():
             for attr, accepted in spec:
                 specs[:, j] &= np.isin(columns[attr], np.fromiter(accepted, dtype=np.uint64, count=len(accepted)))
-        self._f_specs = np.concatenate([self._f_specs, specs])
-        strings, memo = self._nlp.vocab.strings, self._memo
+        strings, memo = nlp.vocab.strings, self._memo
         one_token = {tokens[0]: ids for tokens, ids in self._phrases.items() if len(tokens) == 1}
         phrase_col = table.lemma if self.lemma_phrases else table.lower
-        flags, second = [], []
+        new_hits, new_anchors, flags, second = [], [], [], []
         for lower, lemma, key in zip(table.lower[done:].tolist(), table.lemma[done:].tolist(),
                                      phrase_col[done:].tolist()):
             hits: dict[int, None] = {}
@@ -469,14 +475,17 @@ class RuleCoder(BaseEstimator):
             hits.update(dict.fromkeys(one_token.get(key, ())))
             anchors = tuple(dict.fromkeys(self._anchor_index.get((0, lemma), []) +
                                           self._anchor_index.get((1, lower), [])))
-            self._f_hits.append(tuple(hits))
-            self._f_anchors.append(anchors)
+            new_hits.append(tuple(hits))
+            new_anchors.append(anchors)
             negator = lower in self._negator_hashes
             flags.append((bool(hits), bool(anchors), negator, negator or lower in self._barrier_hashes,
                           key in self._firsts))
             second.append(key in self._seconds)
+        self._f_specs = np.concatenate([self._f_specs, specs])
         self._f_flags = np.concatenate([self._f_flags, np.asarray(flags, dtype=bool).reshape(-1, 5)])
         self._f_second = np.concatenate([self._f_second, np.asarray(second, dtype=bool)])
+        self._f_anchors = self._f_anchors + new_anchors
+        self._f_hits = self._f_hits + new_hits  # last: its length says how many forms are ready
 
     def _calibrate(self, X: list[str], y: list[set[str]]) -> None:
         cb = self.codebook_
