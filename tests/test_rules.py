@@ -212,3 +212,26 @@ def test_patterns_arrays_cannot_run_still_use_spacy_matcher():
     text = "Geen enkel vertrouwen in de samenwerking, wel in samen werken."
     found = [(s.code, text[s.start:s.end]) for s in coder.predict([text])[0]]
     assert found == [("a", "Geen enkel vertrouwen"), ("c", "samenwerking"), ("c", "samen")]
+
+
+def test_predicting_in_threads_gives_what_one_thread_gives(thesis_coder):
+    """New forms are added to the shared form tables while other threads read them."""
+    import sys
+    import threading
+
+    texts = [f"Geen vertrouwen in zorgpartner{i}x{j}, informatie werd niet gedeeld met casusregisseur{j}."
+             for i in range(4) for j in range(150)]
+    found = {}
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=lambda i=i: found.__setitem__(i, thesis_coder.predict(texts[i::4])))
+                   for i in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    expected = RuleCoder().fit(load_codebook()).predict(texts)  # after: the threads met the new forms first
+    assert all(found[i] == expected[i::4] for i in range(4)) and any(expected)
