@@ -76,6 +76,17 @@ def test_exclude_vetoes_a_match_it_overlaps(thesis_coder):
         thesis_coder.predict(["Dat verschilt per beroepsgroep."])[0])
 
 
+def test_an_exclude_in_one_passage_does_not_veto_a_match_in_the_next():
+    # passages are read in batches whose token rows run on from one passage to the next
+    cb = Codebook([Code("t", "Vertrouwen", rules={"lemmas": ["vertrouwen"], "exclude": ["geen idee"]})])
+    coder = RuleCoder().fit(cb)
+    texts = ["Daar heb ik geen idee", "Vertrouwen is er wel.", "Geen idee of vertrouwen helpt."]
+    together = coder.predict(texts)
+    assert together == [coder.predict([t])[0] for t in texts]
+    assert [s.rule for s in together[1]] == ["lemma:vertrouwen"]
+    assert together[2] == []  # within the window of its own passage's exclude: vetoed
+
+
 def test_empty_passage_gives_no_suggestion_and_no_error(thesis_coder):
     assert thesis_coder.predict(["", "   ", "\n"]) == [[], [], []]
     assert thesis_coder.predict([]) == []

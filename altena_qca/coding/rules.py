@@ -770,9 +770,11 @@ class RuleCoder(BaseEstimator):
         window = self._code_window[code]
         excl = self._key_exclude[K]
         keep = ~excl
-        # exclude: a veto on the same code overlapping or within its window
+        # exclude: a veto on the same code overlapping or within its window, in
+        # the same passage (rows of a batch run on from one passage to the next)
+        where = tp[S]
         for c, s, e in set(zip(code[excl].tolist(), S[excl].tolist(), E[excl].tolist())):
-            keep &= ~((code == c) & (s - window <= E) & (S <= e + window))
+            keep &= ~((code == c) & (where == tp[s]) & (s - window <= E) & (S <= e + window))
         K, S, E, code, window = K[keep], S[keep], E[keep], code[keep], window[keep]
         passage = tp[S]
         negator, stop = self._f_flags[forms, 2], self._f_flags[forms, 3]
