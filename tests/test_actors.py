@@ -188,6 +188,26 @@ def test_mentions_in_the_bundled_corpus(study, gaz):
             "woonstichting_land_van_altena", "politie", "gemeente_altena", "team_regie"} <= obs
 
 
+def test_one_pass_gives_the_mentions_and_candidates_of_two(study, gaz, tmp_path):
+    # the network analysis reads each segment once for both; the results must not change
+    import pandas as pd
+
+    from altena_qca.ingest import read_transcript
+    from altena_qca.model import Corpus
+    from altena_qca.network import corpus_candidates, extract_mentions, mentions_and_candidates
+
+    path = tmp_path / "X1.txt"
+    path.write_text("I: Met wie werk je samen?\nR: Met Stichting Humanitas en het CJIB, en met de\n   wijkagenten.\n",
+                    encoding="utf-8")
+    extra = read_transcript(path, "X1")
+    corpus = Corpus(respondents=study.corpus.respondents, documents={**study.corpus.documents, "X1": extra})
+    mentions, candidates = mentions_and_candidates(corpus, gaz)
+    pd.testing.assert_frame_equal(mentions, extract_mentions(corpus, gaz))
+    pd.testing.assert_frame_equal(candidates, corpus_candidates(corpus, gaz))
+    assert {"Stichting Humanitas", "CJIB"} <= set(candidates["text"])
+    assert "politie" in set(mentions.loc[mentions["document"] == "X1", "actor"])
+
+
 # Organisations the four seed documents name, verified by hand: `grep -n -E` for each name (and its
 # usual abbreviation) in shared/seeds/00N_*.txt, reading every hit to keep only references to the
 # organisation itself (not a URL, not a law named after it). Names split over a line break count

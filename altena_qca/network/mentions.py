@@ -44,7 +44,7 @@ from ..model import Corpus
 from .actors import Gazetteer, normalise_name
 
 __all__ = ["MENTION_COLUMNS", "CANDIDATE_COLUMNS", "make_nlp", "find_mentions", "extract_mentions",
-           "find_candidates", "corpus_candidates"]
+           "find_candidates", "corpus_candidates", "mentions_and_candidates"]
 
 MENTION_COLUMNS = ["document", "segment", "speaker", "respondent", "start", "end", "actor", "alias",
                    "text", "matcher", "generic"]
@@ -56,6 +56,7 @@ _TAG = re.compile(r"\[[A-Z]+-\d+\]|\[[a-z]+\]")  # pseudonymisation tags, [paraf
 
 # --------------------------------------------------------------------------- pipeline
 
+@lru_cache(maxsize=1)
 @lru_cache(maxsize=1)
 def _lemma_table():
     try:
@@ -71,21 +72,41 @@ def _register_lemmatiser() -> None:
     if Language.has_factory(_LEMMA_COMPONENT):
         return
 
+    import numpy as np
+    from spacy.attrs import LEMMA, ORTH
+
+    cache: dict[int, int] = {}  # form hash -> lemma hash: each distinct form is looked up once
+
+    def lemma_of(strings, orth: int) -> int:
+        import simplemma
+        table = _lemma_table()
+        text = strings[orth]
+        low = text.lower()
+        lemma = table.get(orth) or table.get(strings.add(low))
+        if isinstance(lemma, str):
+            lemma = lemma.lower()
+        else:
+            try:
+                lemma = simplemma.lemmatize(low, lang="nl").lower()
+            except Exception:  # noqa: BLE001 - odd tokens (emoji, symbols)
+                lemma = low
+        return strings.add(lemma)
+
     @Language.component(_LEMMA_COMPONENT)
     def lookup_lemmas(doc):
         """Lower-case lemmas: spaCy's Dutch lookup table, else simplemma, else the word."""
-        import simplemma
-        table = _lemma_table()
-        for tok in doc:
-            low = tok.lower_
-            lemma = table.get(tok.orth) or table.get(tok.lower)
-            if isinstance(lemma, str):
-                tok.lemma_ = lemma.lower()
-                continue
-            try:
-                tok.lemma_ = simplemma.lemmatize(low, lang="nl").lower()
-            except Exception:  # noqa: BLE001 - odd tokens (emoji, symbols)
-                tok.lemma_ = low
+        if not len(doc):
+            return doc
+        orths = doc.to_array([ORTH]).tolist()
+        get, strings = cache.get, doc.vocab.strings
+        lemmas = [get(h) for h in orths]
+        for i, h in enumerate(lemmas):
+            if h is None:
+                h = cache.get(orths[i])
+                if h is None:
+                    h = cache[orths[i]] = lemma_of(strings, orths[i])
+                lemmas[i] = h
+        doc.from_array([LEMMA], np.asarray(lemmas, dtype=np.uint64).reshape(-1, 1))
         return doc
 
 
@@ -150,6 +171,7 @@ def _matchers(gazetteer: Gazetteer):
     return cached
 
 
+_ODD_SPACE = re.compile(r"\s\s|[^\S ]")  # a whitespace run, or whitespace other than a space
 _SAME_LENGTH = str.maketrans({"\u2019": "'", "\u2018": "'", "\u2010": "-", "\u2011": "-"})
 
 
@@ -159,8 +181,11 @@ def _normalise(text: str) -> tuple[str, list[int]]:
     ``index[i]`` is the position in ``text`` that character ``i`` of the result
     came from, so spans map back to the original.
     """
+    text = text.translate(_SAME_LENGTH)
+    if not _ODD_SPACE.search(text):  # nothing to collapse: the common case, kept cheap
+        return text, list(range(len(text) + 1))
     chars, index, space = [], [], False
-    for i, ch in enumerate(text.translate(_SAME_LENGTH)):
+    for i, ch in enumerate(text):
         if ch.isspace():
             if space:
                 continue
@@ -242,22 +267,60 @@ def extract_mentions(corpus: Corpus, gazetteer: Gazetteer,
         matcher, generic`` as :func:`find_mentions`. Sorted by document and
         offset.
     """
+    return _scan(corpus, gazetteer, speakers, None)[0]
+
+
+def mentions_and_candidates(corpus: Corpus, gazetteer: Gazetteer, speakers: Iterable[str] | None = None,
+                            candidate_speakers: Iterable[str] | None = ("respondent", "observer", "other")
+                            ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`extract_mentions` and :func:`corpus_candidates` in one pass over the corpus.
+
+    Each segment is tokenized, lemmatised and matched once for both (the
+    network analysis needs both; reading the corpus twice doubled its cost).
+    """
+    return _scan(corpus, gazetteer, speakers, candidate_speakers)
+
+
+def _scan(corpus: Corpus, gazetteer: Gazetteer, mention_speakers, candidate_speakers
+          ) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """Mentions of segments by ``mention_speakers`` and candidates in those by
+    ``candidate_speakers`` (None: every speaker; ``False``: skip that part)."""
     nlp, matchers, keys = _matchers(gazetteer)
-    speakers = set(speakers) if speakers is not None else None
-    rows = []
-    for doc in corpus:
-        segs = [s for s in doc.segments if speakers is None or s.speaker in speakers]
-        texts = [_normalise(doc.segment_text(s)) for s in segs]
-        for seg, (_, index), sdoc in zip(segs, texts, nlp.pipe(t for t, _ in texts)):
-            for r in _doc_mentions(sdoc, matchers, keys, index):
-                start, end = seg.start + r["start"], seg.start + r["end"]
-                rows.append({"document": doc.id, "segment": seg.index, "speaker": seg.speaker,
-                             "respondent": doc.respondent, "start": start, "end": end,
-                             "actor": r["actor"], "alias": r["alias"], "text": doc.text[start:end],
-                             "matcher": r["matcher"], "generic": r["generic"]})
-    out = pd.DataFrame(rows, columns=MENTION_COLUMNS)
-    out = out.astype({"segment": "int64", "start": "int64", "end": "int64", "generic": bool})
-    return out.sort_values(["document", "start", "end"], kind="mergesort").reset_index(drop=True)
+    want_m, want_c = mention_speakers is not False, candidate_speakers is not False
+    m_sp = set(mention_speakers) if want_m and mention_speakers is not None else None
+    c_sp = set(candidate_speakers) if want_c and candidate_speakers is not None else None
+    # sentence starts matter only to candidates
+    disabled = [] if want_c else ["sentencizer"]
+    rows, hits = [], []
+    with nlp.select_pipes(disable=disabled):
+        for doc in corpus:
+            todo = []
+            for seg in doc.segments:
+                m = want_m and (m_sp is None or seg.speaker in m_sp)
+                c = want_c and (c_sp is None or seg.speaker in c_sp)
+                if m or c:
+                    todo.append((seg, m, c, doc.segment_text(seg)))
+            texts = [_normalise(t) for *_, t in todo]
+            for (seg, m, c, raw), (_, index), sdoc in zip(todo, texts, nlp.pipe(t for t, _ in texts)):
+                found = _doc_mentions(sdoc, matchers, keys, index)
+                if m:
+                    for r in found:
+                        start, end = seg.start + r["start"], seg.start + r["end"]
+                        rows.append({"document": doc.id, "segment": seg.index, "speaker": seg.speaker,
+                                     "respondent": doc.respondent, "start": start, "end": end,
+                                     "actor": r["actor"], "alias": r["alias"], "text": doc.text[start:end],
+                                     "matcher": r["matcher"], "generic": r["generic"]})
+                if c:
+                    known = [(r["start"], r["end"]) for r in found]
+                    for r in _doc_candidates(sdoc, raw, index, gazetteer, known):
+                        hits.append({"document": doc.id, "start": seg.start + r["start"], "text": r["text"],
+                                     "reason": r["reason"]})
+    mentions = None
+    if want_m:
+        mentions = pd.DataFrame(rows, columns=MENTION_COLUMNS)
+        mentions = mentions.astype({"segment": "int64", "start": "int64", "end": "int64", "generic": bool})
+        mentions = mentions.sort_values(["document", "start", "end"], kind="mergesort").reset_index(drop=True)
+    return mentions, (_candidate_table(hits) if want_c else None)
 
 
 # --------------------------------------------------------------------------- candidates
@@ -392,26 +455,21 @@ def corpus_candidates(corpus: Corpus, gazetteer: Gazetteer,
         and in how many documents it occurs, why it looks like an
         organisation, and where it occurs first.
     """
-    nlp, matchers, keys = _matchers(gazetteer)
-    speakers = set(speakers) if speakers is not None else None
-    hits = []
-    for doc in corpus:
-        segs = [s for s in doc.segments if speakers is None or s.speaker in speakers]
-        texts = [_normalise(doc.segment_text(s)) for s in segs]
-        for seg, (_, index), sdoc in zip(segs, texts, nlp.pipe(t for t, _ in texts)):
-            known = [(r["start"], r["end"]) for r in _doc_mentions(sdoc, matchers, keys, index)]
-            for r in _doc_candidates(sdoc, doc.segment_text(seg), index, gazetteer, known):
-                hits.append({"document": doc.id, "start": seg.start + r["start"], "text": r["text"],
-                             "reason": r["reason"]})
+    return _scan(corpus, gazetteer, False, speakers)[1]
+
+
+def _candidate_table(hits: list[dict]) -> pd.DataFrame:
+    """One row per distinct candidate name (see :func:`corpus_candidates`)."""
     if not hits:
         return pd.DataFrame(columns=CANDIDATE_COLUMNS)
     h = pd.DataFrame(hits)
     h["key"] = h["text"].map(lambda t: " ".join(t.split()))
-    rows = []
-    for key, g in h.groupby("key", sort=True):
-        first = g.sort_values(["document", "start"]).iloc[0]
-        rows.append({"text": key, "count": len(g), "documents": g["document"].nunique(),
-                     "reason": first["reason"], "example_document": first["document"],
-                     "example_start": int(first["start"])})
-    out = pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
+    # one sort, then per name: its first occurrence, count and documents
+    h = h.sort_values(["key", "document", "start"], kind="mergesort")
+    g = h.groupby("key", sort=True)
+    first = g.head(1).set_index("key")
+    out = pd.DataFrame({"text": first.index, "count": g.size().reindex(first.index).to_numpy(),
+                        "documents": g["document"].nunique().reindex(first.index).to_numpy(),
+                        "reason": first["reason"].to_numpy(), "example_document": first["document"].to_numpy(),
+                        "example_start": first["start"].astype(int).to_numpy()}, columns=CANDIDATE_COLUMNS)
     return out.sort_values(["count", "text"], ascending=[False, True], kind="mergesort").reset_index(drop=True)

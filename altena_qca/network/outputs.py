@@ -26,7 +26,7 @@ from .actors import DEFAULT_ACTORS, Gazetteer, load_gazetteer
 from .dna import affiliation_network, dna_edges_frame, dna_projection, dna_statements
 from .graph import edges_frame, export_gexf, export_graphml, partner_network
 from .measures import graph_measures, node_measures, with_measures
-from .mentions import corpus_candidates, extract_mentions
+from .mentions import mentions_and_candidates
 from .rhodes import RhodesReading, rhodes_reading
 
 __all__ = ["NetworkResult", "analyse_network", "network_tables", "write_graph_files", "write_network"]
@@ -80,14 +80,14 @@ def analyse_network(study: Study, gazetteer: Gazetteer | str | Path | None = Non
             gazetteer = local if local is not None and local.exists() else DEFAULT_ACTORS
         gazetteer = load_gazetteer(gazetteer)
     source = Path(study.data_dir) / "respondents.csv" if study.data_dir else "respondents.csv"
-    mentions = extract_mentions(study.corpus, gazetteer)
+    mentions, candidates = mentions_and_candidates(study.corpus, gazetteer)
     G = partner_network(study.corpus, gazetteer, mentions, source=source)
     summary = graph_measures(G)
     reading = rhodes_reading(study.corpus, study.codebook, study.codings, summary)
     statements = dna_statements(study.corpus, study.codebook, study.codings, gazetteer, source=source)
     names = {a.id: a.name for a in gazetteer}
     return NetworkResult(
-        gazetteer=gazetteer, mentions=mentions, candidates=corpus_candidates(study.corpus, gazetteer),
+        gazetteer=gazetteer, mentions=mentions, candidates=candidates,
         graph=G, summary=summary, rhodes=reading, statements=statements,
         affiliation=affiliation_network(statements, names),
         congruence=dna_projection(statements, "congruence", normalization, names),
