@@ -796,6 +796,13 @@ def markdown(report: dict) -> str:
            f"{m['platform']}; load average at start {', '.join(f'{x:.1f}' for x in m['load_avg_at_start'])}; "
            f"code measured: {report.get('code') or m.get('git') or '?'}.",
            f"Command: `{report['command']}`", ""]
+    if report.get("parts"):
+        out[-2:] = ["Merged from these runs (`--merge`):", ""]
+        for part in report["parts"]:
+            what = ", ".join(f"{k} at N={','.join(map(str, v))}" for k, v in part["stages"].items())
+            extra = ", ".join(part["ratios"])
+            out.append(f"- `{part['command']}` — {part['code']}: {what or '–'}{'; ' + extra if extra else ''}")
+        out.append("")
     sizes = report["sizes"]
     out += ["| N | words | codings | transcript MB |", "|---:|---:|---:|---:|"]
     for n in sizes:
@@ -890,6 +897,51 @@ def markdown(report: dict) -> str:
     return "\n".join(out) + "\n"
 
 
+def merge_reports(reports: list[dict]) -> dict:
+    """Several runs' results as one report: later runs fill in the stage results, corpora
+    and ratios earlier ones lack (a measured result also replaces an extrapolated
+    or failed one); exponents are fitted again over all points.
+
+    For a long benchmark split into parts (a stage re-measured after a change,
+    the largest size of a slow stage run on its own); every part keeps its
+    command and code under ``parts``.
+    """
+    out = json.loads(json.dumps(reports[0]))
+    out["parts"] = []
+    for r in reports:
+        out["parts"].append({"command": r.get("command"), "code": r.get("code"),
+                             "stages": {k: sorted(map(int, v)) for k, v in r.get("stages", {}).items()},
+                             "ratios": [k for k in ("autocoder_ratio", "cooccurrence_ratio", "engine_compare",
+                                                    "cold_run", "cold_breakdown", "import") if k in r]})
+    for r in reports[1:]:
+        for stage, hist in r.get("stages", {}).items():
+            for n, res in hist.items():
+                have = out["stages"].setdefault(stage, {}).get(str(n))
+                if "error" not in res and not res.get("extrapolated") and (
+                        have is None or "error" in have or have.get("extrapolated")):
+                    out["stages"][stage][str(n)] = res
+        for n, c in r.get("corpora", {}).items():
+            out["corpora"].setdefault(str(n), c)
+        for key in ("autocoder_ratio", "cooccurrence_ratio", "engine_compare", "cold_run", "cold_breakdown",
+                    "import"):
+            if key in r and key not in out:
+                out[key] = r[key]
+    out["stages"] = {st: {str(n): out["stages"][st][str(n)] for n in sorted(map(int, out["stages"][st]))}
+                     for st in [x for x in STAGES if x in out["stages"]]}
+    out["sizes"] = sorted({int(n) for h in out["stages"].values() for n in h})
+    out["corpora"] = {str(n): out["corpora"][str(n)] for n in out["sizes"] if str(n) in out["corpora"]}
+    out["exponents"] = {}
+    for stage, hist in out["stages"].items():
+        pts = [(int(n), r["cpu"]) for n, r in hist.items() if "cpu" in r and not r.get("extrapolated")]
+        out["exponents"][stage] = {
+            "fit": fit_exponent([n for n, _ in pts], [c for _, c in pts]),
+            "last_step": fit_exponent([n for n, _ in pts[-2:]], [c for _, c in pts[-2:]]) if len(pts) >= 2 else None,
+            "points": len(pts)}
+    out["command"] = " + ".join(p["command"] or "?" for p in out["parts"])
+    out["code"] = "; ".join(sorted({p["code"] or "?" for p in out["parts"]}))
+    return out
+
+
 # =========================================================================== entry points
 
 def child_main(argv: list[str]) -> int:
@@ -945,7 +997,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-run", action="store_true", help="skip the cold run and import timing")
     ap.add_argument("--json", default=None, help="write the results here (default WORK/results.json)")
     ap.add_argument("--markdown", default=None, help="also write the tables here")
+    ap.add_argument("--merge", nargs="+", metavar="JSON", default=None,
+                    help="print the Markdown of several runs' JSON results merged (later files fill in what "
+                         "earlier ones lack or only extrapolated); runs nothing")
     args = ap.parse_args(argv)
+    if args.merge:
+        merged = merge_reports([json.loads(Path(f).read_text()) for f in args.merge])
+        if args.json:
+            Path(args.json).write_text(json.dumps(merged, indent=1, default=str) + "\n")
+        md = markdown(merged)
+        print(md)
+        if args.markdown:
+            Path(args.markdown).write_text(md)
+        return 0
     args.sizes = [int(x) for x in args.sizes.split(",")] if args.sizes else list(QUICK_SIZES if args.quick else SIZES)
     args.cooc_sizes = ([int(float(x)) for x in args.cooc_sizes.split(",")] if args.cooc_sizes
                        else list(QUICK_COOC_SIZES if args.quick else COOC_SIZES))
