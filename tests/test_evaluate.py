@@ -93,3 +93,14 @@ def test_held_out_respondents_coder_beats_the_keyword_baseline(study):
         assert f1["rules", level, "all"] > f1["keywords", level, "all"] + 0.3
         assert f1["combined", level, "all"] >= f1["rules", level, "all"]
     assert f1["combined", "label", "all"] > 0.75
+
+
+def test_crossval_of_several_methods_from_one_fit_equals_one_method_at_a_time(study):
+    from altena_qca.coding.experiment import crossval_by_method, crossval_suggestions
+
+    both = crossval_by_method(study, ["rules", "combined"])
+    assert list(both) == ["rules", "combined"]
+    for method, suggestions in both.items():
+        assert len(suggestions) > 100
+        pd.testing.assert_frame_equal(suggestions, crossval_suggestions(study, method))
+    assert set(both["rules"]["code"]) != set(both["combined"]["code"])  # two methods, not one table twice

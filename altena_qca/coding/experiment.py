@@ -12,7 +12,8 @@ The coder is never scored on the respondents it was trained on:
   templates across respondents, the quotes do not).
 * :func:`crossval_suggestions` gives every respondent's suggestions from a
   coder trained without that respondent (leave-one-respondent-out), for the
-  grouping and agreement checks (:func:`autocode_checks`).
+  grouping and agreement checks (:func:`autocode_checks`);
+  :func:`crossval_by_method` gives several methods from the same fits.
 
 Examples
 --------
@@ -36,7 +37,7 @@ from .evaluate import load_eval_labels, score_passages, score_sets, segment_code
 from .rules import keyword_codebook
 
 __all__ = ["TEST_RESPONDENTS", "METHODS", "REPORT_COLUMNS", "is_paraphrase", "fitted_coders",
-           "heldout_suggestions", "crossval_suggestions", "holdout_report", "crossval_report", "autocode_checks",
+           "heldout_suggestions", "crossval_suggestions", "crossval_by_method", "holdout_report", "crossval_report", "autocode_checks",
            "effect_codes", "agreement_report", "evaluate_gold_file", "default_test", "autocode_tables"]
 
 #: Held-out respondents: the highest id in each thesis group (§4.2.2), chosen before any tuning.
@@ -98,14 +99,24 @@ def heldout_suggestions(study, methods: Iterable[str] = METHODS, *, test: Iterab
 
 def crossval_suggestions(study, method: str = "combined") -> pd.DataFrame:
     """Every respondent's suggestions from a coder trained without that respondent."""
-    parts = []
+    return crossval_by_method(study, [method])[method]
+
+
+def crossval_by_method(study, methods: Iterable[str] = METHODS, *,
+                       min_rule_confidence: float | None = None) -> dict[str, pd.DataFrame]:
+    """:func:`crossval_suggestions` of several methods, from one fit per respondent.
+
+    ``rules``, ``model`` and ``combined`` are halves of the same fitted coder
+    (:func:`fitted_coders`), so asking for them together costs one training
+    per held-out respondent, not one per method.
+    """
+    methods = list(methods)
+    parts: dict[str, list[pd.DataFrame]] = {m: [] for m in methods}
     for rid in sorted(study.corpus.respondents):
-        docs = _documents_of(study, [rid])
-        train = [d for d in study.corpus.documents if d not in docs]
-        X, y = training_data(study.corpus, study.codings, documents=train)
-        coder = fitted_coders(study.codebook, X, y, [method])[method]
-        parts.append(suggest(study.corpus, study.codebook, coder=coder, documents=docs))
-    return make_codings(pd.concat(parts, ignore_index=True)) if parts else make_codings([])
+        for method, pred in heldout_suggestions(study, methods, test=[rid],
+                                                min_rule_confidence=min_rule_confidence).items():
+            parts[method].append(pred)
+    return {m: make_codings(pd.concat(p, ignore_index=True)) if p else make_codings([]) for m, p in parts.items()}
 
 
 def autocode_tables(study) -> dict[str, pd.DataFrame]:
@@ -128,8 +139,8 @@ def autocode_tables(study) -> dict[str, pd.DataFrame]:
     if not study.codebook.analysis.get("typology") or not effect_codes(study.codebook):
         return tables
     groups, agree = [], []
-    for method in ("rules", "combined"):
-        checks = autocode_checks(study, crossval_suggestions(study, method))
+    for method, suggestions in crossval_by_method(study, ("rules", "combined")).items():
+        checks = autocode_checks(study, suggestions)
         groups.append(checks["groups"].assign(method=method))
         agree.append(checks["effect_agreement"].assign(method=method))
     tables["autocode_groups"] = pd.concat(groups, ignore_index=True)
@@ -168,13 +179,7 @@ def holdout_report(study, *, methods: Iterable[str] = METHODS, test: Iterable[st
 def crossval_report(study, *, methods: Iterable[str] = METHODS, labels: dict | None = None,
                     min_rule_confidence: float | None = None) -> pd.DataFrame:
     """Like :func:`holdout_report`, over all respondents, each coded by coders trained without them."""
-    methods = list(methods)
-    parts: dict[str, list[pd.DataFrame]] = {m: [] for m in methods}
-    for rid in sorted(study.corpus.respondents):
-        for method, pred in heldout_suggestions(study, methods, test=[rid],
-                                                min_rule_confidence=min_rule_confidence).items():
-            parts[method].append(pred)
-    preds = {m: make_codings(pd.concat(p, ignore_index=True)) for m, p in parts.items()}
+    preds = crossval_by_method(study, methods, min_rule_confidence=min_rule_confidence)
     return _report(study, preds, _documents_of(study, study.corpus.respondents), labels)
 
 

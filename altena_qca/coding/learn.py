@@ -38,6 +38,7 @@ from __future__ import annotations
 from typing import Iterable, Sequence
 
 import numpy as np
+import sklearn
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.calibration import CalibratedClassifierCV
@@ -268,7 +269,11 @@ class SuggestionModel(BaseEstimator):
         features = self._tfidf(counts)
         self.classes_, self.estimators_ = [], []
         # Small sparse problems: BLAS threads only contend (20x slower on a busy machine).
-        with threadpool_limits(limits=1):
+        # One fit per code, thousands per cross-validation: skip scikit-learn's
+        # per-call parameter and finiteness checks (tf-idf values are finite, the
+        # parameters were checked when the first estimator was built).
+        with threadpool_limits(limits=1), sklearn.config_context(assume_finite=True,
+                                                                 skip_parameter_validation=True):
             for code in sorted({c for codes in y for c in codes}):
                 target = np.array([code in codes for codes in y], dtype=int)
                 n_pos = int(target.sum())
