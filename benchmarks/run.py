@@ -798,8 +798,10 @@ def _f(x, digits=1):
 
 def markdown(report: dict) -> str:
     m = report["machine"]
+    load = ("per run, below" if report.get("parts") else
+            ", ".join(f"{x:.1f}" for x in m["load_avg_at_start"]))
     out = [f"Machine: {m['nproc']} cores ({m['cpu']}), {m['ram_gib']} GiB RAM, Python {m['python']}, "
-           f"{m['platform']}; load average at start {', '.join(f'{x:.1f}' for x in m['load_avg_at_start'])}; "
+           f"{m['platform']}; load average at start {load}; "
            f"code measured: {report.get('code') or m.get('git') or '?'}.",
            f"Command: `{report['command']}`", ""]
     if report.get("parts"):
@@ -807,7 +809,9 @@ def markdown(report: dict) -> str:
         for part in report["parts"]:
             what = ", ".join(f"{k} at N={','.join(map(str, v))}" for k, v in part["stages"].items())
             extra = ", ".join(part["ratios"])
-            out.append(f"- `{part['command']}` — {part['code']}: {what or '–'}{'; ' + extra if extra else ''}")
+            load = part.get("load_avg_at_start")
+            load = f" (load average at start {load[0]:.1f})" if load else ""
+            out.append(f"- `{part['command']}` — {part['code']}{load}: {what or '–'}{'; ' + extra if extra else ''}")
         out.append("")
     sizes = report["sizes"]
     out += ["| N | words | codings | transcript MB |", "|---:|---:|---:|---:|"]
@@ -916,6 +920,7 @@ def merge_reports(reports: list[dict]) -> dict:
     out["parts"] = []
     for r in reports:
         out["parts"].append({"command": r.get("command"), "code": r.get("code"),
+                             "load_avg_at_start": (r.get("machine") or {}).get("load_avg_at_start"),
                              "stages": {k: sorted(map(int, v)) for k, v in r.get("stages", {}).items()},
                              "ratios": [k for k in ("autocoder_ratio", "cooccurrence_ratio", "engine_compare",
                                                     "cold_run", "cold_breakdown", "import") if k in r]})
