@@ -1,0 +1,138 @@
+"""deduce, the Dutch de-identifier: loaded once per process, its tables and annotations cached.
+
+The lookup tables are cached in the user cache folder; annotations of a text
+(offsets and tag kinds only, never the words) are cached per text, so a re-run
+on unchanged transcripts needs no deduce at all.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import pickle
+import re
+import shutil
+import sys
+import tempfile
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+_DEDUCE = None  # the process's one instance (get_deduce)
+_DEDUCE_LOCK = threading.Lock()
+_BUILD_MESSAGE = "altena-qca: building the Dutch de-identification lookup tables once (about a minute; longer on a slow machine)..."
+
+
+def deduce_cache_dir() -> Path:
+    """Where deduce's lookup structures are cached: ``$XDG_CACHE_HOME`` or ``~/.cache``.
+
+    The folder is ``<cache>/altena-qca/deduce/<deduce version>``, so an
+    upgrade builds fresh tables instead of loading stale ones.
+    """
+    from importlib.metadata import version
+
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+    return root / "altena-qca" / "deduce" / version("deduce")
+
+
+@contextmanager
+def _root_logger_untouched() -> Iterator[None]:
+    """Mute the root logger and undo what deduce does to it.
+
+    Importing deduce calls ``logging.basicConfig(stream=sys.stdout,
+    level=DEBUG)``, and building its tables logs through ``logging.info``.
+    """
+    root = logging.getLogger()
+    handlers, level, disabled = list(root.handlers), root.level, root.disabled
+    root.disabled = True
+    try:
+        yield
+    finally:
+        for handler in list(root.handlers):
+            if handler not in handlers:
+                root.removeHandler(handler)
+                handler.close()
+        root.setLevel(level)
+        root.disabled = disabled
+
+
+def _build_deduce():
+    import deduce  # slow, and reconfigures logging: only here
+
+    cache_dir = deduce_cache_dir()
+    cache_file = cache_dir / "cache" / "lookup_structs.pickle"
+    if cache_file.is_file():
+        try:
+            return deduce.Deduce(cache_path=cache_dir)
+        except (EOFError, pickle.UnpicklingError):
+            cache_file.unlink(missing_ok=True)  # an interrupted write: build again
+    print(_BUILD_MESSAGE, file=sys.stderr, flush=True)
+    cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # Build into a private folder and move the result in one step, so that a
+    # parallel worker or an interrupted build never leaves a half-written cache.
+    tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=cache_dir))
+    try:
+        instance = deduce.Deduce(cache_path=tmp, build_lookup_structs=True)
+        cache_file.parent.mkdir(exist_ok=True)
+        os.replace(tmp / "cache" / "lookup_structs.pickle", cache_file)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    instance.cache_path = cache_dir
+    return instance
+
+
+def get_deduce():
+    """The process's one ``deduce.Deduce`` instance, created on first use.
+
+    Its lookup tables are cached in :func:`deduce_cache_dir`; building them
+    (first use after an install or upgrade) takes about a minute and says so
+    on stderr. The root logger is left as it was.
+    """
+    global _DEDUCE
+    with _DEDUCE_LOCK:
+        if _DEDUCE is None:
+            with _root_logger_untouched():
+                _DEDUCE = _build_deduce()
+        return _DEDUCE
+
+
+def _annotation_cache_file(text: str) -> Path:
+    """Cache file of deduce's annotations for ``text``.
+
+    Keyed by the SHA-256 of the deduce version and the text, so an edited
+    transcript or an upgraded deduce is annotated afresh. The file holds only
+    offsets and tag kinds, never the annotated words.
+    """
+    digest = hashlib.sha256(f"{deduce_cache_dir().name}\0{text}".encode("utf-8")).hexdigest()
+    return deduce_cache_dir().parent.parent / "annotations" / digest[:2] / f"{digest}.json"
+
+
+def deduce_annotations(text: str, deidentifier=None) -> list[tuple[int, int, str]]:
+    """deduce's annotations of ``text`` as sorted ``(start, end, KIND)``.
+
+    With the shared deduce instance, results are cached on disk (see
+    :func:`_annotation_cache_file`): re-running on unchanged transcripts
+    needs no deduce at all, which saves loading its ~80 MB lookup tables.
+    """
+    cache = _annotation_cache_file(text) if deidentifier is None else None
+    if cache is not None and cache.is_file():
+        try:
+            return [tuple(a) for a in json.loads(cache.read_text(encoding="utf-8"))]
+        except (OSError, ValueError):
+            pass  # unreadable cache entry: annotate again
+    deid = deidentifier if deidentifier is not None else get_deduce()
+    result = deid.deidentify(text, disabled={"redactor"})
+    found = sorted((a.start_char, a.end_char, re.sub(r"[^A-Z]+", "_", a.tag.upper()))
+                   for a in result.annotations)
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(found), encoding="utf-8")
+            os.replace(tmp, cache)
+        except OSError:
+            pass  # a read-only cache folder only costs speed
+    return found

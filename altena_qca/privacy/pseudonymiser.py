@@ -1,0 +1,297 @@
+"""The :class:`Pseudonymiser`: deduce's tags, cut at protected terms, as stable per-document tags."""
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from ..model import Document, Respondent
+from .deidentify import deduce_annotations
+from .replacements import OffsetMap, apply_replacements
+from .terms import _SEP, DEFAULT_ACTORS, DEFAULT_ALLOWLIST, _clean_term, _terms_regex, load_protected_terms
+
+#: Words left over at the edge where a tag was cut at a protected term.
+_CONNECTORS = frozenset(
+    "van bij de der den het een en of in op voor aan met via uit te ten ter tot naar door over om "
+    "als namens vanuit vanaf zoals die dat".split())
+#: deduce's tags for names of persons, places and institutions (cut at protected terms).
+_NAME_KINDS = frozenset({"PERSOON", "PATIENT", "LOCATIE", "ZORGINSTELLING", "ZIEKENHUIS", "INSTELLING"})
+_TAG_RE = re.compile(r"\[([A-Z_]+)-(\d+)\]")
+
+
+def _strip_cut_edge(text: str, s: int, e: int, left: bool) -> tuple[int, int]:
+    """Remove punctuation, spaces and connecting words at a cut edge of ``text[s:e]``."""
+    edge_punct, edge_word = (r"^[\W_]+", r"^\w+") if left else (r"[\W_]+$", r"\w+$")
+    while s < e:
+        m = re.search(edge_punct, text[s:e])
+        if m is None:
+            m = re.search(edge_word, text[s:e])
+            if m is None or m.group(0).casefold() not in _CONNECTORS:
+                break
+        if left:
+            s += len(m.group(0))
+        else:
+            e -= len(m.group(0))
+    return s, e
+
+
+def _cut(start: int, end: int, text: str, holes: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Cut ``start:end`` around protected spans and at segment boundaries.
+
+    ``holes`` are sorted spans to cut out (zero-width at a boundary). A piece
+    keeps its original edges; at a cut edge it loses punctuation and
+    connecting words, and a cut piece survives only if it has two or more
+    letters or digits, one of them a capital or a digit (a leftover such as
+    'collega' of 'collega van Veilig Thuis', or the 'I' of a speaker label,
+    is deduce's misreading, not a name).
+    """
+    pieces = [(start, end, False, False)]
+    for h_start, h_end in holes:
+        if h_start >= end:
+            break
+        out = []
+        for s, e, cut_left, cut_right in pieces:
+            if h_end <= s or h_start >= e or (h_start == h_end and h_start in (s, e)):
+                out.append((s, e, cut_left, cut_right))
+                continue
+            if s < h_start:
+                out.append((s, h_start, cut_left, True))
+            if h_end < e:
+                out.append((h_end, e, True, cut_right))
+        pieces = out
+    kept = []
+    for s, e, cut_left, cut_right in pieces:
+        if cut_left:
+            s, e = _strip_cut_edge(text, s, e, left=True)
+        if cut_right:
+            s, e = _strip_cut_edge(text, s, e, left=False)
+        piece = text[s:e]
+        if not any(c.isalnum() for c in piece):
+            continue
+        if (cut_left or cut_right) and (sum(c.isalnum() for c in piece) < 2
+                                        or not any(c.isupper() or c.isdigit() for c in piece)):
+            continue
+        kept.append((s, e))
+    return kept
+
+
+def _norm_key(original: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", original)).strip().casefold()
+
+
+class Pseudonymiser:
+    """Replace personal data in documents by tags that are stable per document.
+
+    A callable from :class:`~altena_qca.model.Document` to a new Document
+    whose text is pseudonymised and whose segment offsets are remapped. deduce
+    finds persons, places and addresses, phone numbers, e-mail addresses,
+    URLs, dates, ages, BSN and other ids, and care institutions; each
+    distinct original (compared case-insensitively) gets one tag, numbered
+    per kind in order of appearance: ``[PERSOON-1]``, ``[LOCATIE-1]``, ...
+
+    Parameters
+    ----------
+    protected : tuple of str, default=()
+        Extra protected terms (on top of the allowlist and the actors), e.g.
+        the respondents' function labels; see :meth:`for_corpus`.
+    allowlist : str or Path or None, default=DEFAULT_ALLOWLIST
+        YAML file of protected terms (``codebook/privacy_allowlist.yaml``).
+    actors : str or Path or None, default=DEFAULT_ACTORS
+        Actor gazetteer whose names and aliases are protected, if it exists.
+    propagate : bool, default=True
+        Also replace every other occurrence in the document of a tagged name
+        or place that has a capital letter, exactly as written: deduce reads
+        context, so it may tag 'Piet' in one sentence and miss him in the next.
+    deidentifier : object or None, default=None
+        Something with deduce's ``deidentify(text, disabled=...)`` returning
+        annotations; None uses the shared :func:`get_deduce` instance.
+
+    Attributes
+    ----------
+    protected_terms_ : tuple of str
+        All protected terms, set by :meth:`fit`.
+    key_ : dict of str to dict of str to str
+        ``{document id: {tag: original}}`` of every document transformed.
+        It holds the personal data: never write it next to outputs (see
+        :func:`write_key`).
+    offsets_ : dict of str to OffsetMap
+        ``{document id: OffsetMap}``: where offsets into each original text
+        lie in the pseudonymised one (see :meth:`remap_codings`).
+
+    See Also
+    --------
+    find_leaks : check that no original reached an output.
+
+    Notes
+    -----
+    A deduce annotation that overlaps a protected term is cut back to the
+    part outside it (leftover connecting words and punctuation dropped); an
+    annotation that spans a segment boundary is split there, so every
+    segment's text is the pseudonymised text of the original segment. Text
+    already tagged (``[PERSOON-3]``) is left alone and numbering continues
+    after the highest tag present.
+
+    Examples
+    --------
+    >>> from altena_qca.model import Document, Segment
+    >>> doc = Document("R13", "R: Ik bel met Jan de Vries van Bazalt Wonen.",
+    ...                segments=[Segment("R13", 0, "respondent", 3, 3, 44)])
+    >>> pseudo = Pseudonymiser.for_corpus({})
+    >>> new = pseudo(doc)  # doctest: +SKIP
+    >>> new.segment_text(new.segments[0])  # doctest: +SKIP
+    'Ik bel met [PERSOON-1] van Bazalt Wonen.'
+    >>> pseudo.key_["R13"]  # doctest: +SKIP
+    {'[PERSOON-1]': 'Jan de Vries'}
+    """
+
+    def __init__(self, *, protected: Sequence[str] = (), allowlist: str | Path | None = DEFAULT_ALLOWLIST,
+                 actors: str | Path | None = DEFAULT_ACTORS, propagate: bool = True, deidentifier=None):
+        self.protected = protected
+        self.allowlist = allowlist
+        self.actors = actors
+        self.propagate = propagate
+        self.deidentifier = deidentifier
+
+    @classmethod
+    def for_corpus(cls, respondents: Mapping[str, Respondent], **params) -> "Pseudonymiser":
+        """A fitted pseudonymiser that also protects the respondents' labels.
+
+        The function, label and organisation of each respondent are not
+        personal data ('Mentor bij Smo Breda', 'wijk-GGD'er').
+        """
+        terms = [value for r in respondents.values()
+                 for value in (r.function, r.label, r.organisation) if value]
+        terms += list(params.pop("protected", ()))
+        return cls(protected=tuple(terms), **params).fit()
+
+    def fit(self, documents: Iterable[Document] | None = None) -> "Pseudonymiser":
+        """Load the protected terms; ``documents`` is ignored. Returns self."""
+        self.protected_terms_ = load_protected_terms(self.allowlist, self.actors, self.protected)
+        self._protected_re = _terms_regex(self.protected_terms_)
+        self.key_: dict[str, dict[str, str]] = {}
+        self.offsets_: dict[str, OffsetMap] = {}
+        return self
+
+    def _annotations(self, text: str) -> list[tuple[int, int, str]]:
+        return deduce_annotations(text, self.deidentifier)
+
+    def transform(self, document: Document) -> Document:
+        """Pseudonymise one document; record its key in ``key_``.
+
+        Parameters
+        ----------
+        document
+            A segmented document (segments may be empty).
+
+        Returns
+        -------
+        Document
+            A new document: same id and attributes, pseudonymised text,
+            remapped segments, ``meta["pseudonymised"] = True``.
+        """
+        if not hasattr(self, "protected_terms_"):
+            self.fit()
+        text = document.text
+        tagged = [m.span() for m in _TAG_RE.finditer(text)]
+        bounds = sorted(tagged + [(p, p) for p in {p for s in document.segments for p in (s.start, s.end)}])
+        protected = [m.span() for m in self._protected_re.finditer(text)] if self._protected_re else []
+        holes = sorted(protected + bounds)
+
+        found: list[tuple[int, int, str]] = []
+        for start, end, kind in self._annotations(text):
+            # Only name-like tags are cut at protected terms: the 'bazalt' of
+            # 'j.devries@bazalt.nl' is part of an e-mail address.
+            cuts = holes if kind in _NAME_KINDS else bounds
+            found += [(s, e, kind) for s, e in _cut(start, end, text, cuts)]
+        if self.propagate:
+            found = self._propagate(text, found, holes)
+
+        # Resolve overlaps (first, then longest wins) and number the tags.
+        taken: list[tuple[int, int, str]] = []
+        for s, e, kind in sorted(found, key=lambda f: (f[0], -f[1])):
+            if not taken or s >= taken[-1][1]:
+                taken.append((s, e, kind))
+        counters: dict[str, int] = {}
+        for m in _TAG_RE.finditer(text):
+            counters[m.group(1)] = max(counters.get(m.group(1), 0), int(m.group(2)))
+        tags: dict[str, str] = {}
+        key: dict[str, str] = {}
+        spans = []
+        for s, e, kind in taken:
+            original = text[s:e]
+            norm = _norm_key(original)
+            if norm not in tags:
+                counters[kind] = counters.get(kind, 0) + 1
+                tags[norm] = f"[{kind}-{counters[kind]}]"
+                key[tags[norm]] = original
+            spans.append((s, e, tags[norm]))
+
+        new_text, offsets = apply_replacements(text, spans)
+        segments = []
+        for seg in document.segments:
+            start, end = offsets.span(seg.start, seg.end)
+            segments.append(dataclasses.replace(seg, start=start, end=end, meta=dict(seg.meta)))
+        self.key_[document.id] = key
+        self.offsets_[document.id] = offsets
+        return dataclasses.replace(document, text=new_text, segments=segments,
+                                   meta={**document.meta, "pseudonymised": True})
+
+    __call__ = transform
+
+    def remap_codings(self, codings: pd.DataFrame) -> pd.DataFrame:
+        """Codings made on original texts, moved onto the pseudonymised texts.
+
+        Rows of documents this pseudonymiser did not transform are kept as
+        they are. A coding that starts or ends inside a replaced name grows
+        to cover the whole tag.
+
+        Parameters
+        ----------
+        codings
+            A frame with ``document``, ``start`` and ``end`` columns.
+
+        Returns
+        -------
+        DataFrame
+            A copy with ``start`` and ``end`` remapped.
+        """
+        out = codings.copy()
+        if not len(out):
+            return out
+        starts, ends = out["start"].to_numpy().copy(), out["end"].to_numpy().copy()
+        # one pass over the codings grouped by document (not one scan per document)
+        for doc_id, rows in out.groupby("document", sort=False).indices.items():
+            offsets = self.offsets_.get(doc_id)
+            if offsets is None:
+                continue
+            for i in rows.tolist():
+                starts[i], ends[i] = offsets.span(int(starts[i]), int(ends[i]))
+        out["start"], out["end"] = starts, ends
+        return out
+
+    @staticmethod
+    def _propagate(text: str, found: list[tuple[int, int, str]],
+                   holes: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
+        kinds: dict[str, str] = {}
+        for s, e, kind in found:
+            original = _clean_term(text[s:e])
+            if kind in _NAME_KINDS and any(c.isupper() for c in original):
+                kinds.setdefault(original, kind)
+        pattern = _terms_regex(kinds, flags=0)
+        if pattern is None:
+            return found
+        by_norm = {re.sub(_SEP, " ", t): k for t, k in kinds.items()}
+        covered = bytearray(len(text))
+        for s, e in [(s, e) for s, e, _ in found] + list(holes):
+            covered[s:e] = b"\x01" * (e - s)
+        extra = []
+        for m in pattern.finditer(text):
+            if any(covered[m.start():m.end()]):
+                continue
+            kind = by_norm.get(re.sub(_SEP, " ", m.group(0)), "PERSOON")
+            extra += [(s, e, kind) for s, e in _cut(m.start(), m.end(), text, holes)]
+        return found + extra
