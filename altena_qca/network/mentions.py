@@ -267,7 +267,7 @@ def extract_mentions(corpus: Corpus, gazetteer: Gazetteer,
         matcher, generic`` as :func:`find_mentions`. Sorted by document and
         offset.
     """
-    return _scan(corpus, gazetteer, speakers, None)[0]
+    return _scan(corpus, gazetteer, speakers, False)[0]
 
 
 def mentions_and_candidates(corpus: Corpus, gazetteer: Gazetteer, speakers: Iterable[str] | None = None,
