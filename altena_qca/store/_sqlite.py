@@ -60,7 +60,7 @@ def connect(path: str | os.PathLike, *, readonly: bool = False,
     Parameters
     ----------
     path : path-like
-        The database file. Its folder must exist. A new file is created with
+        The database file (or ``":memory:"``). Its folder must exist. A new file is created with
         mode 0600 (``-wal``/``-shm`` side files inherit it from SQLite).
     readonly : bool
         Open read-only (``mode=ro``); the file must exist.
@@ -74,6 +74,11 @@ def connect(path: str | os.PathLike, *, readonly: bool = False,
         In autocommit mode (``isolation_level=None``): nothing is written
         outside :func:`transaction`. Rows are :class:`sqlite3.Row`.
     """
+    if os.fspath(path) == ":memory:":
+        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=check_same_thread)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        return conn
     path = Path(path)
     if readonly:
         uri = f"file:{path.resolve().as_posix()}?mode=ro"
