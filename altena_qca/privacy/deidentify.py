@@ -125,7 +125,9 @@ def deduce_annotations(text: str, deidentifier=None) -> list[tuple[int, int, str
             pass  # unreadable cache entry: annotate again
     deid = deidentifier if deidentifier is not None else get_deduce()
     result = deid.deidentify(text, disabled={"redactor"})
-    found = sorted((a.start_char, a.end_char, re.sub(r"[^A-Z]+", "_", a.tag.upper()))
+    # int(): deduce's overlap resolver gives numpy integers for the parts of a
+    # cut annotation ('Dorpsstraat 12-03-1980'), which json cannot write.
+    found = sorted((int(a.start_char), int(a.end_char), re.sub(r"[^A-Z]+", "_", a.tag.upper()))
                    for a in result.annotations)
     if cache is not None:
         try:
