@@ -343,17 +343,18 @@ def load_study(data_dir: str | Path | None = None, codebook: str | Path | None =
     from .codebook import DEFAULT_CODEBOOK, load_codebook
     from .ingest import load_codings
     from .model import make_codings
-    from .study import DEFAULT_DATA, Study
+    from .study import DEFAULT_DATA, Study, load_config
 
     data_dir = Path(data_dir) if data_dir is not None else DEFAULT_DATA
+    config = load_config(data_dir)
     if codebook is None:
         local = data_dir / "codebook.yaml"
         codebook = local if local.exists() else DEFAULT_CODEBOOK
     cb = load_codebook(codebook)
-    corpus = load_corpus(data_dir, pseudonymise=pseudonymise, engine=engine)
+    corpus = load_corpus(data_dir, pseudonymise=pseudonymise, speakers=config.speaker_roles or None, engine=engine)
     path = data_dir / "codings.csv"
     codings = load_codings(path, corpus, cb) if path.exists() else make_codings([])
-    return Study(corpus=corpus, codebook=cb, codings=codings, data_dir=data_dir)
+    return Study(corpus=corpus, codebook=cb, codings=codings, data_dir=data_dir, config=config)
 
 
 def _autocode_task(document, coder=None, speakers=None):
