@@ -556,21 +556,33 @@ def review_import(path, data_dir, reviewer, out_path, pseudonymise):
               help="Held-out evaluation: drop rule suggestions below this confidence [default: the coder's 0.4].")
 @click.option("--crossval", is_flag=True,
               help="Held-out evaluation over all respondents, each left out in turn, instead of the fixed split.")
+@click.option("--grouped", is_flag=True,
+              help="Template-grouped cross-validation: near-identical passages never on both sides of a split; "
+                   "folds by template and by respondent, all turns and quotes alone.")
+@click.option("--passages", "passages_path", type=click.Path(path_type=Path), default=None,
+              help="Labelled JSON lines (one object per line with 'id', 'text', 'labels'): score the coder, "
+                   "trained on the whole study, per concept label.")
 @_table_out_option
 @_pseudo_option
 @handle_errors
-def evaluate(data_dir, gold_path, method, labels, min_rule_confidence, crossval, out_path, pseudonymise):
+def evaluate(data_dir, gold_path, method, labels, min_rule_confidence, crossval, grouped, passages_path, out_path,
+             pseudonymise):
     """Precision, recall and F1 of the auto-coder per code (or label) and micro/macro, at segment level.
 
     Without --gold: keyword baseline, rules, model and combined, trained
     without and scored on the held-out respondents R05, R11, R12, R13.
 
-    Example: altena-qca evaluate --gold gold.csv --labels
+    Example: altena-qca evaluate --passages evaluation/dev.jsonl
     """
-    from .coding import crossval_report, evaluate_gold_file, holdout_report
+    from .coding import crossval_report, evaluate_gold_file, evaluate_passages, grouped_report, holdout_report
 
     study = _load(data_dir, pseudonymise)
-    if gold_path is not None:
+    if passages_path is not None:
+        kwargs = {} if min_rule_confidence is None else {"min_rule_confidence": min_rule_confidence}
+        table = evaluate_passages(passages_path, study, method=method, **kwargs)
+    elif grouped:
+        table = grouped_report(study, min_rule_confidence=min_rule_confidence)
+    elif gold_path is not None:
         table = evaluate_gold_file(gold_path, study, method=method, labels=labels)
     else:
         table = (crossval_report if crossval else holdout_report)(study, min_rule_confidence=min_rule_confidence)

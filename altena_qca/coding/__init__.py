@@ -7,3 +7,5 @@ from .evaluate import *  # noqa: F401,F403
 from .agreement import *  # noqa: F401,F403
 from .review import *  # noqa: F401,F403
 from .experiment import *  # noqa: F401,F403
+from .groups import *  # noqa: F401,F403
+from .crossval import *  # noqa: F401,F403

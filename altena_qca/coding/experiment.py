@@ -32,13 +32,15 @@ import pandas as pd
 from ..errors import Errors, InputError
 from ..model import Codebook, make_codings
 from .agreement import intercoder_agreement
-from .combine import AutoCoder, code_passages, read_passages, suggest, training_data
+from .combine import (PASSAGE_MIN_RULE_CONFIDENCE, AutoCoder, code_passages, read_passages, suggest,
+                      training_data)
 from .evaluate import load_eval_labels, score_passages, score_sets, segment_code_sets
 from .rules import keyword_codebook
 
 __all__ = ["TEST_RESPONDENTS", "METHODS", "REPORT_COLUMNS", "is_paraphrase", "fitted_coders",
            "heldout_suggestions", "crossval_suggestions", "crossval_by_method", "holdout_report", "crossval_report", "autocode_checks",
-           "effect_codes", "agreement_report", "evaluate_gold_file", "default_test", "autocode_tables"]
+           "effect_codes", "agreement_report", "evaluate_gold_file", "evaluate_passages", "default_test",
+           "autocode_tables"]
 
 #: Held-out respondents: the highest id in each thesis group (§4.2.2), chosen before any tuning.
 TEST_RESPONDENTS = ("R05", "R11", "R12", "R13")
@@ -330,6 +332,42 @@ def evaluate_gold_file(gold_path: str | Path, study, *, method: str = "combined"
     if labels:
         return score_sets(g, p, mapping, name="label")
     return score_sets(g, p, {c: {c} for c in sorted(set(gold["code"]))})
+
+
+def evaluate_passages(path: str | Path, study, *, method: str = "combined",
+                      min_rule_confidence: float = PASSAGE_MIN_RULE_CONFIDENCE) -> pd.DataFrame:
+    """Score the auto-coder on labelled free passages, per concept label.
+
+    ``path`` holds JSON lines, one object per passage with ``id``, ``text``
+    and ``labels`` (a list of concept labels of ``eval_labels.yaml``; empty
+    for a passage about none of them). The coder is trained on the whole
+    study and codes the passages as ``altena-qca code --input`` does (every
+    rule counts: :data:`~altena_qca.coding.combine.PASSAGE_MIN_RULE_CONFIDENCE`).
+
+    Returns
+    -------
+    DataFrame
+        Per label and micro/macro: support, predicted, tp, fp, fn, precision,
+        recall, F1.
+
+    Raises
+    ------
+    InputError
+        [E124] when the file has no ``labels``; [E125] for an unknown label.
+    """
+    path = Path(path)
+    mapping = load_eval_labels(codebook=study.codebook)
+    passages = read_passages(path)
+    raw = pd.read_json(path, lines=True, dtype=False)
+    if "labels" not in raw.columns:
+        raise InputError(Errors.E124.format(path=path, missing=["labels"], expected=["id", "text", "labels"]))
+    unknown = sorted({x for ls in raw["labels"] for x in _as_list(ls)} - set(mapping))
+    if unknown:
+        raise InputError(Errors.E125.format(path=path, line="-", value=unknown[0], column="labels",
+                                            reason=f"unknown label; known: {sorted(mapping)}"))
+    X, y = training_data(study.corpus, study.codings)
+    coder = fitted_coders(study.codebook, X, y, [method], min_rule_confidence=min_rule_confidence)[method]
+    return _label_scores(raw, code_passages(passages, coder), mapping, study.codebook)
 
 
 def _as_list(value) -> list[str]:
