@@ -246,3 +246,22 @@ def test_predicting_in_threads_gives_what_one_thread_gives(thesis_coder):
         sys.setswitchinterval(interval)
     expected = RuleCoder().fit(load_codebook()).predict(texts)  # after: the threads met the new forms first
     assert all(found[i] == expected[i::4] for i in range(4)) and any(expected)
+
+
+def test_a_lemma_ending_in_a_star_is_a_compound_modifier():
+    from altena_qca.model import Code, Codebook
+    from altena_qca.coding import RuleCoder
+
+    cb = Codebook([Code("p", "Privacy", rules={"lemmas": ["privacy*"], "negation": False})])
+    found = RuleCoder().fit(cb).predict(["Dat is een privacyrisico.", "De privacy telt.", "Een priv-zaak."])
+    assert [[s.rule for s in f] for f in found] == [["lemma:privacy*"], ["lemma:privacy*"], []]
+
+
+def test_a_modifier_needs_three_letters():
+    import pytest as _pytest
+    from altena_qca.errors import CodebookError
+    from altena_qca.model import Code, Codebook
+    from altena_qca.coding import RuleCoder
+
+    with _pytest.raises(CodebookError, match="modifier"):
+        RuleCoder().fit(Codebook([Code("p", "P", rules={"lemmas": ["pr*"]})]))

@@ -5,7 +5,9 @@ Every code may carry ``rules`` (see ``codebook/README.md``):
 * ``lemmas`` — a token whose lemma (or lower-case form) is in the list, also
   as part of a hyphenated word (*AVG-privacywetgeving*) or as the head of a
   compound (*casusregisseur* meets ``regisseur``: Dutch writes compounds as
-  one word); a lemma of several words is a Matcher pattern on LEMMA and LOWER;
+  one word); a lemma ending in ``*`` is a compound modifier: any word that
+  begins with it (``gegevens*`` meets *gegevensuitwisseling*, ``privacy*`` meets
+  *privacyrisico*); a lemma of several words is a Matcher pattern on LEMMA and LOWER;
 * ``phrases`` — a phrase matched on the lower-case text *and* on lemmas, so
   ``"niet gedeeld"`` also finds *niet delen* and *niet worden gedeeld* is not
   needed as a separate phrase;
@@ -246,6 +248,7 @@ class RuleCoder(BaseEstimator):
         self._key_list: list[tuple[str, str]] = []  # key id → (code, rule)
         self._match_keys: dict[int, int] = {}       # Matcher match id → key id
         self._single: dict[str, list[int]] = {}
+        self._prefixes: dict[str, list[int]] = {}  # compound modifiers: ``privacy*``
         self._memo: dict[int, tuple[int, ...]] = {}
         self._phrases: dict[tuple[int, ...], list[int]] = {}  # token hashes → key ids
         self._options: dict[str, tuple[int, bool, str | None]] = {}
@@ -290,6 +293,13 @@ class RuleCoder(BaseEstimator):
         for lemma in rules.get("lemmas") or []:
             words = lemma.lower().split()
             rule = f"lemma:{lemma.lower()}"
+            if len(words) == 1 and words[0].endswith("*"):  # a compound modifier: the word begins with it
+                stem = words[0].rstrip("*")
+                if len(stem) < 3 or "*" in stem:
+                    raise _fail(codebook, code, f"lemma rule {lemma!r}: a modifier needs 3 or more letters before '*'")
+                key = self._key(code.id, rule)
+                self._prefixes.setdefault(stem, []).append(self._key_ids[key])
+                continue
             if len(words) == 1:  # the token pass (exact, hyphen part or compound head)
                 key = self._key(code.id, rule)
                 self._single.setdefault(words[0], []).append(self._key_ids[key])
@@ -519,8 +529,9 @@ class RuleCoder(BaseEstimator):
     def _token_hits(self, form: str) -> tuple[int, ...]:
         """Single-word lemma rules (key ids) a form meets: itself, a part of a hyphenated
         word (*AVG-privacywetgeving*), or as the head of a compound
-        (*casusregisseur* meets ``regisseur``; head ≥ 5, modifier ≥ 4 letters)."""
-        single, hits = self._single, {}
+        (*casusregisseur* meets ``regisseur``; head ≥ 5, modifier ≥ 4 letters), or
+        beginning with a modifier rule (``privacy*`` meets *privacyrisico* and *privacy*)."""
+        single, prefixes, hits = self._single, self._prefixes, {}
         forms = {form, *(p for p in form.split("-") if p)} if "-" in form else {form}
         for f in forms:
             for hit in single.get(f, ()):
@@ -528,6 +539,10 @@ class RuleCoder(BaseEstimator):
             for i in range(4, len(f) - 4):
                 for hit in single.get(f[i:], ()):
                     hits[hit] = None
+            if prefixes:
+                for i in range(3, len(f) + 1):
+                    for hit in prefixes.get(f[:i], ()):
+                        hits[hit] = None
         return tuple(hits)
 
     def _phrase_spans(self, batch: Batch, forms: np.ndarray) -> tuple[list[int], list[int], list[int]]:
