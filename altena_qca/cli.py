@@ -370,10 +370,12 @@ def export_qdpx_command(data_dir, out_path, pseudonymise):
 
     Example: altena-qca export-qdpx --out altena.qdpx
     """
-    from .ingest.qdpx import export_qdpx
+    from .pipeline import export_groups
+    from .refi import export_qdpx
     from .study import load_study
 
-    path = export_qdpx(load_study(data_dir, pseudonymise=pseudonymise), out_path)
+    study = load_study(data_dir, pseudonymise=pseudonymise)
+    path = export_qdpx(study, out_path, groups=export_groups(study))
     click.echo(f"wrote {path}")
 
 
@@ -389,7 +391,7 @@ def import_qdpx_command(path, out_dir):
 
     Example: altena-qca import-qdpx project.qdpx --out data/imported
     """
-    from .ingest.qdpx import import_qdpx_to_folder
+    from .refi import import_qdpx_to_folder
 
     project = import_qdpx_to_folder(path, out_dir)
     for message in project.warnings:
@@ -410,7 +412,7 @@ def export_qdc_command(codebook_path, out_path):
     Example: altena-qca export-qdc --out altena.qdc
     """
     from .codebook import DEFAULT_CODEBOOK, load_codebook
-    from .ingest.qdpx import export_qdc
+    from .refi import export_qdc
 
     click.echo(f"wrote {export_qdc(load_codebook(codebook_path or DEFAULT_CODEBOOK), out_path)}")
 

@@ -13,6 +13,8 @@ altena_qca.errors.InputError: [E101] a.docx: cannot read Word file (not a zip)
 """
 from __future__ import annotations
 
+import re
+
 __all__ = ["AltenaError", "InputError", "CodebookError", "Errors", "Warnings"]
 
 
@@ -25,6 +27,18 @@ class AltenaError(ValueError):
 
     def __str__(self) -> str:
         return " ".join(part.strip() for part in super().__str__().splitlines())
+
+    @property
+    def code(self) -> str | None:
+        """The catalogue number (``"E104"``) the message starts with, or None.
+
+        Branch on this, never on the message text:
+
+        >>> InputError(Errors.E100.format(path="a.txt")).code
+        'E100'
+        """
+        match = re.match(r"\[([EW]\d{3})\]", str(self.args[0]) if self.args else "")
+        return match.group(1) if match else None
 
 
 class InputError(AltenaError):

@@ -106,9 +106,16 @@ def _network(study: Study, out: Path) -> dict[str, pd.DataFrame]:
 
 def _qdpx(study: Study, out: Path) -> dict[str, pd.DataFrame]:
     """The whole project as ``altena-qca.qdpx`` (REFI-QDA), for ATLAS.ti, NVivo, MAXQDA."""
-    from .ingest.qdpx import export_qdpx
-    export_qdpx(study, out / "altena-qca.qdpx")
+    from .refi import export_qdpx
+    export_qdpx(study, out / "altena-qca.qdpx", groups=export_groups(study))
     return {}
+
+
+def export_groups(study: Study) -> pd.DataFrame | None:
+    """The typology groups a ``.qdpx`` export carries, or None when the study has no typology."""
+    if not study.codebook.analysis.get("typology") or not study.corpus.respondents:
+        return None
+    return groups_of(study)
 
 
 def _report(study: Study, out: Path) -> dict[str, pd.DataFrame]:

@@ -14,7 +14,7 @@ DEMO = SHARED / "refi-qda" / "samples" / "qualitative-coding-demo.qdpx"
 def test_run_on_a_project_from_another_tool_skips_thesis_stages(tmp_path):
     if not DEMO.exists():
         pytest.skip("REFI-QDA sample not available")
-    from altena_qca.ingest.qdpx import import_qdpx_to_folder
+    from altena_qca.refi import import_qdpx_to_folder
 
     folder = tmp_path / "imported"
     import_qdpx_to_folder(DEMO, folder)

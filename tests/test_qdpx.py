@@ -16,15 +16,15 @@ from hypothesis import strategies as st
 
 from altena_qca._io import fixed_zip_time
 from altena_qca.errors import InputError
-from altena_qca.ingest import qdpx
-from altena_qca.ingest.qdpx import (export_qdc, export_qdpx, import_qdc, import_qdpx, import_qdpx_to_folder,
+from altena_qca import refi
+from altena_qca.refi import (export_qdc, export_qdpx, import_qdc, import_qdpx, import_qdpx_to_folder,
                                     project_sets)
-from altena_qca.ingest.refi import _archive
-from altena_qca.ingest.refi._common import NS_CODEBOOK, NS_PROJECT
+from altena_qca.refi import _archive
+from altena_qca.refi._common import NS_CODEBOOK, NS_PROJECT
 
 from conftest import DATA, SHARED
 
-XSD = SHARED / "refi-qda" / "Project.xsd"
+XSD = Path(__file__).parent / "data" / "refi-qda" / "Project.xsd"  # vendored (MIT), see its README
 SAMPLES = SHARED / "refi-qda" / "samples"
 NVIVO = SAMPLES / "nvivo15-mac-project.qdpx"
 QC = SAMPLES / "qualitative-coding-demo.qdpx"
@@ -38,8 +38,6 @@ def needs(path: Path):
 
 @pytest.fixture(scope="module")
 def schema():
-    if not XSD.exists():
-        pytest.skip(f"{XSD} not found")
     import xmlschema
     return xmlschema.XMLSchema(str(XSD))
 
@@ -108,7 +106,7 @@ def test_streamed_project_is_laid_out_as_elementtree_would(exported):
     # the whole tree with ElementTree must give the same bytes back
     from xml.etree import ElementTree as ET
 
-    from altena_qca.ingest.refi.export import _serialise
+    from altena_qca.refi.export import _serialise
 
     with zipfile.ZipFile(exported) as zf:
         qde = zf.read("project.qde")
@@ -568,7 +566,7 @@ def test_cli_export_import_and_qdc(tmp_path):
 
 
 def test_docstring_examples():
-    from altena_qca.ingest.refi import _codes, _common, export, folder, qdc, reader
-    for module in (qdpx, _common, _codes, export, reader, folder, qdc):
+    from altena_qca.refi import _codes, _common, export, folder, qdc, reader
+    for module in (refi, _common, _codes, export, reader, folder, qdc):
         failed, _ = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert failed == 0, module.__name__

@@ -18,8 +18,8 @@ from typing import Callable
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element
 
-from ...errors import InputError
-from ...model import Segment
+from ..errors import InputError
+from ..model import Segment
 from ._archive import Archive, fail
 from ._codes import local_name
 from ._common import NS_PROJECT
@@ -111,7 +111,7 @@ class SourceFiles:
         raise fail(self.path, f"{member!r} cannot be decoded as {forced or 'UTF-8 or cp1252'}")
 
     def docx_text(self, member: str) -> str:
-        from ..docx import read_docx_paragraphs
+        from ..ingest.docx import read_docx_paragraphs
         with tempfile.TemporaryDirectory(prefix="altena-qdpx-") as tmp:
             f = Path(tmp) / "source.docx"
             f.write_bytes(self.archive.read(member))
@@ -120,7 +120,7 @@ class SourceFiles:
                     warnings.simplefilter("ignore")
                     return "\n".join(p.text for p in read_docx_paragraphs(f))
             except InputError as exc:
-                if "[E100]" in str(exc):  # a Word file without text
+                if exc.code == "E100":  # a Word file without text
                     return ""
                 raise fail(self.path, f"{member!r}: {str(exc).split(': ', 1)[-1]}") from None
 
@@ -145,8 +145,8 @@ def shifted(name: str | None, text: str, start: int, end: int) -> bool:
 
 def segments(doc_id: str, text: str, headings: list[int] = ()) -> list[Segment]:
     """Speaker turns if the text is a transcript we can segment unchanged, else one per paragraph."""
-    from ..segment import segment_paragraphs
-    from ..text import Paragraph
+    from ..ingest.segment import segment_paragraphs
+    from ..ingest.text import Paragraph
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

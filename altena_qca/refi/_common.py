@@ -20,7 +20,7 @@ import uuid
 __all__ = ["NS_PROJECT", "NS_CODEBOOK", "NS_XSI", "MARKER", "GUID_RE", "guid", "norm_guid",
            "with_marker", "split_marker", "xml_safe", "slug", "safe_file_id", "RefiWarnings"]
 
-from ...errors import Warnings
+from ..errors import Warnings
 
 NS_PROJECT = "urn:QDA-XML:project:1.0"
 NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"

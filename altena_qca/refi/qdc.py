@@ -1,12 +1,12 @@
 """Read a REFI-QDA codebook (``.qdc``, namespace ``urn:QDA-XML:codebook:1.0``).
 
-The writer is :func:`altena_qca.ingest.refi.export.export_qdc`.
+The writer is :func:`altena_qca.refi.export.export_qdc`.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from ...model import Codebook
+from ..model import Codebook
 from ._archive import MAX_MEMBER_BYTES, fail, parse_xml
 from ._codes import local_name, read_code_tree
 from ._common import NS_CODEBOOK, NS_PROJECT, RefiWarnings
@@ -27,7 +27,7 @@ def import_qdc(path: str | Path) -> tuple[Codebook, list[str]]:
     --------
     >>> import tempfile, pathlib
     >>> from altena_qca import load_codebook
-    >>> from altena_qca.ingest.qdpx import export_qdc
+    >>> from altena_qca.refi import export_qdc
     >>> p = export_qdc(load_codebook(), pathlib.Path(tempfile.mkdtemp()) / "cb.qdc")
     >>> codebook, warnings = import_qdc(p)
     >>> codebook["effects.trust"].label_nl, warnings

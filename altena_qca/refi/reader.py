@@ -26,8 +26,7 @@ from xml.etree.ElementTree import Element
 
 import pandas as pd
 
-from ...model import SIDES, Corpus, Document, Respondent, check_codings, make_codings
-from ...study import Study
+from ..model import SIDES, Codebook, Corpus, Document, Respondent, check_codings, make_codings
 from ._archive import Archive, fail, parse_xml
 from ._codes import local_name, read_code_tree
 from ._sources import SourceFiles, position, segments
@@ -47,13 +46,19 @@ _ATTRS = {"side": ("side", "kant", "intern_extern"), "function": ("function", "f
 
 
 @dataclass
-class ImportedProject(Study):
+class ImportedProject:
     """A study read from a ``.qdpx``, plus what has no place in a Study.
+
+    It has the ``corpus, codebook, codings, data_dir`` of a
+    :class:`~altena_qca.study.Study`, so it exports and analyses like one,
+    without this module importing the study layer.
 
     Attributes
     ----------
     corpus, codebook, codings
         As in :class:`~altena_qca.study.Study`; codings have origin ``imported``.
+    data_dir : Path or None
+        The study folder it was written to, if any.
     cases : DataFrame
         One row per case: ``case, name, sources`` and one column per variable.
     groups : DataFrame or None
@@ -70,6 +75,10 @@ class ImportedProject(Study):
         Every deviation and everything not mapped.
     """
 
+    corpus: Corpus
+    codebook: Codebook
+    codings: pd.DataFrame
+    data_dir: Path | None = None
     name: str = ""
     origin: str = ""
     cases: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -108,7 +117,7 @@ def import_qdpx(path: str | Path) -> ImportedProject:
     >>> import tempfile, pathlib
     >>> from altena_qca import Study, load_codebook, make_codings
     >>> from altena_qca.model import Corpus, Document
-    >>> from altena_qca.ingest.qdpx import export_qdpx
+    >>> from altena_qca.refi import export_qdpx
     >>> corpus = Corpus(documents={"R1": Document("R1", "R: Zoë vertrouwt het niet.")})
     >>> study = Study(corpus, load_codebook(), make_codings(
     ...     [{"document": "R1", "start": 3, "end": 26, "code": "effects.trust"}]))

@@ -35,9 +35,10 @@ from pathlib import Path
 
 import yaml
 
-from ..._io import write_text
-from ...errors import AltenaError, Errors, InputError
-from ..corpus import RESPONDENT_COLUMNS, read_transcript
+from .._io import write_text
+from ..errors import AltenaError, Errors, InputError
+from ..codebook import load_codebook
+from ..ingest.corpus import RESPONDENT_COLUMNS, load_codings, load_corpus, read_transcript
 from ._common import RefiWarnings
 from .reader import ImportedProject, import_qdpx
 
@@ -100,9 +101,8 @@ def write_study_folder(project: ImportedProject, out_dir: str | Path) -> list[Pa
         files = _write(project, tmp)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            from ...study import load_study
             try:
-                load_study(tmp, pseudonymise=False)
+                _load_back(tmp)
             except AltenaError as exc:
                 raise InputError(Errors.E400.format(path=out_dir, reason=f"the study folder written from "
                                                                          f"the import does not load: {exc}")) from None
@@ -113,6 +113,14 @@ def write_study_folder(project: ImportedProject, out_dir: str | Path) -> list[Pa
         if tmp.exists():
             shutil.rmtree(tmp)
     return [out_dir / f for f in files]
+
+
+def _load_back(folder: Path) -> None:
+    """Read ``folder`` as ``load_study`` does (ingest level: no import of the study layer)."""
+    corpus = load_corpus(folder, pseudonymise=False)
+    codebook = load_codebook(folder / "codebook.yaml")
+    if (folder / "codings.csv").exists():
+        load_codings(folder / "codings.csv", corpus, codebook)
 
 
 def _warn(project: ImportedProject, code: str, reason: str) -> None:
@@ -196,7 +204,7 @@ def _write_transcript(project, path: Path, doc, fid: str, rid: str | None) -> tu
             back = read_transcript(path, fid, kind=kind, respondent=rid)
         prefix = ""
     except InputError as exc:
-        if "[E104]" not in str(exc):
+        if exc.code != "E104":
             raise
         prefix = ("Respondent:" if rid else "Observator:") + "\n"
         write_text(path, prefix + body)

@@ -47,9 +47,9 @@ from xml.etree import ElementTree as ET
 
 import pandas as pd
 
-from ..._io import atomic_path, fixed_zip_time, write_bytes
-from ...errors import Errors, InputError
-from ...model import Codebook, Corpus, check_codings
+from .._io import atomic_path, fixed_zip_time, write_bytes
+from ..errors import Errors, InputError
+from ..model import Codebook, Corpus, check_codings
 from ._common import NS_CODEBOOK, NS_PROJECT, NS_XSI, guid, with_marker, xml_safe
 
 __all__ = ["export_qdpx", "export_qdc", "project_xml", "write_project_xml", "codebook_xml", "project_sets", "heading_lines",
@@ -66,7 +66,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _origin() -> str:
-    from ... import __version__
+    from .. import __version__
     return f"altena-qca {__version__}"
 
 
@@ -409,7 +409,7 @@ def _cases(corpus: Corpus, groups: pd.DataFrame | None) -> Iterator[ET.Element]:
     yield cases
 
 
-def export_qdpx(study, path: str | Path, *, groups: pd.DataFrame | str | None = "auto",
+def export_qdpx(study, path: str | Path, *, groups: pd.DataFrame | None = None,
                 memos: Iterable[Mapping] | pd.DataFrame | None = None, name: str | None = None) -> Path:
     """Write a study as a REFI-QDA project (``.qdpx``), deterministically and atomically.
 
@@ -419,12 +419,12 @@ def export_qdpx(study, path: str | Path, *, groups: pd.DataFrame | str | None = 
         Corpus, codebook and codings (e.g. :func:`altena_qca.load_study`).
     path : str or Path
         The ``.qdpx`` file to write.
-    groups : DataFrame, "auto" or None
+    groups : DataFrame or None
         Typology groups (columns ``respondent, group[, group_label]``, as
         :func:`altena_qca.analysis.typology.assign_groups` gives them),
-        exported as a case variable and as sets. ``"auto"`` (default)
-        computes them when the codebook has an ``analysis.typology``
-        section; None leaves them out.
+        exported as a case variable and as sets; None (default) leaves them
+        out. The caller computes them (``pipeline.groups_of``): interchange
+        does not import the analysis layer.
     memos : DataFrame or iterable of mappings, optional
         Columns :data:`MEMO_COLUMNS`; exported as ``Note`` s.
     name : str, optional
@@ -458,8 +458,6 @@ def export_qdpx(study, path: str | Path, *, groups: pd.DataFrame | str | None = 
     .. [1] REFI (2019). QDA-XML 1.0, the Rotterdam Exchange Format Initiative
        project exchange standard. https://www.qdasoftware.org
     """
-    if isinstance(groups, str):
-        groups = _auto_groups(study) if groups == "auto" else None
     data_dir = getattr(study, "data_dir", None)
     name = name or (Path(data_dir).name if data_dir else "altena-qca")
     stamp = fixed_zip_time()
@@ -492,12 +490,3 @@ def export_qdpx(study, path: str | Path, *, groups: pd.DataFrame | str | None = 
             text.detach()
     return Path(path)
 
-
-def _auto_groups(study) -> pd.DataFrame | None:
-    if not study.codebook.analysis.get("typology") or not study.corpus.respondents:
-        return None
-    try:
-        from ...analysis.typology import assign_groups
-    except ImportError:  # the typology module is optional for this export
-        return None
-    return assign_groups(study.corpus, study.codebook, study.codings)

@@ -29,7 +29,7 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml
 import defusedxml.ElementTree as DET
 
-from ...errors import Errors, InputError
+from ..errors import Errors, InputError
 
 __all__ = ["Archive", "parse_xml", "fail", "MAX_ARCHIVE_BYTES", "MAX_MEMBERS", "MAX_MEMBER_BYTES",
            "MAX_TOTAL_BYTES", "MAX_RATIO", "MAX_XML_DEPTH"]

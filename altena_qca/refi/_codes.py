@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Callable
 from xml.etree.ElementTree import Element
 
-from ...codebook import validate_codebook
-from ...model import Code, Codebook
+from ..codebook import validate_codebook
+from ..model import Code, Codebook
 from ._archive import fail
 from ._common import norm_guid, slug, split_marker
 
