@@ -24,7 +24,7 @@ def _default_data() -> Path:
 
 def _data_option(f):
     return click.option("--data", "data_dir", type=click.Path(path_type=Path), default=_default_data,
-                        show_default="bundled data/altena", help="Study folder.")(f)
+                        show_default="the bundled Altena study", help="Study folder.")(f)
 
 
 def _pseudo_option(f):
@@ -93,7 +93,7 @@ def _check_engine(engine: str, scheduler: str | None) -> None:
 def run(data_dir, out_dir, codebook, pseudonymise, engine, scheduler):
     """Ingest, analyse and write every table of a study.
 
-    Example: altena-qca run --data data/altena --out out
+    Example: altena-qca run --data my_study --out out
     """
     from .pipeline import run as run_pipeline
 
@@ -121,7 +121,7 @@ def run(data_dir, out_dir, codebook, pseudonymise, engine, scheduler):
 def ingest(data_dir, out_path, pseudonymise):
     """Read and segment the transcripts of a study; report what was found.
 
-    Example: altena-qca ingest --data data/altena --out segments.csv
+    Example: altena-qca ingest --data my_study --out segments.csv
     """
     from .ingest import load_corpus
 
@@ -148,7 +148,7 @@ def codebook():
 def codebook_validate(path):
     """Report every problem in a codebook (duplicates, unknown parents, cycles, ...).
 
-    Example: altena-qca codebook validate codebook/altena.yaml
+    Example: altena-qca codebook validate my_study/codebook.yaml
     """
     from .codebook import DEFAULT_CODEBOOK, read_codebook_file, validate_codebook
 
@@ -166,7 +166,7 @@ def codebook_validate(path):
 
 def _edit_options(f):
     f = click.option("--codebook", "codebook_path", type=click.Path(path_type=Path), default=None,
-                     help="Codebook YAML; default: <data>/codebook.yaml, else codebook/altena.yaml.")(f)
+                     help="Codebook YAML; default: <data>/codebook.yaml, else the bundled thesis codebook.")(f)
     return _data_option(f)
 
 
@@ -187,7 +187,7 @@ def codebook_rename(old, new, data_dir, codebook_path):
     Rewrites the codebook (keeping its comments) and the study's codings.csv
     in one atomic step: both files change, or neither does.
 
-    Example: altena-qca codebook rename effects.trust effects.vertrouwen --data data/altena
+    Example: altena-qca codebook rename effects.trust effects.vertrouwen --data my_study
     """
     _run_edit("rename", old, new, data_dir=data_dir, codebook_path=codebook_path)
 
@@ -343,7 +343,7 @@ def cooccurrence(data_dir, out_path, level, group_ids, side, parts, pseudonymise
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path(DEFAULT_OUT) / "network",
               show_default=True, help="Output folder for the network tables and graph files.")
 @click.option("--actors", "actors_path", type=click.Path(path_type=Path), default=None,
-              help="Actor gazetteer YAML (default: <data>/actors.yaml, else codebook/actors.yaml).")
+              help="Actor gazetteer YAML (default: <data>/actors.yaml, else the bundled actors.yaml).")
 @_pseudo_option
 @handle_errors
 def network(data_dir, out_dir, actors_path, pseudonymise):
@@ -431,7 +431,7 @@ def export_qdc_command(codebook_path, out_path):
 def report(data_dir, out_path, figures_dir, no_network, pseudonymise):
     """Write the Dutch Word report for policymakers, with its figures.
 
-    Example: altena-qca report --data data/altena --out out/report.docx
+    Example: altena-qca report --data my_study --out out/report.docx
     """
     from .report.results import make_report
     from .study import load_study
@@ -553,7 +553,7 @@ def review_import(path, data_dir, reviewer, out_path, pseudonymise):
               help="Gold codings CSV over the study's documents, or JSON lines of passages with 'id', 'text' "
                    "and 'codes' or 'labels'; default: held-out respondents of the study.")
 @_method_option
-@click.option("--labels", is_flag=True, help="Score the concept labels of codebook/eval_labels.yaml, not codes.")
+@click.option("--labels", is_flag=True, help="Score the concept labels of the bundled eval_labels.yaml, not codes.")
 @click.option("--min-rule-confidence", type=click.FloatRange(0, 1), default=None,
               help="Held-out evaluation: drop rule suggestions below this confidence [default: the coder's 0.4].")
 @click.option("--crossval", is_flag=True,

@@ -1,4 +1,4 @@
-"""Load and validate a codebook (``codebook/altena.yaml``).
+"""Load and validate a codebook (``altena_qca/resources/codebook/altena.yaml``).
 
 A codebook file has a ``codes`` list (flat; the tree is given by ``parent``)
 and an ``analysis`` section. :func:`validate_codebook` reports every problem —
@@ -25,11 +25,10 @@ import yaml
 from ._yamllines import load_yaml_lines, strip_lines
 from .errors import CodebookError, Errors
 from .model import Code, Codebook
+from .resources import DEFAULT_CODEBOOK
 
 __all__ = ["load_codebook", "validate_codebook", "read_codebook_file", "DEFAULT_CODEBOOK"]
 
-#: The thesis codebook shipped with the repository.
-DEFAULT_CODEBOOK = Path(__file__).resolve().parent.parent / "codebook" / "altena.yaml"
 
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 _KINDS = ("deductive", "inductive")

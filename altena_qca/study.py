@@ -32,12 +32,10 @@ from .codebook import DEFAULT_CODEBOOK, load_codebook
 from .errors import Errors, InputError, Warnings
 from .ingest.corpus import load_codings, load_corpus
 from .model import Codebook, Corpus, make_codings
+from .resources import DEFAULT_DATA
 
 __all__ = ["Study", "StudyConfig", "load_study", "load_config", "find_study", "is_bundled", "DEFAULT_DATA",
            "CODING_SOURCES", "STUDY_FILE"]
-
-#: The reconstructed Altena corpus bundled with the repository.
-DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data" / "altena"
 
 #: The file that makes a folder a study.
 STUDY_FILE = "study.yaml"
@@ -373,7 +371,7 @@ def load_study(data_dir: str | Path = DEFAULT_DATA, codebook: str | Path | None 
         ``actors.yaml`` and ``codings.csv`` (``docs/study-format.md``).
     codebook
         Codebook YAML; defaults to ``<data_dir>/codebook.yaml`` if present,
-        else the thesis codebook ``codebook/altena.yaml``.
+        else the thesis codebook ``altena_qca/resources/codebook/altena.yaml``.
     pseudonymise
         Pseudonymise transcripts on ingest (default).
     """

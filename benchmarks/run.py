@@ -643,7 +643,7 @@ def ensure_corpus(n: int, work: Path, seed: int, log) -> Path:
     return d
 
 
-SNAPSHOT_PATHS = ("altena_qca", "codebook", "data/altena", "benchmarks", "pyproject.toml")
+SNAPSHOT_PATHS = ("altena_qca", "benchmarks", "pyproject.toml")
 
 
 def snapshot(kind: str, work: Path, overlay: list[str], log) -> tuple[Path, str]:

@@ -16,18 +16,18 @@ How a transcript is made
   minutes). Every interviewer turn carries a ``[hh:mm:ss]`` timestamp at that
   speaking rate; ingest moves it to the segment metadata.
 * Structure: ``I:``/``R:`` turns. The interviewer asks every question of the
-  topic list (``codebook/topiclist.yaml``, Bijlage 1) in order, part 1 to 4,
+  topic list (``altena_qca/resources/codebook/topiclist.yaml``, Bijlage 1) in order, part 1 to 4,
   with an occasional follow-up question; answers are 1-12 sentences.
 * Sentences: real ones, recombined. About half of the answer sentences are the
-  statements of the reconstructed corpus (``data/altena/source/statements_*.csv``,
+  statements of the reconstructed corpus (``altena_qca/resources/studies/altena/source/statements_*.csv``,
   drawn from the statements of the same interview part), the rest are
   sentences of the seed documents ``shared/seeds/001-004`` (Dutch reports on
   the Wams and data sharing; sentence-split), plus now and then a sentence
   naming a (fictitious) person or village, so pseudonymisation has work to do.
 * Codings: each statement sentence keeps its codes (span = the sentence, as
-  in ``data/altena/codings.csv``); then whole answers are coded with codes
+  in ``altena_qca/resources/studies/altena/codings.csv``); then whole answers are coded with codes
   drawn from that part's code distribution until the document has the
-  reconstructed density: ``codings per 1000 words`` of ``data/altena``
+  reconstructed density: ``codings per 1000 words`` of ``altena_qca/resources/studies/altena``
   (measured at run time, about 31), so codings overlap as real codings do.
 * Respondents: function, label, side and organisation of one of the 13
   respondents of Tabel 3 (so the actor gazetteer knows every organisation),
@@ -66,8 +66,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-DATA = ROOT / "data" / "altena"
-TOPICS = ROOT / "codebook" / "topiclist.yaml"
+DATA = ROOT / "altena_qca" / "resources" / "studies" / "altena"
+TOPICS = ROOT / "altena_qca" / "resources" / "codebook" / "topiclist.yaml"
 SHARED = Path(os.environ.get("ALTENA_SHARED", ROOT.parent / "shared"))
 SEED_FILES = ("001_*.txt", "002_*.txt", "003_*.txt", "004_*.txt")
 

@@ -2,15 +2,15 @@
 """Generate the reconstructed Altena corpus from its source tables.
 
 The original transcripts are confidential (thesis, Bijlage 3). This script
-turns ``data/altena/source/statements_*.csv`` — every quote the thesis
+turns ``altena_qca/resources/studies/altena/source/statements_*.csv`` — every quote the thesis
 attributes to a respondent and a first-person paraphrase of every finding
 that names them, each with its thesis line and codes — into:
 
-* ``data/altena/transcripts/<id>.docx``: one Word transcript per respondent,
+* ``altena_qca/resources/studies/altena/transcripts/<id>.docx``: one Word transcript per respondent,
   typed as researchers do (``I:``/``R:`` turns, topic-list questions between
   answers, ``[bron: scriptie r. N]`` source notes, ``[parafrase]`` markers);
-* ``data/altena/observations/MaSS-2023-04-06.txt``: the observation notes;
-* ``data/altena/codings.csv``: one coding per statement and code, with the
+* ``altena_qca/resources/studies/altena/observations/MaSS-2023-04-06.txt``: the observation notes;
+* ``altena_qca/resources/studies/altena/codings.csv``: one coding per statement and code, with the
   coded text, at the character offsets that ingest produces.
 
 Run it after editing the source tables::
@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from altena_qca._io import normalise_zip, write_text  # noqa: E402
 from altena_qca.ingest import load_topic_list, read_respondents, read_transcript  # noqa: E402
 
-DATA = ROOT / "data" / "altena"
+DATA = ROOT / "altena_qca" / "resources" / "studies" / "altena"
 SOURCE = DATA / "source"
 PART_TITLES = {1: "Kennismaking", 2: "Rol van gegevensuitwisseling", 3: "Afwegingen, problemen en effecten",
                4: "Mogelijke effecten van de Wams"}

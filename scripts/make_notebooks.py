@@ -49,9 +49,9 @@ print("altena-qca", altena_qca.__version__, "—", len(study.corpus.respondents)
 ''')
 
 RECONSTRUCTION = md('''
-> **Let op — gereconstrueerde data.** De oorspronkelijke interviews zijn vertrouwelijk. `data/altena/` is
+> **Let op — gereconstrueerde data.** De oorspronkelijke interviews zijn vertrouwelijk. `altena_qca/resources/studies/altena/` is
 > herbouwd uit de gepubliceerde scriptie: letterlijke citaten en parafrasen (gemarkeerd met `[parafrase]`)
-> van elke bevinding die een respondent noemt (zie `data/altena/SOURCE.md`). Aantallen zeggen hoe vaak de
+> van elke bevinding die een respondent noemt (zie `altena_qca/resources/studies/altena/SOURCE.md`). Aantallen zeggen hoe vaak de
 > scriptie een bevinding rapporteert, niet hoe vaak iemand iets zei.
 ''')
 
@@ -65,7 +65,7 @@ def notebook_01():
 
 Dit notebook loopt hoofdstuk 4 van de scriptie paragraaf voor paragraaf door. Bij elke paragraaf staat de
 bewering van de scriptie als citaat, met daaronder de tabel die uit de coderingen opnieuw is berekend en de
-citaten die het bewijs vormen. Niets in de tabellen is overgenomen: alles komt uit `data/altena/codings.csv`.
+citaten die het bewijs vormen. Niets in de tabellen is overgenomen: alles komt uit `altena_qca/resources/studies/altena/codings.csv`.
 '''),
         RECONSTRUCTION,
         SETUP,
@@ -246,7 +246,7 @@ geen code uit de theorie, maar een patroon uit de data: een **inductieve** code.
 je zo'n code toevoegt aan een **kopie** van het codeboek, de transcripten automatisch laat coderen met de
 offline auto-coder, de suggesties beoordeelt, en ziet wat dat doet met de groepen en de samenhang.
 
-Het origineel `codebook/altena.yaml` blijft onaangeroerd; alles gebeurt in een tijdelijke map.
+Het origineel `altena_qca/resources/codebook/altena.yaml` blijft onaangeroerd; alles gebeurt in een tijdelijke map.
 '''),
         RECONSTRUCTION,
         SETUP,
@@ -255,7 +255,7 @@ Het origineel `codebook/altena.yaml` blijft onaangeroerd; alles gebeurt in een t
 
 De nieuwe code komt onder `problems.interpretations` (groep 3: verschillende interpretaties). Codes onder een
 groepscode tellen mee bij het indelen in groepen — dat gaan we zo merken. De `rules` vertellen de
-auto-coder waar hij op moet letten (zie `codebook/README.md`).
+auto-coder waar hij op moet letten (zie `altena_qca/resources/codebook/README.md`).
 '''),
         code('''
 import shutil
@@ -263,7 +263,7 @@ import shutil
 from altena_qca import load_codebook
 
 codebook_copy = tmp / "codebook.yaml"
-shutil.copy(load_codebook().path, codebook_copy)      # a copy of codebook/altena.yaml
+shutil.copy(load_codebook().path, codebook_copy)      # a copy of altena_qca/resources/codebook/altena.yaml
 
 NEW_CODE = "problems.interpretations.avg_unclear"
 new_entry = f"""
@@ -448,7 +448,7 @@ van gegevensuitwisseling (congruentie) en welke spreken elkaar tegen (conflict)?
         md('''
 ## 1. Het partnernetwerk
 
-Organisaties worden in de transcripten herkend met een gazetteer (`codebook/actors.yaml`). Een verbinding
+Organisaties worden in de transcripten herkend met een gazetteer (`altena_qca/resources/codebook/actors.yaml`). Een verbinding
 ontstaat als een respondent een andere organisatie noemt, als twee organisaties in één fragment samen genoemd
 worden, of als ze samen bij het geobserveerde overleg aanwezig waren.
 '''),

@@ -11,7 +11,7 @@ SHARED = ROOT.parent / "shared"
 if not SHARED.exists():  # CI clones main into another folder with shared/ beside it
     SHARED = Path(os.environ.get("ALTENA_SHARED", ROOT.parent / "shared"))
 THESIS = SHARED / "seeds" / "000_52dd2058774eab04.txt"
-DATA = ROOT / "data" / "altena"
+DATA = ROOT / "altena_qca" / "resources" / "studies" / "altena"
 
 
 def pytest_configure(config):

@@ -1,4 +1,4 @@
-"""The actor gazetteer (codebook/actors.yaml) and mention extraction (network.actors, network.mentions)."""
+"""The actor gazetteer (altena_qca/resources/codebook/actors.yaml) and mention extraction (network.actors, network.mentions)."""
 from __future__ import annotations
 
 import re

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from altena_qca.cli import cli
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "altena"
+DATA = Path(__file__).resolve().parents[1] / "altena_qca" / "resources" / "studies" / "altena"
 
 PASSAGES = [
     {"id": "p1", "text": "Er is geen vertrouwen meer tussen de professionals."},

@@ -19,7 +19,7 @@ from altena_qca.codebook_edit import (ORPHANED, delete_code, merge_codes, move_c
 from altena_qca.errors import CodebookError, InputError
 
 ROOT = Path(__file__).resolve().parents[1]
-CODINGS = ROOT / "data" / "altena" / "codings.csv"
+CODINGS = ROOT / "altena_qca" / "resources" / "studies" / "altena" / "codings.csv"
 
 SMALL = """\
 # A small codebook.

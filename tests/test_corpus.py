@@ -11,7 +11,7 @@ import pytest
 from altena_qca.ingest import read_respondents, read_transcript
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data" / "altena"
+DATA = ROOT / "altena_qca" / "resources" / "studies" / "altena"
 
 
 def _statements():

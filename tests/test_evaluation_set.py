@@ -25,11 +25,8 @@ MAX_JACCARD = 0.6
 
 
 def _eval_labels_path() -> Path:
-    # codebook/ may move into the package (maint, issue 18): look in both places.
-    for cand in [ROOT / "codebook" / "eval_labels.yaml", *sorted((ROOT / "altena_qca").rglob("eval_labels.yaml"))]:
-        if cand.is_file():
-            return cand
-    raise FileNotFoundError("eval_labels.yaml not found under codebook/ or altena_qca/")
+    from altena_qca.resources import EVAL_LABELS
+    return EVAL_LABELS
 
 
 def _label_names() -> set[str]:

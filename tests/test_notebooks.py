@@ -20,7 +20,7 @@ pytest.importorskip("ipykernel")
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 KERNEL = "altena-qca-test"
-_WATCHED = ("data", "codebook", "notebooks", "figures")
+_WATCHED = ("altena_qca/resources", "notebooks", "figures")
 
 
 def test_the_three_notebooks_exist():

@@ -216,7 +216,7 @@ def test_sklearn_style_init_only_stores():
 KEY = {"R01": {"[PERSOON-1]": "Jan de Vries"}}
 
 
-@pytest.mark.parametrize("inside", ["key.json", "data/altena/key.json", "out/deep/key.json"])
+@pytest.mark.parametrize("inside", ["key.json", "altena_qca/resources/studies/altena/key.json", "out/deep/key.json"])
 def test_write_key_refuses_the_project_folder(inside):
     target = ROOT / inside
     with pytest.raises(InputError, match=r"E500.*outside the project"):

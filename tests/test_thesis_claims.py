@@ -177,7 +177,7 @@ def test_4_3_1_better_task_coordination_not_for_the_procesregisseur(per_responde
     # The thesis contradicts itself on the inkomensconsulent: line 628 excludes them, then in the same
     # paragraph names 'De CIT-medewerker, de inkomensconsulent en de Smo-medewerker' on intakes no longer
     # done twice (also line 632 excludes them again). The corpus follows the named statement
-    # (data/altena/SOURCE.md), so the inkomensconsulent is not asserted either way here.
+    # (altena_qca/resources/studies/altena/SOURCE.md), so the inkomensconsulent is not asserted either way here.
 
 
 @pytest.mark.parametrize("effect", ["trust", "relations"])

@@ -231,7 +231,7 @@ class AutoCoder(BaseEstimator):
 
 
 def default_concepts(codebook: Codebook) -> dict[str, list[str]] | None:
-    """The concept labels of ``codebook/eval_labels.yaml`` restricted to ``codebook``'s codes.
+    """The concept labels of ``altena_qca/resources/codebook/eval_labels.yaml`` restricted to ``codebook``'s codes.
 
     Used to calibrate rules at concept level; None when the file is missing or
     none of its codes is in the codebook.

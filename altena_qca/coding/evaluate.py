@@ -7,7 +7,7 @@ it. Per code this gives true/false positives and false negatives; ``micro``
 pools them over the codes, ``macro`` averages the per-code scores (codes with
 neither gold nor predicted segments are left out of the macro average).
 
-The same scoring works for concept labels (``codebook/eval_labels.yaml``): a
+The same scoring works for concept labels (``altena_qca/resources/codebook/eval_labels.yaml``): a
 label is positive when any of its codes (or a descendant) is, and for free
 passages keyed by id (:func:`score_passages`).
 
@@ -36,12 +36,12 @@ import yaml
 
 from ..errors import CodebookError, Errors
 from ..model import Codebook, Corpus
+from ..resources import EVAL_LABELS
 
 __all__ = ["EVAL_LABELS", "METRIC_COLUMNS", "load_eval_labels", "segment_code_sets", "score_sets",
            "score_codings", "score_labels", "score_passages"]
 
 #: The concept labels the auto-coder is measured on, mapped to code ids.
-EVAL_LABELS = Path(__file__).resolve().parents[2] / "codebook" / "eval_labels.yaml"
 METRIC_COLUMNS = ["code", "support", "predicted", "tp", "fp", "fn", "precision", "recall", "f1"]
 
 

@@ -7,7 +7,7 @@ The coder is never scored on the respondents it was trained on:
   each of the thesis's four groups, fixed in advance) and scores four coders
   on them: a plain keyword baseline (each code's label words), the rule
   coder, the learned suggester and the two combined; per code and per
-  concept label (``codebook/eval_labels.yaml``), on all respondent turns and
+  concept label (``altena_qca/resources/codebook/eval_labels.yaml``), on all respondent turns and
   on the verbatim quotes alone (the reconstructed corpus's paraphrases share
   templates across respondents, the quotes do not).
 * :func:`crossval_suggestions` gives every respondent's suggestions from a

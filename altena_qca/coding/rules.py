@@ -1,6 +1,6 @@
 """The rule coder: the codebook's matching rules, compiled once, applied to passages.
 
-Every code may carry ``rules`` (see ``codebook/README.md``):
+Every code may carry ``rules`` (see ``altena_qca/resources/codebook/README.md``):
 
 * ``lemmas`` — a token whose lemma (or lower-case form) is in the list, also
   as part of a hyphenated word (*AVG-privacywetgeving*) or as the head of a
@@ -177,7 +177,7 @@ class RuleCoder(BaseEstimator):
     lemma_phrases : bool
         Also match phrases on lemmas, not only on lower-case text.
     concepts : mapping of str to list of str, optional
-        Concept labels (label → code ids, as in ``codebook/eval_labels.yaml``).
+        Concept labels (label → code ids, as in ``altena_qca/resources/codebook/eval_labels.yaml``).
         When calibrating, a firing also counts as correct when its code and a
         code of the passage fall under the same label: a rule that finds
         'the Wams makes it better' under ``wams.opinion.positive`` is right

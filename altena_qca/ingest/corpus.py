@@ -1,6 +1,6 @@
 """Load a study folder into a :class:`~altena_qca.model.Corpus` and its codings.
 
-A study folder (``data/altena/`` is the bundled one) holds::
+A study folder (``altena_qca/resources/studies/altena/`` is the bundled one) holds::
 
     respondents.csv      id, function, label, side, interview_date, organisation
     transcripts/         one <respondent id>.docx or .txt per interview

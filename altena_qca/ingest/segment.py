@@ -10,7 +10,7 @@ Conventions read (as researchers type transcripts):
   other brackets (``[…]``, ``[parafrase]``, ``[cliënt]``) are text;
 * the part (1–4, see :data:`~altena_qca.model.PARTS`) comes from headings
   when present, else from the topic-list questions matched in interviewer
-  turns (``codebook/topiclist.yaml``).
+  turns (``altena_qca/resources/codebook/topiclist.yaml``).
 
 The document's plain text is the paragraphs as typed (labels included,
 timestamps and notes removed), one per line; a segment spans the utterance
@@ -30,6 +30,7 @@ import yaml
 
 from ..errors import Errors, InputError, Warnings
 from ..model import Document, Segment
+from ..resources import DEFAULT_TOPICS
 from .text import Paragraph
 
 __all__ = ["DEFAULT_SPEAKERS", "TopicList", "load_topic_list", "segment_paragraphs"]
@@ -40,7 +41,6 @@ DEFAULT_SPEAKERS = {
     "r": "respondent", "resp": "respondent", "respondent": "respondent", "geïnterviewde": "respondent",
     "o": "observer", "observator": "observer", "observer": "observer", "observatie": "observer",
 }
-DEFAULT_TOPICS = Path(__file__).resolve().parents[2] / "codebook" / "topiclist.yaml"
 
 _TIMESTAMP = r"\[(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d+)?\]"
 _TS_RE = re.compile(r"\s*" + _TIMESTAMP + r"\s*")

@@ -1,4 +1,4 @@
-"""The actor gazetteer (``codebook/actors.yaml``): load, validate, resolve.
+"""The actor gazetteer (``altena_qca/resources/codebook/actors.yaml``): load, validate, resolve.
 
 A gazetteer lists the organisations, teams, laws and domains of a study with
 their domain, side (intern/extern), whether they appear in Figure 1 of the
@@ -42,13 +42,13 @@ import yaml
 from .._yamllines import load_yaml_lines, strip_lines
 from ..errors import CodebookError, Errors, InputError
 from ..model import SIDES, Corpus
+from ..resources import DEFAULT_ACTORS
 
 __all__ = ["DEFAULT_ACTORS", "KINDS", "DEFAULT_DOMAINS", "Actor", "Gazetteer", "load_gazetteer",
            "validate_gazetteer", "read_gazetteer_file", "respondent_actors", "interviewed_actors",
            "normalise_name"]
 
 #: The gazetteer of the Altena study shipped with the repository.
-DEFAULT_ACTORS = Path(__file__).resolve().parents[2] / "codebook" / "actors.yaml"
 #: What an entry can be; only organisations and teams become network nodes by default.
 KINDS = ("domain", "law", "team", "organisation")
 #: Domains when the file does not list its own (``gazetteer.domains``).
@@ -305,7 +305,7 @@ def load_gazetteer(path: str | Path = DEFAULT_ACTORS) -> Gazetteer:
     Parameters
     ----------
     path
-        The YAML file; defaults to ``codebook/actors.yaml``.
+        The YAML file; defaults to ``altena_qca/resources/codebook/actors.yaml``.
 
     Returns
     -------

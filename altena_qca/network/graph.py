@@ -1,7 +1,7 @@
 """The partner network: organisations around the client and who names whom.
 
 Nodes are the gazetteer's organisations and teams (``network.node_kinds`` of
-``codebook/actors.yaml``) that are in Figure 1, employ a respondent, or are
+``altena_qca/resources/codebook/actors.yaml``) that are in Figure 1, employ a respondent, or are
 named or present in the corpus. Edges of the :class:`networkx.DiGraph` carry
 three layers:
 

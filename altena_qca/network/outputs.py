@@ -58,7 +58,7 @@ def analyse_network(study: Study, gazetteer: Gazetteer | str | Path | None = Non
         From :func:`altena_qca.load_study`.
     gazetteer
         A :class:`Gazetteer`, a path to one, or None for
-        ``<data_dir>/actors.yaml`` if present, else ``codebook/actors.yaml``.
+        ``<data_dir>/actors.yaml`` if present, else ``altena_qca/resources/codebook/actors.yaml``.
     normalization
         Normalisation of the congruence and conflict graphs written as files
         (the ``network_dna_edges`` table has all of them).

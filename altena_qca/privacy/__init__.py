@@ -10,8 +10,8 @@ replacement itself so that segment offsets stay exact
 
 deduce tags by form, not by meaning: it reads 'Jan de Vries van Bazalt Wonen'
 as one person and 'Gemeente Altena' as a person. Organisation names, laws and
-programmes listed in ``codebook/privacy_allowlist.yaml`` and in the actor
-gazetteer ``codebook/actors.yaml`` are *protected*: a tag that overlaps one
+programmes listed in ``altena_qca/resources/codebook/privacy_allowlist.yaml`` and in the actor
+gazetteer ``altena_qca/resources/codebook/actors.yaml`` are *protected*: a tag that overlaps one
 is cut back to the part outside it.
 
 The key (tag -> original) stays in memory (``Pseudonymiser.key_``) and is

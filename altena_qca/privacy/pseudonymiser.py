@@ -99,7 +99,7 @@ class Pseudonymiser:
         Extra protected terms (on top of the allowlist and the actors), e.g.
         the respondents' function labels; see :meth:`for_corpus`.
     allowlist : str or Path or None, default=DEFAULT_ALLOWLIST
-        YAML file of protected terms (``codebook/privacy_allowlist.yaml``).
+        YAML file of protected terms (``altena_qca/resources/codebook/privacy_allowlist.yaml``).
     actors : str or Path or None, default=DEFAULT_ACTORS
         Actor gazetteer whose names and aliases are protected, if it exists.
     propagate : bool, default=True

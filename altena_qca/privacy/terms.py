@@ -1,7 +1,7 @@
 """Protected terms: organisation names, laws and programmes that are never pseudonymised.
 
-They come from ``codebook/privacy_allowlist.yaml`` and the actor gazetteer
-``codebook/actors.yaml``; a tag that overlaps one is cut back to the part outside it.
+They come from ``altena_qca/resources/codebook/privacy_allowlist.yaml`` and the actor gazetteer
+``altena_qca/resources/codebook/actors.yaml``; a tag that overlaps one is cut back to the part outside it.
 """
 from __future__ import annotations
 
@@ -14,10 +14,8 @@ from typing import Iterable
 import yaml
 
 from ..errors import CodebookError, Errors, Warnings
+from ..resources import DEFAULT_ACTORS, DEFAULT_ALLOWLIST
 
-_CODEBOOK = Path(__file__).resolve().parents[2] / "codebook"
-DEFAULT_ALLOWLIST = _CODEBOOK / "privacy_allowlist.yaml"
-DEFAULT_ACTORS = _CODEBOOK / "actors.yaml"
 
 _E501 = Errors.E501
 _W500 = Warnings.W500

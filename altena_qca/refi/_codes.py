@@ -3,7 +3,7 @@
 Ids: a code exported by altena-qca carries its id in the description marker
 (:mod:`._common`); any other code gets ``<parent id>.<slug of its name>``
 (:func:`._common.slug`), made unique with ``_2``, ``_3``, ... so the dotted id
-mirrors the tree, as in ``codebook/altena.yaml``.
+mirrors the tree, as in ``altena_qca/resources/codebook/altena.yaml``.
 """
 from __future__ import annotations
 

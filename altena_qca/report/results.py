@@ -159,7 +159,7 @@ def compute_results(study: Study, *, network=True, gazetteer=None, groups: pd.Da
         result already computed. Without it the report leaves the network
         figure out.
     gazetteer : Gazetteer, optional
-        Defaults to ``codebook/actors.yaml``.
+        Defaults to ``altena_qca/resources/codebook/actors.yaml``.
     groups : DataFrame, optional
         :func:`~altena_qca.analysis.typology.assign_groups` already computed.
 
