@@ -615,6 +615,29 @@ def agreement(data_dir, a_path, b_path, effects_only, out_path, pseudonymise):
     _emit_table(agreement_report(study, a_path, b_path, effects_only=effects_only), out_path)
 
 
+@cli.group()
+def codings():
+    """The coding store (study.sqlite) and its plain-text form codings.csv."""
+
+
+@codings.command("export")
+@_data_option
+@click.option("--out", "out_path", type=click.Path(path_type=Path), default=None,
+              help="Output CSV (default: <data>/codings.csv).")
+@_pseudo_option
+@handle_errors
+def codings_export(data_dir, out_path, pseudonymise):
+    """Write the study's codings as codings.csv: sorted, deterministic, for version control.
+
+    Example: altena-qca codings export --data my-study
+    """
+    from .store.codings import export_codings_csv
+    from .study import load_study
+
+    path = export_codings_csv(load_study(data_dir, pseudonymise=pseudonymise), out_path)
+    click.echo(f"wrote {path}")
+
+
 def main() -> None:  # console-script entry point
     try:
         cli(prog_name="altena-qca")

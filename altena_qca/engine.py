@@ -353,7 +353,12 @@ def load_study(data_dir: str | Path | None = None, codebook: str | Path | None =
     cb = load_codebook(codebook)
     corpus = load_corpus(data_dir, pseudonymise=pseudonymise, speakers=config.speaker_roles or None, engine=engine)
     path = data_dir / "codings.csv"
-    codings = load_codings(path, corpus, cb) if path.exists() else make_codings([])
+    store = data_dir / "study.sqlite"  # the coding store (store/codings.py), as in study.load_study
+    if store.exists():
+        from .store.codings import read_store_codings
+        codings = read_store_codings(store, corpus)
+    else:
+        codings = load_codings(path, corpus, cb) if path.exists() else make_codings([])
     return Study(corpus=corpus, codebook=cb, codings=codings, data_dir=data_dir, config=config)
 
 

@@ -117,6 +117,10 @@ class Errors(metaclass=_Catalogue):
             "(e.g. ~/altena-qca-key.json) and keep it away from data and outputs")
     E501 = "{path}: {reason}"
     E502 = "spans for apply_replacements: {reason}"
+    # coding store (study.sqlite) and workbench
+    E600 = "{path}: {reason}"
+    E601 = "{path}: cannot undo action {action}: a later action changed {tbl} row {row}; undo that one first"
+    E602 = "{path}: no coding with id {id}"
 
 
 class Warnings(metaclass=_Catalogue):

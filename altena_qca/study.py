@@ -369,6 +369,8 @@ def load_study(data_dir: str | Path = DEFAULT_DATA, codebook: str | Path | None 
         Study folder with ``study.yaml``, ``respondents.csv``,
         ``transcripts/`` and optionally ``observations/``, ``codebook.yaml``,
         ``actors.yaml`` and ``codings.csv`` (``docs/study-format.md``).
+        When the folder holds a coding store ``study.sqlite`` (made by the
+        workbench), the codings come from there instead of ``codings.csv``.
     codebook
         Codebook YAML; defaults to ``<data_dir>/codebook.yaml`` if present,
         else the thesis codebook ``altena_qca/resources/codebook/altena.yaml``.
@@ -383,5 +385,10 @@ def load_study(data_dir: str | Path = DEFAULT_DATA, codebook: str | Path | None 
     cb = load_codebook(codebook)
     corpus = load_corpus(data_dir, pseudonymise=pseudonymise, speakers=config.speaker_roles or None)
     path = data_dir / "codings.csv"
-    codings = load_codings(path, corpus, cb) if path.exists() else make_codings([])
+    store = data_dir / "study.sqlite"  # the coding store, once coding has started (store/codings.py)
+    if store.exists():
+        from .store.codings import read_store_codings
+        codings = read_store_codings(store, corpus)
+    else:
+        codings = load_codings(path, corpus, cb) if path.exists() else make_codings([])
     return Study(corpus=corpus, codebook=cb, codings=codings, data_dir=data_dir, config=config)
