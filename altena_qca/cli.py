@@ -638,6 +638,26 @@ def codings_export(data_dir, out_path, pseudonymise):
     click.echo(f"wrote {path}")
 
 
+@cli.command()
+@_data_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; anything but loopback needs --token.")
+@click.option("--port", default=8765, show_default=True, type=int)
+@click.option("--token", default=None, help="Access token (default: a random one, printed in the start URL).")
+@click.option("--coder", default="researcher", show_default=True, help="Your name as coder.")
+@click.option("--no-suggestions", is_flag=True, help="Do not fit the auto-coder for suggestions.")
+@handle_errors
+def serve(data_dir, host, port, token, coder, no_suggestions):
+    """Code in the browser: the coding workbench on this study.
+
+    Example: altena-qca serve --data my-study --coder anna
+    """
+    from .workbench.server import serve as run_server
+
+    run_server(data_dir, host=host, port=port, token=token, coder=coder, suggestions=not no_suggestions,
+               log=lambda m: click.echo(m, err=True))
+
+
 def main() -> None:  # console-script entry point
     try:
         cli(prog_name="altena-qca")

@@ -121,6 +121,8 @@ class Errors(metaclass=_Catalogue):
     E600 = "{path}: {reason}"
     E601 = "{path}: cannot undo action {action}: a later action changed {tbl} row {row}; undo that one first"
     E602 = "{path}: no coding with id {id}"
+    E603 = "serve --host {host}: binding to an address other people can reach needs an explicit --token"
+    E604 = "serve --token: too short ({n} characters); use at least 16 random characters"
 
 
 class Warnings(metaclass=_Catalogue):

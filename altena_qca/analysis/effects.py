@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+import numpy as np
 import pandas as pd
 
 from ..errors import CodebookError, Errors
@@ -159,8 +160,12 @@ def respondent_effects(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame
     rows = effect_rows(codebook, when)
     groups = _groups(corpus, codebook, codings, groups)
     out = groups[["respondent", "label", "side", "group", "status"]].copy().reset_index(drop=True)
-    for row, sub in _stance_codings(rows, corpus, codebook, codings):
-        out[row.key] = out["respondent"].isin(set(sub["respondent"]))
+    ids = out["respondent"].to_numpy()
+    # all stance columns at once (one insert per column made this the workbench's slowest step)
+    columns = {row.key: np.isin(ids, list(set(sub["respondent"])))
+               for row, sub in _stance_codings(rows, corpus, codebook, codings)}
+    if columns:
+        out = pd.concat([out, pd.DataFrame(columns, index=out.index)], axis=1)
     return out.sort_values("respondent", kind="mergesort").reset_index(drop=True)
 
 
@@ -215,12 +220,13 @@ def effects_matrix(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame,
     rows = effect_rows(codebook, when)
     per = respondent_effects(corpus, codebook, codings, groups, when)
     out = rows[_ROW_COLUMNS].copy()
+    keys = list(rows["key"])
+    reports = per[keys].to_numpy(dtype=bool) if keys else np.zeros((len(per), 0), dtype=bool)
+    group = per["group"]
     for gid, col in _group_columns(codebook):
-        members = per[(per["group"] == gid).fillna(False)]
-        out[col] = [int(members[k].sum()) for k in rows["key"]]
-    ungrouped = per[per["group"].isna()]
-    out["ungrouped"] = [int(ungrouped[k].sum()) for k in rows["key"]]
-    out["total"] = [int(per[k].sum()) for k in rows["key"]]
+        out[col] = [int(n) for n in reports[(group == gid).fillna(False).to_numpy(dtype=bool)].sum(axis=0)]
+    out["ungrouped"] = [int(n) for n in reports[group.isna().to_numpy()].sum(axis=0)]
+    out["total"] = [int(n) for n in reports.sum(axis=0)]
     return out
 
 

@@ -49,12 +49,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..coding.review import to_typed_offsets
 from ..errors import Errors, InputError
 from ..model import CODING_COLUMNS, ORIGINS, Corpus, Document, make_codings
 from ._sqlite import connect, migrate, transaction
 
 __all__ = ["STORE_NAME", "CodingStore", "StoreError", "ConflictError",
-           "read_store_codings", "export_codings_csv", "to_typed_offsets"]
+           "read_store_codings", "export_codings_csv"]
 
 #: File name of the store inside a study folder.
 STORE_NAME = "study.sqlite"
@@ -477,46 +478,6 @@ def read_store_codings(path: str | os.PathLike, corpus: Corpus) -> pd.DataFrame:
                                                 expected=r["text"][:60], found=found[:60]))
     df = pd.DataFrame([dict(r) for r in rows], columns=["id"] + CODING_COLUMNS + ["memo", "text"])
     return make_codings(df.drop(columns=["text"])[CODING_COLUMNS + ["memo", "id"]])
-
-
-def to_typed_offsets(codings: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
-    """Codings moved from the pseudonymised text back onto the text as typed.
-
-    The inverse of :meth:`~altena_qca.privacy.Pseudonymiser.remap_codings`
-    for spans that begin and end outside or at the edges of replaced names
-    (every span the store holds: a span is never cut inside a pseudonym
-    tag, which the workbench's selection snaps to). ``codings.csv`` holds
-    offsets as typed, so a study reloads to the same spans.
-    """
-    pseudo = corpus.pseudonymiser
-    offsets = getattr(pseudo, "offsets_", None) if pseudo is not None else None
-    out = codings.copy()
-    if not offsets or not len(out):
-        return out
-    starts, ends = out["start"].to_numpy().copy(), out["end"].to_numpy().copy()
-    for doc_id, rows in out.groupby("document", sort=False).indices.items():
-        om = offsets.get(doc_id)
-        if om is None:
-            continue
-        for i in rows.tolist():
-            starts[i] = _back(om.edits, int(starts[i]), "start")
-            ends[i] = _back(om.edits, int(ends[i]), "end")
-    out["start"], out["end"] = starts, ends
-    return out
-
-
-def _back(edits, pos: int, side: str) -> int:
-    """Old offset of new offset ``pos`` (edits: old_start, old_end, new_start, new_end)."""
-    shift = 0
-    for old_start, old_end, new_start, new_end in edits:
-        if pos < new_start:
-            break
-        if pos == new_start:
-            return old_start
-        if pos < new_end:
-            return old_start if side == "start" else old_end
-        shift = old_end - new_end
-    return pos + shift
 
 
 def export_codings_csv(study, path: str | os.PathLike | None = None) -> Path:
