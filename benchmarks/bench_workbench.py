@@ -35,6 +35,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+from altena_qca.resources import DEFAULT_DATA  # noqa: E402  (the bundled study)
 TOKEN = "bench-token-0123456789abcdef"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
@@ -72,7 +73,7 @@ def make_long_study(folder: Path, words: int = 9000, n_codings: int = 300, seed:
     from altena_qca import load_study
     from altena_qca.store.codings import CodingStore
 
-    bundled = load_study(ROOT / "data" / "altena")
+    bundled = load_study(DEFAULT_DATA)
     lines, n = [], 0
     docs = [d for d in bundled.corpus if d.kind == "interview"]
     while n < words:
@@ -145,7 +146,7 @@ def bench_render(repeat: int) -> dict:
 def bench_save(repeat: int) -> dict:
     import httpx
     folder = Path(tempfile.mkdtemp()) / "altena"
-    shutil.copytree(ROOT / "data" / "altena", folder, ignore=shutil.ignore_patterns("study.sqlite*"))
+    shutil.copytree(DEFAULT_DATA, folder, ignore=shutil.ignore_patterns("study.sqlite*"))
     proc, url = _serve(folder)
     try:
         h = {"Authorization": f"Bearer {TOKEN}"}

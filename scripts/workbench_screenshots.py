@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+from altena_qca.resources import DEFAULT_DATA  # noqa: E402  (the bundled study)
 TOKEN = "screenshot-token-0123456789abcdef"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
@@ -46,7 +47,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "img")
-    ap.add_argument("--data", type=Path, default=ROOT / "data" / "altena")
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp()) / args.data.name

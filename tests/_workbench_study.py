@@ -36,6 +36,9 @@ R: Bij ons wordt er soms te makkelijk gedeeld, ook buiten het overleg om.
 def make_study(folder: Path) -> Path:
     """Write the study into ``folder`` (created) and return it."""
     (folder / "transcripts").mkdir(parents=True)
+    (folder / "study.yaml").write_text(
+        'title: "Gegevensdeling in het sociaal domein"\nmunicipality: Voorbeeldstad\n'
+        'commissioner: gemeente Voorbeeldstad\nperiod: "2025"\nlanguage: nl\n', encoding="utf-8")
     (folder / "respondents.csv").write_text(
         "id,function,label,side,interview_date,organisation\n"
         "W01,Wijkcoach gemeente,wijkcoach,intern,2025-03-04,Gemeente\n"

@@ -25,7 +25,7 @@ from altena_qca.workbench import Workbench, create_app  # noqa: E402
 from _workbench_study import make_study  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data" / "altena"
+from altena_qca.resources import DEFAULT_DATA as DATA  # noqa: E402
 TOKEN = "test-token-0123456789abcdef"
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -385,3 +385,26 @@ def test_server_killed_mid_request_leaves_a_consistent_store(server):
     assert c.execute("SELECT count(*) FROM actions WHERE action = 'add'").fetchone()[0] == len(ids)
     assert c.execute("SELECT count(*) FROM changes WHERE tbl = 'codings'").fetchone()[0] == len(ids)
     store.close()
+
+
+# -- serve ----------------------------------------------------------------------------------
+def test_serve_refuses_other_addresses_without_a_token():
+    from click.testing import CliRunner
+
+    from altena_qca.cli import cli
+    r = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0"])
+    assert r.exit_code == 2 and "E603" in r.output and "Traceback" not in r.output
+    r = CliRunner().invoke(cli, ["serve", "--host", "127.0.0.1", "--token", "short"])
+    assert r.exit_code == 2 and "E604" in r.output
+
+
+def test_bundled_study_is_coded_in_a_working_copy(tmp_path, monkeypatch):
+    from altena_qca.study import is_bundled
+    from altena_qca.workbench.server import working_copy
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    copy = working_copy(DATA)
+    assert copy == tmp_path / "altena-qca" / "studies" / DATA.name
+    assert not is_bundled(copy) and (copy / "respondents.csv").exists()
+    (copy / "study.sqlite").write_bytes(b"")
+    assert working_copy(DATA) == copy and (copy / "study.sqlite").exists()   # kept, not copied again
+    assert not (DATA / "study.sqlite").exists()

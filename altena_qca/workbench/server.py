@@ -1,13 +1,35 @@
 """Start the workbench: ``altena-qca serve``."""
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 from pathlib import Path
 
 from ..errors import Errors, InputError
 from .security import is_loopback, new_token
 
-__all__ = ["serve", "start_url"]
+__all__ = ["serve", "start_url", "working_copy"]
+
+
+def working_copy(bundled: Path) -> Path:
+    """A writable copy of a bundled (read-only, package-data) study, made once.
+
+    ``$XDG_DATA_HOME/altena-qca/studies/<name>`` (default
+    ``~/.local/share/...``), private to the user (mode 0700). The copy is
+    kept: coding continues where it stopped, and ``altena-qca run --data
+    <copy>`` reads the codings made there.
+    """
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    target = base / "altena-qca" / "studies" / Path(bundled).name
+    if not (target / "respondents.csv").exists():
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = target.with_name(target.name + ".partial")
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.copytree(bundled, tmp, ignore=shutil.ignore_patterns("study.sqlite*", "__pycache__"))
+        os.chmod(tmp, 0o700)
+        tmp.replace(target)
+    return target
 
 
 def start_url(host: str, port: int, token: str) -> str:
@@ -39,6 +61,11 @@ def serve(data_dir: str | Path, *, host: str = "127.0.0.1", port: int = 8765, to
         raise InputError(Errors.E603.format(host=host))
     if token is not None and len(token) < 16:
         raise InputError(Errors.E604.format(n=len(token)))
+    from ..study import is_bundled
+    if is_bundled(data_dir):
+        data_dir = working_copy(Path(data_dir))
+        log(f"the bundled study is read-only package data; coding happens in a copy: {data_dir}\n"
+            f"    (altena-qca run --data {data_dir} reads the codings made there)")
     log(f"loading study {Path(data_dir).resolve()} …")
     wb = Workbench(data_dir, coder=coder, suggestions=suggestions)
     hosts = {"127.0.0.1", "localhost", "::1"} if is_loopback(host) else None
