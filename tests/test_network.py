@@ -17,7 +17,10 @@ from altena_qca.network import (affiliation_network, analyse_network, degree_cen
 SAFETY = "openbare orde en veiligheid"
 FIGURE_1_EXTERNAL = {"cit", "vluchtelingenwerk", "mid_zuid", "mee", "bazalt_wonen", "trema", "ggd_west_brabant",
                      "kredietbank", "ggz_breburg", "thebe", "smo_breda", "mijzo", "politie", "jeugdzorg", "rivas"}
-BOLD = {"cit", "smo_breda", "ggd_west_brabant", "thebe", "ggz_breburg", "trema", "rivas", "bazalt_wonen"}
+# Bold in Figure 1 = a respondent works there (l. 355). Seven are certain; the wijk-GGD'er's employer is never
+# named (Tabel 3; the MaSS observation at l. 211 lists 'de wijk-GGD’er' and 'een medewerker van GGD West-Brabant'
+# as two parties), so GGD West-Brabant is not drawn as interviewed.
+BOLD = {"cit", "smo_breda", "thebe", "ggz_breburg", "trema", "rivas", "bazalt_wonen"}
 
 
 @pytest.fixture(scope="module")

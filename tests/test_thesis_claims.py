@@ -153,7 +153,7 @@ def test_4_3_1_all_respondents_expect_goals_reached_sooner(study):
 
 
 @pytest.mark.parametrize("key", ["trust.wams.improves", "relations.wams.improves",
-                                 "wams_details.coordination_tasks"])
+                                 "coordination.wams.improves"])
 def test_4_3_1_only_group_1_expects_more_trust_stronger_relations_better_tasks(per_respondent, key):
     """§4.3.1: 'louter de personen die op dit moment onvoldoende gegevensuitwisseling ervaren' expect more
     trust (line 582); 'Alleen de eerste groep' stronger relations (line 596); task coordination improves
@@ -168,16 +168,29 @@ def test_4_3_1_group_1_expects_more_trust_and_stronger_relations(per_respondent)
     assert who(per_respondent, "relations.wams.improves") == GROUP_1
 
 
-def test_4_3_1_better_task_coordination_not_for_the_procesregisseur(per_respondent):
+def test_4_3_1_better_task_coordination_five_of_seven_inkomensconsulent_unclear(per_respondent, wams):
     """§4.3.1 (line 628): task coordination improves for group 1 'met uitzondering van de procesregisseur en
-    de inkomensconsulent'; the CIT-medewerker, Smo-medewerker and Thebe nurse are named with examples."""
-    having = who(per_respondent, "wams_details.coordination_tasks")
-    assert {"CIT-medewerker", "Smo-medewerker", "Thebe-wijkverpleegkundige"} <= having
-    assert "procesregisseur" not in having
-    # The thesis contradicts itself on the inkomensconsulent: line 628 excludes them, then in the same
-    # paragraph names 'De CIT-medewerker, de inkomensconsulent en de Smo-medewerker' on intakes no longer
-    # done twice (also line 632 excludes them again). The corpus follows the named statement
-    # (altena_qca/resources/studies/altena/SOURCE.md), so the inkomensconsulent is not asserted either way here.
+    de inkomensconsulent' (again line 632) — 5 of 7 — while the same paragraph names 'De CIT-medewerker, de
+    inkomensconsulent en de Smo-medewerker' on intakes no longer done twice. The inkomensconsulent is a third
+    state, 'unclear in the source', never counted as improving or as staying the same."""
+    assert who(per_respondent, "coordination.wams.improves") == {
+        "CIT-medewerker", "Smo-medewerker", "Thebe-wijkverpleegkundige", "Wmo-regisseur", "woonconsulent"}
+    assert who(per_respondent, "coordination.wams.unclear") == {"inkomensconsulent"}
+    assert cell(wams, "coordination", "improves")["group_1"] == 5
+    assert cell(wams, "coordination", "unclear")["group_1"] == 1
+    assert "procesregisseur" not in who(per_respondent, "coordination.wams.same")
+
+
+def test_4_3_1_coordination_two_rows_approach_all_tasks_group_1(wams):
+    """§4.3.1 (line 632) and §5.1 (line 682): 'volgens de eerste groep tot een verbetering van de coördinatie
+    van taken en volgens alle respondenten tot een verbetering van de gecoördineerde aanpak'; the other
+    groups say tasks are already aligned (line 624). Two rows, never one 'coördinatie verbetert' of 13."""
+    approach = cell(wams, "wams_details", "coordination_approach")
+    tasks, same = cell(wams, "coordination", "improves"), cell(wams, "coordination", "same")
+    assert (approach["group_1"], approach["group_2"], approach["group_3"], approach["group_4"]) == (7, 2, 2, 2)
+    assert (tasks["group_2"], tasks["group_3"], tasks["group_4"]) == (0, 0, 0)
+    assert (same["group_1"], same["group_2"], same["group_3"], same["group_4"]) == (0, 2, 2, 2)
+    assert "improves.approach" not in set(wams.loc[wams["effect"] == "coordination", "code"].str[-17:])
 
 
 @pytest.mark.parametrize("effect", ["trust", "relations"])

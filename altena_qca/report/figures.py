@@ -37,6 +37,7 @@ from __future__ import annotations
 import contextlib
 import math
 import textwrap
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -60,7 +61,8 @@ DOMAIN_COLOURS = {"sociaal domein": OKABE_ITO["skyblue"], "openbare orde en veil
                   "gezondheid": OKABE_ITO["green"], "onderwijs": OKABE_ITO["yellow"],
                   "bestuur en toezicht": OKABE_ITO["purple"]}
 #: Dutch words for the stances of ``analysis.effects``.
-STANCE_NL = {"negative": "negatief", "positive": "positief", "improves": "verbetert", "same": "blijft gelijk"}
+STANCE_NL = {"negative": "negatief", "positive": "positief", "improves": "verbetert", "same": "blijft gelijk",
+             "unclear": "onduidelijk in de bron"}
 #: Figure file stems written by :func:`write_figures`, in report order.
 FIGURES = ("effecten_per_groep", "samenhang_per_effect", "codes_intern_extern", "beleidsnetwerk")
 
@@ -68,7 +70,7 @@ _EFFECT_NL = {"trust": "Vertrouwen", "relations": "Netwerkrelaties", "coordinati
               "decisions": "Besluitvorming", "goals": "Gezamenlijke netwerkdoelen"}
 #: Unfavourable (vermillion), favourable (blue), no change (grey).
 _STANCE_COLOUR = {"negative": OKABE_ITO["vermillion"], "positive": OKABE_ITO["blue"],
-                  "improves": OKABE_ITO["blue"], "same": OKABE_ITO["grey"]}
+                  "improves": OKABE_ITO["blue"], "same": OKABE_ITO["grey"], "unclear": OKABE_ITO["yellow"]}
 _OTHER_COLOUR = {"wams_details": OKABE_ITO["blue"], "wams_other": OKABE_ITO["vermillion"]}
 _WIDTH = 6.5  # inches: 16.5 cm, the text width of A4 with 2.25 cm margins
 _STYLE = {
@@ -111,9 +113,33 @@ def _header(fig, title: str, subtitle: str | None = None) -> None:
         fig.text(0.1 / _WIDTH, 1 - 0.36 / H, subtitle, ha="left", va="top", fontsize=8, color="#333333")
 
 
+#: What the figures say about their study; set by :func:`figure_text` (the default is the thesis study).
+_TEXT: dict = {"footnote": FOOTNOTE, "thesis": True, "municipality": "gemeente Altena"}
+
+
+@contextmanager
+def figure_text(*, footnote: str | None, thesis: bool, municipality: str = ""):
+    """Study-specific words for the figures drawn inside the block.
+
+    ``footnote`` is printed under every figure (None: none), ``thesis``
+    adds the thesis's section references, ``municipality`` names the
+    centre of the network figure.
+    """
+    old = dict(_TEXT)
+    _TEXT.update(footnote=footnote, thesis=thesis, municipality=municipality)
+    try:
+        yield
+    finally:
+        _TEXT.clear()
+        _TEXT.update(old)
+
+
 def _footnote(fig, extra: str | None = None) -> None:
     H = fig.get_size_inches()[1]
-    text = FOOTNOTE if not extra else f"{extra}   ·   {FOOTNOTE}"
+    base = _TEXT.get("footnote")
+    text = " · ".join(t for t in (extra, base) if t)
+    if not text:
+        return
     fig.text(0.1 / _WIDTH, 0.08 / H, text, ha="left", va="bottom", fontsize=8, style="italic", color="#555555")
 
 
@@ -178,12 +204,15 @@ def _group_ids(table: pd.DataFrame) -> list[int]:
 
 # --------------------------------------------------------------------------- (a) effects
 
-def _cell_grid(ax, rows: list[dict], gids: list[int], sizes: Mapping[int, int]) -> None:
-    """Draw one row per dict (``counts`` per group, ``colour``) as tinted cells with k/n."""
+def _cell_grid(ax, rows: list[dict], gids: list[int], sizes: Mapping[int, int], share_text: bool = True) -> None:
+    """Draw one row per dict (``counts`` per group, ``colour``) as tinted cells with k/n and the share;
+    a row with ``blank`` stays empty (it keeps the two panels aligned)."""
     from matplotlib.patches import Rectangle
     ax.set_xlim(0, len(gids))
     ax.set_ylim(len(rows), 0)
     for i, row in enumerate(rows):
+        if row.get("blank"):
+            continue
         for j, g in enumerate(gids):
             n = sizes.get(g, 0)
             k = int(row["counts"].get(g, 0))
@@ -191,8 +220,9 @@ def _cell_grid(ax, rows: list[dict], gids: list[int], sizes: Mapping[int, int]) 
             face = _tint(row["colour"], share) if k else (0.97, 0.97, 0.97)
             ax.add_patch(Rectangle((j + 0.04, i + 0.06), 0.92, 0.88, facecolor=face, edgecolor="none"))
             colour = "white" if k and _luminance(face) < 0.56 else ("#222222" if k else "#9A9A9A")
-            ax.text(j + 0.5, i + 0.5, f"{k}/{n}", ha="center", va="center", fontsize=8, color=colour,
-                    fontweight="bold" if k and share >= 0.5 else "normal")
+            text = f"{k}/{n}" + (f"  {round(100 * share)}%" if k and share_text else "")
+            ax.text(j + 0.5, i + 0.5, text, ha="center", va="center", fontsize=7.5 if share_text else 8,
+                    color=colour, fontweight="bold" if k and share >= 0.5 else "normal")
     ax.set_xticks([j + 0.5 for j in range(len(gids))])
     ax.set_xticklabels([f"Groep {g}\n(n = {sizes.get(g, 0)})" for g in gids])
     ax.xaxis.tick_top()
@@ -210,6 +240,20 @@ def _effect_rows(table: pd.DataFrame, effect_labels: Mapping[str, str]) -> list[
                      "colour": _STANCE_COLOUR.get(r.stance, OKABE_ITO["grey"]),
                      "counts": {g: getattr(r, f"group_{g}") for g in gids}})
     return rows
+
+
+def _aligned(left: list[dict], right: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Both panels with the same number of rows per effect (blank rows fill the shorter side)."""
+    order = list(dict.fromkeys([r["effect"] for r in left] + [r["effect"] for r in right]))
+    out_l, out_r = [], []
+    for e in order:
+        a = [r for r in left if r["effect"] == e]
+        b = [r for r in right if r["effect"] == e]
+        name = (a or b)[0]["effect_nl"]
+        n = max(len(a), len(b))
+        out_l += a + [{"blank": True, "effect": e, "effect_nl": name, "stance_nl": ""}] * (n - len(a))
+        out_r += b + [{"blank": True, "effect": e, "effect_nl": name, "stance_nl": ""}] * (n - len(b))
+    return out_l, out_r
 
 
 def plot_effects(today: pd.DataFrame, wams: pd.DataFrame, groups: pd.DataFrame, stem: str | Path, *,
@@ -238,8 +282,7 @@ def plot_effects(today: pd.DataFrame, wams: pd.DataFrame, groups: pd.DataFrame, 
     labels = {**_EFFECT_NL, **dict(effect_labels or {})}
     sizes = _group_sizes(groups)
     gids = _group_ids(today)
-    left_rows = _effect_rows(today, labels)
-    right_rows = _effect_rows(wams, labels)
+    left_rows, right_rows = _aligned(_effect_rows(today, labels), _effect_rows(wams, labels))
     other = []
     for r in wams[wams["section"] != "effects"].itertuples(index=False):
         other.append({"label": ROW_NL.get(str(r.stance), str(r.label_nl)), "colour": _OTHER_COLOUR.get(r.section, OKABE_ITO["grey"]),
@@ -250,12 +293,15 @@ def plot_effects(today: pd.DataFrame, wams: pd.DataFrame, groups: pd.DataFrame, 
     main_h = cell_h * n_main
     other_h = cell_h * len(other)
     group_key = sorted(_group_labels(groups).items())
-    legend_h = 0.18 * 3 + 0.24 + 0.17 * len(group_key)
+    legend_h = 0.18 * (4 if any(r.get("stance") == "unclear" for r in right_rows) else 3) + 0.24 \
+        + 0.17 * len(group_key)
     height = 0.75 + 0.5 + main_h + (0.85 + other_h if other else 0) + 0.3 + legend_h + 0.35
     with figure_style():
         fig = _new_figure(_WIDTH, height)
         _header(fig, "Effecten van gegevensuitwisseling op de samenwerking, per groep",
-                "Aantal respondenten per groep dat een effect noemt: nu (§4.2.3) en verwacht onder de Wams (§4.3.1)")
+                "Aantal respondenten per groep dat een effect noemt, en welk deel van de groep dat is: nu"
+                + (" (§4.2.3)" if _TEXT.get("thesis") else "") + " en verwacht onder de Wams"
+                + (" (§4.3.1)" if _TEXT.get("thesis") else ""))
         x_effect, x_left = 0.1, 1.55
         x_right = x_left + panel_w + 0.82
         top = height - 0.75 - 0.5
@@ -290,19 +336,22 @@ def plot_effects(today: pd.DataFrame, wams: pd.DataFrame, groups: pd.DataFrame, 
             _cell_grid(ax_o, other, gids, sizes)
             ax_o.set_yticks([i + 0.5 for i in range(len(other))])
             ax_o.set_yticklabels([textwrap.fill(r["label"], 52) for r in other])
-            ax_o.set_title("Andere verwachte effecten van de Wams", fontweight="bold", pad=26, loc="right")
+            ax_o.set_title("Verder verwacht onder de Wams", fontweight="bold", pad=26, loc="right")
             bottom = obottom
         # legend and group key
         y = bottom - 0.3
-        for colour, text in ((OKABE_ITO["vermillion"], "ongunstig (negatief effect, privacyrisico)"),
-                             (OKABE_ITO["blue"], "gunstig (positief effect, verbetering)"),
-                             (OKABE_ITO["grey"], "geen verandering verwacht")):
+        keys = [(OKABE_ITO["vermillion"], "ongunstig (negatief effect, privacyrisico)"),
+                (OKABE_ITO["blue"], "gunstig (positief effect, verbetering)"),
+                (OKABE_ITO["grey"], "geen verandering verwacht")]
+        if any(r.get("stance") == "unclear" for r in right_rows):
+            keys.append((OKABE_ITO["yellow"], "onduidelijk: de bron spreekt zich over deze respondent tegen"))
+        for colour, text in keys:
             ax = _axes(fig, x_effect, y - 0.06, 0.22, 0.13)
             ax.add_patch(Rectangle((0, 0), 1, 1, facecolor=colour, edgecolor="none"))
             ax.set_axis_off()
             fig.text((x_effect + 0.3) / _WIDTH, y / H, text, va="center")
             y -= 0.18
-        fig.text(x_effect / _WIDTH, y / H, "Getal = respondenten dat het noemt / groepsgrootte; "
+        fig.text(x_effect / _WIDTH, y / H, "Getal = respondenten dat het noemt / groepsgrootte, met het aandeel; "
                  "sterkere kleur = groter deel van de groep.", va="center")
         y -= 0.24
         for g, lbl in group_key:
@@ -517,6 +566,13 @@ def write_figures(results, out_dir: str | Path) -> dict[str, list[Path]]:
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    t = results.text
+    with figure_text(footnote=t.footnote if t else FOOTNOTE, thesis=bool(t.thesis) if t else True,
+                     municipality=t.municipality if t else ""):
+        return _write_figures(results, out)
+
+
+def _write_figures(results, out: Path) -> dict[str, list[Path]]:
     labels = results.effect_labels
     written = {
         "effecten_per_groep": plot_effects(results.effects_today, results.effects_wams, results.groups,

@@ -14,7 +14,7 @@ import math
 import textwrap
 from pathlib import Path
 
-from .figures import (_WIDTH, DOMAIN_COLOURS, _axes, _footnote, _header, _new_figure, figure_style,
+from .figures import (_TEXT, _WIDTH, DOMAIN_COLOURS, _axes, _footnote, _header, _new_figure, figure_style,
                       save_figure)
 
 __all__ = ["plot_network"]
@@ -125,7 +125,7 @@ def plot_network(G, stem: str | Path, *, title: str | None = None, min_weight: f
         The PNG and the SVG.
     """
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Circle, Wedge
+    from matplotlib.patches import Circle, Patch, Wedge
     pos, angles, centre, sectors = _layout(G)
     weights = {k: v for k, v in _undirected_weights(G).items() if v >= min_weight}
     wmax = max(weights.values(), default=1.0)
@@ -136,9 +136,12 @@ def plot_network(G, stem: str | Path, *, title: str | None = None, min_weight: f
     halo = {"facecolor": "white", "edgecolor": "none", "alpha": 0.75, "pad": 0.6}
     with figure_style():
         fig = _new_figure(_WIDTH, height)
+        thesis = bool(_TEXT.get("thesis"))
+        centre_name = str(G.nodes[centre].get("label", "")) if centre else ""
         _header(fig, title or "Het beleidsnetwerk rond een cliënt met meervoudige problematiek",
-                "Gemeente Altena en haar teams in het midden, de partners eromheen naar domein "
-                "(naar Figuur 1 van de scriptie)")
+                (f"{centre_name} en haar teams in het midden, de partners eromheen naar domein"
+                 if centre_name else "De partners naar domein")
+                + (" (naar Figuur 1 van de scriptie)" if thesis else ""))
         ax = _axes(fig, 0.05, 0.95, box_w, box_h)
         ax.set_xlim(-xr, xr)
         ax.set_ylim(-yr, yr)
@@ -150,8 +153,9 @@ def plot_network(G, stem: str | Path, *, title: str | None = None, min_weight: f
                                alpha=0.16, edgecolor="none", zorder=0))
         ax.add_patch(Circle((0, 0), _R_INNER + 0.5, facecolor=DOMAIN_COLOURS["sociaal domein"], alpha=0.10,
                             edgecolor="none", zorder=0))
-        ax.text(0, -(_R_INNER + 0.36), "intern: gemeente Altena", ha="center", va="center", color="#333333",
-                style="italic", zorder=4, bbox=halo)
+        if centre_name:
+            ax.text(0, -(_R_INNER + 0.36), f"intern: {centre_name}", ha="center", va="center",
+                    color="#333333", style="italic", zorder=4, bbox=halo)
         for (u, v), w in sorted(weights.items()):
             (x0, y0), (x1, y1) = pos[u], pos[v]
             ax.plot([x0, x1], [y0, y1], color="#8C8C8C", lw=0.4 + 2.4 * w / wmax, alpha=0.4, zorder=1,
@@ -161,12 +165,14 @@ def plot_network(G, stem: str | Path, *, title: str | None = None, min_weight: f
             x, y = pos[n]
             colour = DOMAIN_COLOURS.get(d.get("domain"), "#DDDDDD")
             interviewed = bool(d.get("interviewed"))
-            in_fig = bool(d.get("in_figure_1")) or d.get("side") == "intern"
+            in_fig = (bool(d.get("in_figure_1")) if thesis else True) or d.get("side") == "intern"
+            seen = bool(int(d.get("mentioned", 0) or 0) + int(d.get("present", 0) or 0)) or G.degree(n) > 0
+            unsupported = thesis and in_fig and not seen and d.get("side") != "intern"
             r = 0.3 if n == centre else (0.17 if d.get("side") == "intern" else 0.14)
-            ax.add_patch(Circle((x, y), r, facecolor=colour if in_fig else "white",
-                                edgecolor="black" if interviewed else colour,
-                                lw=1.8 if interviewed else 1.2, linestyle="-" if in_fig else (0, (2, 1.5)),
-                                zorder=3))
+            ax.add_patch(Circle((x, y), r, facecolor="white" if (unsupported or not in_fig) else colour,
+                                edgecolor="black" if interviewed else colour, hatch="////" if unsupported else None,
+                                lw=1.8 if interviewed else 1.2,
+                                linestyle="-" if in_fig and not unsupported else (0, (2, 1.5)), zorder=3))
             label = str(d.get("label", n))
             weight = "bold" if interviewed else "normal"
             if n == centre:
@@ -188,8 +194,15 @@ def plot_network(G, stem: str | Path, *, title: str | None = None, min_weight: f
         handles += [
             Line2D([], [], marker="o", ls="none", markersize=8, markerfacecolor="#DDDDDD", markeredgecolor="black",
                    markeredgewidth=1.8, label="een respondent werkt hier (vet)"),
-            Line2D([], [], marker="o", ls="none", markersize=8, markerfacecolor="white", markeredgecolor="#7F7F7F",
-                   label="niet in Figuur 1, wel genoemd"),
+        ]
+        if thesis:
+            handles += [
+                Line2D([], [], marker="o", ls="none", markersize=8, markerfacecolor="white",
+                       markeredgecolor="#7F7F7F", label="niet in Figuur 1, wel genoemd"),
+                Patch(facecolor="white", edgecolor="#7F7F7F", hatch="////", linestyle=(0, (2, 1.5)),
+                      label="in Figuur 1, niet in de gereconstrueerde gegevens"),
+            ]
+        handles += [
             Line2D([], [], color="#8C8C8C", lw=2, label=f"samen genoemd of aanwezig (≥ {min_weight:g}×)"),
         ]
         fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.1 / _WIDTH, 0.28 / height), ncol=2,

@@ -26,10 +26,59 @@ import pandas as pd
 from ..model import Codebook, Corpus, segment_of
 from ..study import Study
 
-__all__ = ["PARAPHRASE_MARK", "Results", "compute_results", "code_evidence", "make_report"]
+__all__ = ["PARAPHRASE_MARK", "Results", "ReportText", "report_text", "compute_results", "code_evidence",
+           "make_report"]
 
 #: How the reconstructed corpus marks a sentence that is not a verbatim quote.
 PARAPHRASE_MARK = "[parafrase]"
+
+@dataclass(frozen=True)
+class ReportText:
+    """What the report and figures say about their study (from its ``study.yaml``).
+
+    ``thesis`` switches on thesis-only wording (§-references, "naar Figuur 1
+    van de scriptie"); ``reconstructed`` the reconstruction notice;
+    ``coding_source`` is ``manual``, ``suggested`` (auto-coder output, not
+    reviewed) or ``none``.
+    """
+
+    title: str
+    municipality: str = ""
+    commissioner: str = ""
+    period: str = ""
+    slug: str = "altena-qca"
+    thesis: bool = False
+    reconstructed: bool = False
+    coding_source: str = "manual"
+
+    @property
+    def footnote(self) -> str | None:
+        """The line under every figure."""
+        if self.coding_source == "suggested":
+            return "Automatisch gecodeerd, niet beoordeeld"
+        if self.reconstructed:
+            return "Gereconstrueerde data (uit de gepubliceerde scriptie)"
+        return self.title or None
+
+
+def report_text(study: Study) -> ReportText:
+    """:class:`ReportText` from ``study.config`` (study.yaml); without one, from the folder."""
+    cfg = getattr(study, "config", None)
+    source = str(getattr(study, "coding_source", "") or ("manual" if len(study.codings) else "none"))
+    if cfg is not None:
+        return ReportText(title=str(cfg.title or ""), municipality=str(cfg.municipality or ""),
+                          commissioner=str(cfg.commissioner or ""), period=str(cfg.period or ""),
+                          slug=str(cfg.slug or "altena-qca"), thesis=bool(cfg.thesis),
+                          reconstructed=bool(cfg.reconstructed), coding_source=source)
+    from ..study import DEFAULT_DATA
+    thesis = study.data_dir is not None and Path(study.data_dir).resolve() == Path(DEFAULT_DATA).resolve()
+    if thesis:
+        return ReportText(title="Gegevens delen in het zorgnetwerk van gemeente Altena",
+                          municipality="gemeente Altena", commissioner="gemeente Altena", period="2023",
+                          slug="altena-qca", thesis=True, reconstructed=True, coding_source=source)
+    name = Path(study.data_dir).name if study.data_dir else "studie"
+    return ReportText(title=f"Onderzoek '{name}'", slug=name or "studie", coding_source=source)
+
 
 @dataclass
 class Results:
@@ -67,6 +116,13 @@ class Results:
         :func:`code_evidence` for the network codes (4.1).
     effect_labels
         Dutch name per effect key (codebook ``analysis.effects``).
+    corpus, codings
+        The study's corpus and codings (for who-said-what lookups).
+    claims
+        :func:`~altena_qca.report.claims.check_claims` of the study, or None
+        when the study has no ``claims.yaml``.
+    text
+        :class:`ReportText`: title, municipality, thesis wording, coding source.
     """
 
     codebook: Codebook
@@ -84,6 +140,10 @@ class Results:
     network: Any = None
     network_evidence: pd.DataFrame = field(default_factory=pd.DataFrame)
     effect_labels: dict[str, str] = field(default_factory=dict)
+    corpus: Any = None
+    codings: Any = None
+    claims: Any = None
+    text: ReportText | None = None
 
     @property
     def graph(self):
@@ -198,6 +258,7 @@ def compute_results(study: Study, *, network=True, gazetteer=None, groups: pd.Da
         network_evidence=code_evidence(*args, [c for c in cb.descendants("network", include_self=False)]
                                        if "network" in cb else []),
         effect_labels=labels,
+        corpus=corpus, codings=codings, text=report_text(study),
     )
     if network is True:
         from ..network import analyse_network

@@ -36,13 +36,15 @@ QUOTE_THEMES = (("trust", "Vertrouwen"), ("relations", "Netwerkrelaties"), ("coo
 _MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
            "oktober", "november", "december")
 #: What a respondent who reports the Wams stance 'improves' expects, as a noun phrase.
-_WAMS_NL = {"trust": "meer vertrouwen", "relations": "sterkere netwerkrelaties", "coordination": "betere coördinatie",
+_WAMS_NL = {"trust": "meer vertrouwen", "relations": "sterkere netwerkrelaties",
+            "coordination": "een betere coördinatie van taken",
             "decisions": "(nog) effectievere besluitvorming", "goals": "het (sneller) behalen van het gezamenlijke doel",
             "coordination_approach": "een gecoördineerde aanpak die beter van de grond komt",
             "coordination_tasks": "taken die beter op elkaar zijn afgestemd"}
 _SIDE_NL = {"intern": "intern", "extern": "extern"}
 #: Plain Dutch for the extra Wams rows (``wams_details``, ``wams_other``); else the code's label.
 ROW_NL = {"coordination_approach": "Gecoördineerde aanpak komt beter van de grond",
+          "coordination": "Coördinatie van taken",
           "coordination_tasks": "Taken beter op elkaar afgestemd",
           "privacy_risk": "Privacy van de cliënt minder gewaarborgd",
           "client_trust_damage": "Schade aan de vertrouwensband met de cliënt",
@@ -263,15 +265,9 @@ class Facts:
     def _wams_items(self) -> list[tuple[str, pd.Series]]:
         """(key, row) for each Wams improvement: effects whose details exist are replaced by them."""
         t = self.r.effects_wams
-        details = t[t["section"] == "wams_details"]
-        detailed = {str(s).split("_", 1)[0] for s in details["stance"]}
-        items = []
+        items = [(row["stance"], row) for _, row in t[t["section"] == "wams_details"].iterrows()]
         for _, row in t[(t["section"] == "effects") & (t["stance"] == "improves")].iterrows():
-            if row["effect"] in detailed:
-                continue
             items.append((row["effect"], row))
-        for _, row in details.iterrows():
-            items.append((row["stance"], row))
         return items
 
     def wams_paragraphs(self) -> list[str]:
@@ -308,20 +304,38 @@ class Facts:
                           for r in same.itertuples(index=False))
             why = ", omdat zij die nu al als positief ervaren" if already else ""
             out.append(f"In {self._group_phrase(gids)} verwacht men geen verandering in " + join(items) + why + ".")
+        out += self.unclear_sentences()
+        return out
+
+    def unclear_sentences(self) -> list[str]:
+        """One sentence per Wams stance the source leaves unclear for some respondents (a third state)."""
+        t = self._rows("wams")
+        out = []
+        for r in t[(t["stance"] == "unclear") & (t["total"] > 0)].itertuples(index=False):
+            ids = self.who(f"{r.effect}.wams.unclear")
+            if not ids:
+                continue
+            one = len(ids) == 1
+            out.append(f"Voor {self.labels(ids)} is onduidelijk of {'die' if one else 'zij'} "
+                       f"{_WAMS_NL.get(r.effect, self.effect_nl.get(r.effect, r.effect).lower())} "
+                       f"verwacht{'' if one else 'en'}: de bron spreekt zich daarover tegen. "
+                       f"{'Deze respondent telt' if one else 'Zij tellen'} daarom bij geen van beide mee.")
         return out
 
     def effects_table(self, when: str) -> tuple[list[str], list[list[str]]]:
         t = self.r.effects_today if when == "today" else self.r.effects_wams
         gids = sorted(self.group_label)
         header = ["Effect", "Houding"] + [f"Groep {g} (n={self.size.get(g, 0)})" for g in gids] + [f"Totaal (n={self.n})"]
-        stance_nl = {"negative": "negatief", "positive": "positief", "improves": "verbetert", "same": "blijft gelijk"}
+        stance_nl = {"negative": "negatief", "positive": "positief", "improves": "verbetert", "same": "blijft gelijk",
+                     "unclear": "onduidelijk in de bron"}
         rows = []
         for r in t.itertuples(index=False):
             if r.section == "effects":
                 name, stance = self.effect_nl.get(r.effect, r.effect), stance_nl.get(r.stance, r.stance)
+            elif r.section == "wams_details":
+                name, stance = ROW_NL.get(str(r.stance), str(r.label_nl)), "verbetert"
             else:
-                name = "Andere effecten" if r.section == "wams_other" else "Coördinatie (detail)"
-                stance = ROW_NL.get(str(r.stance), str(r.label_nl))
+                name, stance = "Andere effecten", ROW_NL.get(str(r.stance), str(r.label_nl))
             rows.append([name, stance] + [str(getattr(r, f"group_{g}")) for g in gids] + [str(r.total)])
         return header, rows
 
@@ -336,9 +350,22 @@ class Facts:
         risk = self._other("privacy_risk")
         if risk is not None:
             k = int(risk["total"])
-            out.append(f"{_cap(n_of(k, self.n))} verwachten dat de privacy van cliënten onder de Wams minder goed "
-                       f"gewaarborgd is, omdat noodzakelijke gegevens dan makkelijker zonder toestemming gedeeld "
-                       f"kunnen worden.")
+            if k:
+                out.append(f"{_cap(n_of(k, self.n))} {self._verb(k, 'vindt', 'vinden')} dat de privacy van cliënten "
+                           f"onder de Wams nog beter gewaarborgd moet worden: noodzakelijke gegevens kunnen dan "
+                           f"makkelijker zonder toestemming worden gedeeld, en dat kan de privacy van de cliënt in "
+                           f"het geding brengen.")
+        careful = self._freq("wams.careful_now")
+        if careful:
+            rest = [i for i in self.r.respondents["id"] if i not in set(self._having("wams.careful_now"))]
+            tail = f" (niet {self.labels(rest)})" if 0 < len(rest) <= 3 else ""
+            out.append(f"{_cap(n_of(careful, self.n))}{tail} {self._verb(careful, 'vindt', 'vinden')} dat "
+                       f"professionals nu al zorgvuldig met persoonsgegevens omgaan.")
+        pos, neg = self._freq("wams.collaboration.positive"), self._freq("wams.collaboration.negative")
+        if pos:
+            out.append(f"{_cap(n_of(pos, self.n))} {self._verb(pos, 'verwacht', 'verwachten')} dat de Wams de "
+                       f"samenwerking verbetert" + ("; niemand verwacht dat de samenwerking erdoor verslechtert."
+                                                    if not neg else "."))
         damage = self._other("client_trust_damage")
         if damage is not None and int(damage["total"]):
             ids = self.who("wams_other.client_trust_damage")
@@ -351,9 +378,26 @@ class Facts:
                        f"ook onder de Wams terugvallen op hun beroepsgeheim.")
         nec = self._freq("wams.necessity")
         if nec:
-            out.append(f"{_cap(n_of(nec, self.n))} noemen dat 'noodzakelijk' nog gedefinieerd moet worden: wat de "
-                       f"één noodzakelijk vindt om te delen, vindt de ander niet relevant.")
+            out.append(f"{_cap(n_of(nec, self.n))} {self._verb(nec, 'noemt', 'noemen')} dat 'noodzakelijk' nog "
+                       f"gedefinieerd moet worden: wat de één noodzakelijk vindt om te delen, vindt de ander niet "
+                       f"relevant.")
         return out
+
+    @staticmethod
+    def _verb(k: int, one: str, many: str) -> str:
+        return one if k == 1 else many
+
+    def _having(self, code: str) -> list[str]:
+        """Respondent ids with a coding of ``code`` or a code below it."""
+        from ..analysis.frequencies import attach_respondents
+        cb = self.r.codebook
+        if code not in cb:
+            return []
+        c = self.r.codings if hasattr(self.r, "codings") else None
+        if c is None:
+            return []
+        c = attach_respondents(c, self.r.corpus)
+        return sorted(set(c.loc[c["code"].isin(cb.descendants(code)), "respondent"].dropna()))
 
     def _freq(self, code: str) -> int:
         f = self.r.frequencies
@@ -361,29 +405,48 @@ class Facts:
         return 0 if row.empty else int(row["respondents"].iloc[0])
 
     # ------------------------------------------------------------------ network
-    def network_paragraphs(self) -> list[str]:
+    def network_paragraphs(self, thesis: bool = False) -> list[str]:
         net = self.r.network
         G, s = net.graph, net.summary
+        from ..network import tie_graph
+        H = tie_graph(G)
         ext_fig = [n for n, d in G.nodes(data=True) if d.get("side") == "extern" and d.get("in_figure_1")]
+        seen = [n for n in ext_fig if int(G.nodes[n].get("mentioned", 0) or 0) + int(G.nodes[n].get("present", 0) or 0)
+                or (n in H and H.degree(n))]
+        unseen = sorted((G.nodes[n].get("label", n) for n in ext_fig if n not in seen), key=str.casefold)
         interviewed = [n for n, d in G.nodes(data=True) if d.get("interviewed") and d.get("side") == "extern"]
         teams = [n for n, d in G.nodes(data=True) if d.get("side") == "intern" and d.get("parent")]
-        out = [f"Rond een cliënt met meervoudige problematiek werken de gemeente en haar {len(teams)} teams samen "
-               f"met externe partners in het sociaal domein en het domein openbare orde en veiligheid. "
-               f"De netwerkfiguur toont {s['n_nodes']} organisaties en teams, onder wie de {len(ext_fig)} externe "
-               f"partners uit Figuur 1 van de scriptie; bij {len(interviewed)} externe partners werkt een "
-               f"geïnterviewde respondent."]
-        top = sorted(((d, n) for n, d in self._degrees().items()), reverse=True)[:3]
-        if top:
-            names = join(G.nodes[n].get("label", n) for _, n in top)
+        n_ext_resp = self.n_extern
+        team_text = (f"de gemeente en haar {len(teams)} teams" if teams else "de gemeente")
+        first = (f"Rond een cliënt met meervoudige problematiek werken {team_text} samen met externe partners. "
+                 f"De netwerkfiguur toont {s['n_nodes']} organisaties en teams die in de interviews"
+                 + (" en de observatie" if self.n_obs else "") + " genoemd worden of er samen in voorkomen.")
+        if ext_fig and thesis:
+            first += (f" De scriptie tekent in Figuur 1 {len(ext_fig)} externe partners, gekozen op hoe vaak ze in "
+                      f"de interviews en de observatie genoemd werden (§4.1.1); in de gereconstrueerde gegevens "
+                      f"komen er {len(seen)} van terug")
+            first += (f", {len(unseen)} niet ({join(unseen)}): die zijn in de figuur gestippeld, omdat de "
+                      f"reconstructie ze niet kan onderbouwen." if unseen else ".")
+        if interviewed:
+            unknown = n_ext_resp - sum(int(G.nodes[n].get("n_respondents", 0) or 0) for n in interviewed)
+            first += (f" Bij {len(interviewed)} externe partners werkt een geïnterviewde respondent (vet)"
+                      + (f"; van {'één externe respondent' if unknown == 1 else f'{unknown} externe respondenten'} "
+                         f"noemt de bron de werkgever niet." if unknown > 0 else "."))
+        out = [first]
+        wdeg = dict(H.degree(weight="weight")) if H.number_of_edges() else {}
+        if wdeg:
+            ranked = sorted(wdeg.items(), key=lambda x: (-x[1], str(x[0])))
+            cut = ranked[min(2, len(ranked) - 1)][1]
+            top = [n for n, v in ranked if v >= cut]
+            names = join(G.nodes[n].get("label", n) for n in top)
             out.append(f"Organisaties worden in de interviews vaak samen genoemd: het netwerk telt {s['n_ties']} "
-                       f"verbindingen. De meest verbonden organisaties zijn {names}. Per cliënt is steeds een "
-                       f"ander, kleiner deel van dit netwerk betrokken, afhankelijk van de hulpvraag.")
+                       f"verbindingen. Gewogen naar hoe vaak ze samen genoemd worden, zijn {names} het sterkst "
+                       f"verbonden.")
+        k = self._freq("network.description")
+        if k * 2 > self.n:
+            out.append(f"{_cap(n_of(k, self.n))} {self._verb(k, 'zegt', 'zeggen')} dat per cliënt steeds een ander, "
+                       f"kleiner deel van dit netwerk betrokken is, afhankelijk van de hulpvraag.")
         return out
-
-    def _degrees(self) -> dict[str, int]:
-        from ..network import tie_graph
-        H = tie_graph(self.r.network.graph)
-        return dict(H.degree())
 
     def rhodes_rows(self):
         rows = []
@@ -492,7 +555,8 @@ class Facts:
         tail = ""
         if risk is not None and int(risk["total"]) * 2 > self.n:
             who = "iedereen" if int(risk["total"]) == self.n else n_of(int(risk["total"]), self.n)
-            tail = f", maar {who} ziet ook een risico voor de privacy van de cliënt"
+            tail = (f", maar {who} vindt ook dat de privacy van de cliënt dan nog beter gewaarborgd moet worden, "
+                    f"omdat gegevens makkelijker zonder toestemming gedeeld kunnen worden")
         if not clauses:
             return "De gegevens laten geen eenduidig beeld zien; zie de hoofdstukken hieronder."
         return _cap("; ".join(clauses)) + tail + "."
@@ -502,13 +566,18 @@ class Facts:
         codes = {1: [("wams.necessity", "noemen dat de definitie van 'noodzakelijk' onduidelijk is"),
                      ("wams.other.less_privacy", "verwachten dat de privacy minder goed gewaarborgd wordt")],
                  2: [("effects.coordination.feedback_missing", "missen terugkoppeling over een casus"),
-                     ("improvements.meetings", "willen frequentere en effectievere overleggen"),
-                     ("improvements.coordinator_role", "noemen de rol van de coördinator als verbeterpunt")]}[which]
+                     ("improvements.meetings", "willen frequentere of effectievere overleggen"),
+                     ("improvements.planning", "willen dat overleggen makkelijker in te plannen zijn")]}[which]
         out = []
         for code, text in codes:
             k = self._freq(code)
-            if k:
-                out.append(f"{_cap(n_of(k, self.n))} {text}.")
+            if not k:
+                continue
+            ids = self._having(code)
+            names = f": {self.labels(ids)}" if ids and len(ids) <= 9 and len(ids) < self.n else ""
+            verb = text if k > 1 else text.replace("missen", "mist").replace("willen", "wil").replace(
+                "verwachten", "verwacht").replace("noemen", "noemt")
+            out.append(f"{_cap(n_of(k, self.n))} {verb}{names}.")
         return out
 
     # ------------------------------------------------------------------ quotes and sides
