@@ -442,6 +442,37 @@ def report(data_dir, out_path, figures_dir, no_network, pseudonymise):
         click.echo(f"wrote {f}")
 
 
+@cli.command()
+@_data_option
+@_table_out_option
+@click.option("--all", "show_all", is_flag=True, help="On the terminal, list every claim (default: only those "
+              "not reproduced, then the summary).")
+@_pseudo_option
+@handle_errors
+def claims(data_dir, out_path, show_all, pseudonymise):
+    """Check every claim in the study's claims.yaml against what the data compute.
+
+    Prints one line per claim that is not reproduced (with the reason) and the
+    summary; --out writes the whole table as CSV.
+
+    Example: altena-qca claims --out claims.csv
+    """
+    from .report.claims import STATUS_NL, check_claims, claims_summary
+    s = _load(data_dir, pseudonymise)
+    table = check_claims(s)
+    if table.empty:
+        click.echo("This study has no claims.yaml: nothing to check.")
+        return
+    if out_path:
+        _emit_table(table, out_path)
+    for row in table.itertuples(index=False):
+        if show_all or row.status != "reproduced":
+            where = f"§{row.section} r. {row.line}" if row.line else f"§{row.section}"
+            click.echo(f"[{STATUS_NL[row.status]}] {row.id} ({where}): verwacht {row.expected}; berekend "
+                       f"{row.computed or '-'}" + (f" — {row.reason}" if row.reason else ""))
+    click.echo(claims_summary(table))
+
+
 # ---------------------------------------------------------------- auto-coding (altena_qca.coding)
 def _method_option(f):
     return click.option("--method", type=click.Choice(["combined", "rules", "model"]), default="combined",

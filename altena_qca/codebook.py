@@ -161,6 +161,8 @@ def _check_analysis(analysis: dict, ids: set[str], path) -> list[str]:
     for section in ("wams_other", "wams_details"):
         for name, code in (analysis.get(section) or {}).items():
             need(code, f"{section}.{name}")
+    for code in analysis.get("source_caveats") or {}:
+        need(code, "source_caveats")
     return out
 
 

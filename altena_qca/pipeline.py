@@ -33,6 +33,12 @@ def _autocode(study: Study, out: Path) -> dict[str, pd.DataFrame]:
     return autocode_tables(study)
 
 
+def _slug(study: Study) -> str:
+    """The output file stem of a study (study.yaml ``slug``; ``altena-qca`` for the thesis study)."""
+    from .report.results import report_text
+    return report_text(study).slug
+
+
 def groups_of(study: Study) -> pd.DataFrame:
     """The typology groups of ``study``, computed once per run."""
     from .analysis.typology import assign_groups
@@ -104,10 +110,25 @@ def _network(study: Study, out: Path) -> dict[str, pd.DataFrame]:
     return network_tables(result)
 
 
+def _claims(study: Study, out: Path) -> dict[str, pd.DataFrame]:
+    """The study's claims.yaml checked against the data (``claims.csv``); nothing without one."""
+    table = _claims_of(study)
+    return {"claims": table} if table is not None and len(table) else {}
+
+
+def _claims_of(study: Study):
+    """check_claims of the study's claims.yaml, once per run; None without one."""
+    from .report.claims import check_claims
+    if not (study.data_dir and (Path(study.data_dir) / "claims.yaml").exists()):
+        return None
+    groups = groups_of(study) if _has_typology(study) else None
+    return study.memo("claims", lambda: check_claims(study, groups=groups, network=lambda: network_of(study)))
+
+
 def _qdpx(study: Study, out: Path) -> dict[str, pd.DataFrame]:
     """The whole project as ``altena-qca.qdpx`` (REFI-QDA), for ATLAS.ti, NVivo, MAXQDA."""
     from .refi import export_qdpx
-    export_qdpx(study, out / "altena-qca.qdpx", groups=export_groups(study))
+    export_qdpx(study, out / f"{_slug(study)}.qdpx", groups=export_groups(study))
     return {}
 
 
@@ -121,8 +142,9 @@ def export_groups(study: Study) -> pd.DataFrame | None:
 def _report(study: Study, out: Path) -> dict[str, pd.DataFrame]:
     """Figures (PNG, SVG) in ``out/figures/`` and the Dutch Word report ``out/report.docx``."""
     from .report.results import make_report
+    claims = _claims_of(study)
     make_report(study, out / "report.docx", figures_dir=out / "figures",
-                groups=groups_of(study), network=network_of(study))
+                groups=groups_of(study), network=network_of(study), claims=False if claims is None else claims)
     return {}
 
 
@@ -144,6 +166,7 @@ STAGES: list[tuple[str, Stage]] = [
     ("code_document", _code_document),
     ("cooccurrence", _cooccurrence),
     ("network", _network),
+    ("claims", _claims),
     ("qdpx", _qdpx),
     ("report", _report),
 ]
@@ -176,5 +199,5 @@ def run(study: Study, out_dir: str | Path, stages: list[tuple[str, Stage]] | Non
         # files a stage writes itself (figures, report, graphs, .qdpx)
         written += sorted(p for p in set(out.rglob("*")) - before
                           if p.is_file() and p not in written and p.parent != tables_dir)
-    written.append(write_workbook(all_tables, out / "altena-qca.xlsx"))
+    written.append(write_workbook(all_tables, out / f"{_slug(study)}.xlsx"))
     return written

@@ -80,6 +80,8 @@ class Builder:
             st.base_style = normal
             st.paragraph_format.left_indent = Cm(0.6 * (level - 1))
             st.paragraph_format.space_after = Pt(2)
+            from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+            st.paragraph_format.tab_stops.add_tab_stop(Cm(16.4), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
             if level == 1:
                 st.font.bold = True
         cp = self.doc.core_properties
@@ -115,8 +117,14 @@ class Builder:
 
     # ------------------------------------------------------------------ text
     def heading(self, text: str, level: int = 1):
-        self.headings.append((level, text))
-        return self.doc.add_heading(text, level)
+        """A heading with a bookmark (``_Toc<n>``) the table of contents refers to for its page number."""
+        name = f"_Toc{len(self.headings) + 1:04d}"
+        self.headings.append((level, text, name))
+        h = self.doc.add_heading(text, level)
+        bid = str(len(self.headings))
+        h._p.insert(1 if h._p.pPr is not None else 0, _el("w:bookmarkStart", **{"w:id": bid, "w:name": name}))
+        h._p.append(_el("w:bookmarkEnd", **{"w:id": bid}))
+        return h
 
     def para(self, text: str = "", style: str | None = None, bold: bool = False, italic: bool = False):
         p = self.doc.add_paragraph(style=style)
@@ -186,34 +194,30 @@ class Builder:
         self._toc_anchor = self.doc.add_paragraph()
 
     def finish_toc(self, levels: int = 2) -> None:
-        """Write a TOC field whose cached result lists the recorded headings.
+        """Write the table of contents: one line per recorded heading with a PAGEREF page number.
 
-        Word refreshes it (with page numbers) on opening, as the settings ask
-        it to update fields; other readers show the cached list.
+        Each line links to the heading's bookmark and carries a ``PAGEREF``
+        field: LibreOffice computes it on opening, Word when it updates the
+        fields (the settings ask it to). A TOC field would show only its
+        cached result in LibreOffice (no page numbers).
         """
         anchor = self._toc_anchor
         if anchor is None:
             return
-        entries = [(lvl, text) for lvl, text in self.headings if lvl <= levels] or [(1, "")]
-        paras = []
-        for lvl, text in entries:
+        entries = [(lvl, text, name) for lvl, text, name in self.headings if lvl <= levels] or [(1, "", "")]
+        for lvl, text, name in entries:
             p = anchor.insert_paragraph_before(style=f"toc {lvl}")
-            paras.append((p, text))
-        last = paras[-1][0]
-        for i, (p, text) in enumerate(paras):
-            if i == 0:
-                r = p.add_run()
-                r._r.append(_el("w:fldChar", **{"w:fldCharType": "begin"}))
-                r = p.add_run()
-                it = _el("w:instrText")
-                it.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-                it.text = f' TOC \\o "1-{levels}" \\h \\z \\u '
-                r._r.append(it)
-                r = p.add_run()
-                r._r.append(_el("w:fldChar", **{"w:fldCharType": "separate"}))
-            p.add_run(text)
-        r = last.add_run()
-        r._r.append(_el("w:fldChar", **{"w:fldCharType": "end"}))
+            if not name:
+                continue
+            link = _el("w:hyperlink", **{"w:anchor": name, "w:history": "1"})
+            p._p.append(link)
+            r = _el("w:r")
+            t = _el("w:t")
+            t.text = text
+            r.append(t)
+            link.append(r)
+            p.add_run("\t")
+            self._field(p, f"PAGEREF {name} \\h", "")
         anchor._p.getparent().remove(anchor._p)
         settings = self.doc.settings.element
         if settings.find(_qn("w:updateFields")) is None:

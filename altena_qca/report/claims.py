@@ -10,11 +10,21 @@ finding: the claims are data, the values are computed.
 
 Measures (``measure:`` in the YAML)
 -----------------------------------
-``respondents: {code, all_codes, not_code, group, side}``
+``respondents: {code, all_codes, not_code, group, side, has_organisation}``
     The respondents who carry a coding of ``code`` (one id or a list: any
     of them; a code counts with the codes below it), of every code in
     ``all_codes``, none of ``not_code``, in typology ``group`` (an id or a
-    list) and on ``side`` (intern/extern). Every key is optional.
+    list), on ``side`` (intern/extern) and, with ``has_organisation``,
+    whose employer respondents.csv names; ``part`` counts only codings in
+    that interview part (1-4). Every key is optional.
+``observation_date: first``
+    The date in the first observation's file name (``YYYY-MM-DD``).
+``interviews_with_parts: [1, 2, 3, 4]``
+    The respondents whose interview has segments in every listed part.
+``observation_parties: count``
+    Organisations present at an observed meeting (the partner network).
+``codebook_kinds: [deductive, inductive]``
+    Whether the codebook has codes of every listed kind (``ja``/``nee``).
 ``rhodes: classification``
     The Rhodes reading of the partner network (needs the network).
 ``figure_partners: supported``
@@ -96,18 +106,29 @@ class _Context:
 
     @property
     def network(self):
+        if callable(self._network):
+            self._network = self._network()
         if self._network is None or self._network is True:
             from ..network import analyse_network
             self._network = analyse_network(self.study)
         return self._network
 
-    def having(self, codes: Iterable[str]) -> set[str]:
+    def having(self, codes: Iterable[str], part: int | None = None) -> set[str]:
         wanted = set()
         for code in codes:
             if code not in self.codebook:
                 raise ValueError(f"unknown code {code!r}")
             wanted |= set(self.codebook.descendants(code))
-        return set(self.codings.loc[self.codings["code"].isin(wanted), "respondent"])
+        c = self.codings[self.codings["code"].isin(wanted)]
+        if part is not None:
+            from ..model import segment_of
+            docs = self.corpus.documents
+            keep = []
+            for d, s, e in zip(c["document"], c["start"], c["end"]):
+                seg = segment_of(docs[d], int(s), int(e))
+                keep.append(seg is not None and seg.part == part)
+            c = c[keep]
+        return set(c["respondent"])
 
 
 def _as_list(x) -> list:
@@ -119,18 +140,31 @@ def _measure(ctx: _Context, m: dict) -> Any:
     if kind == "respondents":
         arg = arg or {}
         ids = set(ctx.label)
+        part = int(arg["part"]) if "part" in arg else None
         if "code" in arg:
-            ids &= ctx.having(_as_list(arg["code"]))
+            ids &= ctx.having(_as_list(arg["code"]), part)
         for code in _as_list(arg.get("all_codes")):
-            ids &= ctx.having([code])
+            ids &= ctx.having([code], part)
         if "not_code" in arg:
-            ids -= ctx.having(_as_list(arg["not_code"]))
+            ids -= ctx.having(_as_list(arg["not_code"]), part)
         if "group" in arg:
             gs = {int(g) for g in _as_list(arg["group"])}
             ids = {i for i in ids if i in ctx.group and int(ctx.group[i]) in gs}
         if "side" in arg:
             ids = {i for i in ids if ctx.side.get(i) == arg["side"]}
+        if arg.get("has_organisation"):
+            ids = {i for i in ids if ctx.corpus.respondents[i].organisation}
         return ids
+    if kind == "interviews_with_parts":
+        want = {int(p) for p in _as_list(arg)}
+        return {d.respondent for d in ctx.corpus if d.respondent in ctx.label
+                and want <= {s.part for s in d.segments}}
+    if kind == "observation_parties":
+        G = ctx.network.graph
+        return sum(1 for n, d in G.nodes(data=True) if int(d.get("present", 0) or 0) > 0)
+    if kind == "codebook_kinds":
+        kinds = set(ctx.codebook.to_frame()["kind"])
+        return "ja" if set(_as_list(arg)) <= kinds else "nee"
     if kind == "rhodes":
         return str(ctx.network.rhodes.classification)
     if kind == "figure_partners":
@@ -143,6 +177,14 @@ def _measure(ctx: _Context, m: dict) -> Any:
             return {G.nodes[n].get("label", n) for n in fig}
         return {G.nodes[n].get("label", n) for n in fig
                 if int(G.nodes[n].get("mentions", 0) or 0) > 0 or (n in H and H.degree(n) > 0)}
+    if kind == "observation_date":
+        import re
+        for d in ctx.corpus:
+            if d.kind == "observation":
+                m = re.search(r"\d{4}-\d{2}-\d{2}", d.id)
+                if m:
+                    return m.group(0)
+        return ""
     if kind == "observations":
         return sum(1 for d in ctx.corpus if d.kind == "observation")
     if kind == "observation_says":
@@ -153,8 +195,9 @@ def _measure(ctx: _Context, m: dict) -> Any:
     if kind == "codebook_children":
         return sum(1 for c in ctx.codebook.to_frame().itertuples(index=False) if c.parent == arg)
     if kind == "study":
-        cfg = getattr(ctx.study, "config", None)
-        return "" if cfg is None else str(getattr(cfg, arg, "") or "")
+        from .results import report_text
+        cfg = getattr(ctx.study, "config", None) or report_text(ctx.study)
+        return str(getattr(cfg, arg, "") or "")
     raise ValueError(f"unknown measure {kind!r}")
 
 
@@ -206,7 +249,8 @@ def check_claims(study, claims: list[dict] | str | Path | None = None, *, groups
     groups : DataFrame, optional
         Typology groups already computed.
     network : optional
-        A network analysis already computed (computed when a claim needs it).
+        A network analysis already computed, or a function returning one
+        (called, or the network computed, only when a claim needs it).
 
     Returns
     -------

@@ -33,10 +33,10 @@ from . import wording as w
 from ._docx import Builder
 from .results import Results
 
-__all__ = ["REPORT_TITLE", "SECTIONS", "write_report"]
+__all__ = ["REPORT_TITLE", "SECTIONS", "write_report", "sections"]
 
 REPORT_TITLE = "Gegevens delen in het zorgnetwerk van gemeente Altena"
-#: The Heading 1 titles of the report, in order.
+#: The Heading 1 titles of the thesis study's report, in order (see :func:`sections`).
 SECTIONS = (
     "Managementsamenvatting",
     "Hoe is het onderzoek gedaan?",
@@ -44,13 +44,32 @@ SECTIONS = (
     "Vier groepen: hoe respondenten gegevensuitwisseling ervaren",
     "Effecten op de samenwerking: nu en onder de Wams",
     "Zorgen over privacy",
+    "Conclusie: het antwoord op de onderzoeksvraag",
+    "Is de Wams de hele oplossing?",
     "Aanbevelingen uit de scriptie",
+    "Vervolgonderzoek",
+    "Beperkingen van dit onderzoek",
     "Citaten per thema",
     "Bijlage A: Codeboek",
     "Bijlage B: Thema's intern en extern",
+    "Bijlage C: Controle van de beweringen uit de scriptie",
 )
 THESIS = ("Het belang van persoonsgegevensuitwisseling in een integraal (sociaal)zorgnetwerk "
           "(masterscriptie, Radboud Universiteit, juli 2023)")
+NOT_REVIEWED = "automatisch gecodeerd, niet beoordeeld"
+
+
+def sections(results: Results) -> list[str]:
+    """The Heading 1 titles a study's report has (thesis-only and data-less sections left out)."""
+    t = results.text
+    if t is not None and t.coding_source == "none":
+        return [SECTIONS[1], "Geen coderingen, geen bevindingen", SECTIONS[12]]
+    out = list(SECTIONS)
+    if t is None or not t.thesis:
+        out.remove("Aanbevelingen uit de scriptie")
+    if results.claims is None or not len(results.claims):
+        out.remove("Bijlage C: Controle van de beweringen uit de scriptie")
+    return out
 
 
 def write_report(study: Study, results: Results, path: str | Path, *,
@@ -60,10 +79,11 @@ def write_report(study: Study, results: Results, path: str | Path, *,
     Parameters
     ----------
     study : Study
-        The study the results were computed from (its corpus says whether the
-        data are the bundled reconstruction).
+        The study the results were computed from.
     results : Results
-        From :func:`~altena_qca.report.results.compute_results`.
+        From :func:`~altena_qca.report.results.compute_results` (its
+        ``text`` says the study's title, municipality, commissioner, whether
+        it is the thesis study and where its codings come from).
     path : str or Path
         The ``.docx`` to write (atomically).
     figures : mapping, optional
@@ -75,48 +95,88 @@ def write_report(study: Study, results: Results, path: str | Path, *,
     Path
         ``path``.
     """
+    from .results import report_text
     path = Path(path)
+    if results.text is None:
+        results.text = report_text(study)
+    t = results.text
     with tempfile.TemporaryDirectory(prefix="altena-qca-figures-") as tmp:
         if figures is None:
             from .figures import write_figures
             figures = write_figures(results, tmp)
         png = {k: next(p for p in v if Path(p).suffix == ".png") for k, v in figures.items()}
-        b = Builder(REPORT_TITLE, subject="Effecten van (on)voldoende gegevensuitwisseling en de Wams",
-                    keywords="Wams; AVG; gegevensuitwisseling; beleidsgemeenschap; gemeente Altena")
-        facts = w.Facts(results)
-        reconstructed = w.is_reconstruction(study, results)
-        _title_page(b, facts, reconstructed)
-        _summary(b, facts)
-        _method(b, facts, results, reconstructed, png, study)
-        _network(b, facts, results, png)
-        _groups(b, facts, results)
-        _effects(b, facts, results, png)
-        _privacy(b, facts, results)
-        _recommendations(b, facts, results)
-        _quotes(b, facts)
-        _codebook(b, results)
-        _frequencies_appendix(b, facts, png)
+        b = Builder(t.title or "Rapport", subject="Effecten van (on)voldoende gegevensuitwisseling en de Wams",
+                    keywords="; ".join(x for x in ("Wams", "AVG", "gegevensuitwisseling", t.municipality) if x))
+        f = w.Facts(results)
+        _title_page(b, f, t)
+        if t.coding_source == "none":
+            _method(b, f, results, png, study)
+            _no_codings(b, f)
+            _codebook(b, results)
+        else:
+            _summary(b, f)
+            _method(b, f, results, png, study)
+            _network(b, f, results, png)
+            _groups(b, f, results)
+            _effects(b, f, results, png)
+            _privacy(b, f, results)
+            _conclusion(b, f)
+            _wams_not_whole(b, f)
+            if t.thesis:
+                _recommendations(b, f, results)
+            _follow_up(b, f)
+            _limitations(b, f, results)
+            _quotes(b, f)
+            _codebook(b, results)
+            _frequencies_appendix(b, f, png)
+            _claims_appendix(b, results)
         b.finish_toc()
-        b.footer(f"{REPORT_TITLE}" + ("  ·  gereconstrueerde data" if reconstructed else ""))
+        foot = t.title or "Rapport"
+        if t.coding_source == "suggested":
+            foot += f"  ·  {NOT_REVIEWED}"
+        elif t.reconstructed:
+            foot += "  ·  gereconstrueerde data"
+        b.footer(foot)
         with atomic_path(path) as out:
             b.save(out)
     normalise_zip(path)
     return path
 
 
+def _cap(t, text: str) -> str:
+    """A table or figure caption, marked when the codings are unreviewed suggestions."""
+    return f"{text} ({NOT_REVIEWED})" if t is not None and t.coding_source == "suggested" else text
+
+
+def _sec(f: "w.Facts", ref: str) -> str:
+    """' (§4.2.2)' for the thesis study, '' otherwise."""
+    return f" ({ref})" if f.t.thesis else ""
+
+
 # --------------------------------------------------------------------------- sections
 
-def _title_page(b: Builder, f: "w.Facts", reconstructed: bool) -> None:
+def _title_page(b: Builder, f: "w.Facts", t) -> None:
     b.para("", style=None)
-    b.doc.add_paragraph(REPORT_TITLE, style="Title")
+    b.doc.add_paragraph(t.title or "Rapport", style="Title")
     b.doc.add_paragraph("Effecten van het (niet) delen van persoonsgegevens op de samenwerking, nu en onder de "
                         "Wet aanpak meervoudige problematiek sociaal domein (Wams)", style="Subtitle")
-    b.para(f"Rapportage voor beleidsmakers, opgesteld uit de scriptie {THESIS}.")
+    if t.thesis:
+        b.para(f"Rapportage voor beleidsmakers, opgesteld uit de scriptie {THESIS}.")
+    else:
+        b.para("Rapportage voor beleidsmakers" + (f", in opdracht van {t.commissioner}" if t.commissioner else "")
+               + (f" ({t.period})" if t.period else "") + ".")
     b.para(f"Gebaseerd op {f.n} interviews ({f.n_intern} intern, {f.n_extern} extern)"
            + (f" en {f.n_obs} observatie" if f.n_obs == 1 else f" en {f.n_obs} observaties" if f.n_obs else "")
            + ".")
-    if reconstructed:
+    if t.reconstructed:
         b.notice(w.RECONSTRUCTION_NOTICE, title="Gereconstrueerde data")
+    if t.coding_source == "suggested":
+        b.notice("De uitspraken in deze studie zijn niet door een onderzoeker gecodeerd maar door de automatische "
+                 "codeerder, en die coderingen zijn niet beoordeeld. Elk aantal en elke uitspraak in dit rapport "
+                 "is daarom voorlopig.", title="Automatisch gecodeerd, niet beoordeeld")
+    if t.coding_source == "none":
+        b.notice("Deze studie heeft nog geen coderingen. De analyse rust op geen enkele codering; dit rapport "
+                 "bevat daarom geen bevindingen.", title="Geen coderingen")
     b.para("Respondenten worden in dit rapport alleen met hun functie aangeduid.", italic=True)
     b.page_break()
     b.toc("Inhoud")
@@ -132,32 +192,55 @@ def _summary(b: Builder, f: "w.Facts") -> None:
         b.bullet(text, bold_lead=lead)
 
 
-def _method(b: Builder, f: "w.Facts", r: Results, reconstructed: bool, png, study: Study) -> None:
+def _method(b: Builder, f: "w.Facts", r: Results, png, study: Study) -> None:
     b.heading(SECTIONS[1], 1)
-    b.para(f"De scriptie onderzocht hoe het (niet) uitwisselen van persoonsgegevens de samenwerking beïnvloedt "
-           f"in het netwerk rond cliënten met meervoudige problematiek in gemeente Altena, en wat het "
-           f"wetsvoorstel Wams daaraan zou veranderen. Daarvoor zijn {f.n} semigestructureerde interviews "
-           f"gehouden met {f.n_intern} medewerkers van de gemeente (intern) en {f.n_extern} medewerkers van "
-           f"partnerorganisaties (extern){f.date_range()}"
-           + (f", aangevuld met {f.n_obs} observatie van een casusoverleg." if f.n_obs == 1 else "."))
+    where = f" in {f.t.municipality}" if f.t.municipality else ""
+    lead = "De scriptie onderzocht" if f.t.thesis else "Dit onderzoek gaat na"
+    b.para(f"{lead} hoe het (niet) uitwisselen van persoonsgegevens de samenwerking beïnvloedt in het netwerk "
+           f"rond cliënten met meervoudige problematiek{where}, en wat het wetsvoorstel Wams daaraan zou "
+           f"veranderen. Daarvoor zijn {f.n} semigestructureerde interviews gehouden met {f.n_intern} "
+           f"medewerkers van de gemeente (intern) en {f.n_extern} medewerkers van partnerorganisaties "
+           f"(extern){f.date_range()}"
+           + (f", aangevuld met {f.n_obs} observatie van een casusoverleg." if f.n_obs == 1 else
+              f", aangevuld met {f.n_obs} observaties." if f.n_obs else "."))
     b.para("Elk interview volgde een topiclijst in vier delen:")
     for k in sorted(p for p in PARTS if p):
         b.bullet(f"{PARTS[k]}.", bold_lead=f"Deel {k}: ")
-    b.para(f"De uitspraken zijn gecodeerd met een codeboek van {f.n_codes} codes ({f.n_deductive} deductief, "
-           f"afgeleid uit de literatuur, en {f.n_inductive} inductief, ontstaan tijdens het coderen; zie bijlage A). "
-           f"Daarna is elke respondent op grond van de codes over ervaren problemen in één van vier groepen "
-           f"geplaatst, en is per groep geteld hoeveel respondenten een effect op de samenwerking noemen. "
-           f"Een respondent telt mee zodra hij of zij het effect minstens één keer noemt.")
+    if f.t.coding_source == "none":
+        b.para(f"Er is een codeboek van {f.n_codes} codes, maar er zijn nog geen uitspraken gecodeerd.")
+    else:
+        who = ("automatisch gecodeerd (niet beoordeeld)" if f.t.coding_source == "suggested" else "gecodeerd")
+        b.para(f"De uitspraken zijn {who} met een codeboek van {f.n_codes} codes ({f.n_deductive} deductief, "
+               f"afgeleid uit de literatuur, en {f.n_inductive} inductief, ontstaan tijdens het coderen; zie "
+               f"bijlage A). Daarna is elke respondent op grond van de codes over ervaren problemen in één van "
+               f"vier groepen geplaatst, en is per groep geteld hoeveel respondenten een effect op de "
+               f"samenwerking noemen. Een respondent telt mee zodra hij of zij het effect minstens één keer "
+               f"noemt.")
     b.heading("Over de gegevens", 2)
-    if reconstructed:
+    if f.t.reconstructed:
         b.notice(w.RECONSTRUCTION_NOTICE + " " + w.reconstruction_counts(r), title="Gereconstrueerde data")
     else:
-        folder = Path(study.data_dir).name if study.data_dir else "de studie"
-        b.para(f"Dit rapport is gemaakt op de transcripten in de map '{folder}'; "
-               f"er zijn {r.codings_summary['codings']} coderingen.")
+        n = r.codings_summary["codings"]
+        count = "nog geen coderingen" if not n else "1 codering" if n == 1 else f"{n} coderingen"
+        b.para(f"Dit rapport is gemaakt op de transcripten van deze studie, met {count}.")
     rows = [(lbl, side, w.nl_date(date), grp) for lbl, side, date, grp in f.respondent_rows()]
-    b.table(["Respondent (functie)", "Intern/extern", "Interview", "Groep"], rows,
-            caption="De respondenten", widths_cm=[7.0, 3.0, 3.5, 2.0])
+    if f.t.coding_source == "none":
+        rows = [row[:3] for row in rows]
+        b.table(["Respondent (functie)", "Intern/extern", "Interview"], rows, caption="De respondenten",
+                widths_cm=[9.0, 3.5, 4.0])
+    else:
+        b.table(["Respondent (functie)", "Intern/extern", "Interview", "Groep"], rows,
+                caption=_cap(f.t, "De respondenten"), widths_cm=[7.0, 3.0, 4.0, 2.5])
+
+
+def _no_codings(b: Builder, f: "w.Facts") -> None:
+    b.heading("Geen coderingen, geen bevindingen", 1)
+    b.para(f"Voor de {f.n} interviews van deze studie zijn nog geen coderingen vastgelegd (codings.csv of de "
+           f"werkbank). Groepen, effecten, privacy en citaten volgen uit de coderingen; zonder coderingen "
+           f"berekent dit rapport ze niet, zodat er geen uitspraak uit een nul ontstaat.")
+    b.para("Codeer de interviews, of laat de automatische codeerder voorstellen doen en beoordeel die "
+           "(altena-qca review). Met 'altena-qca run --codings suggested' maakt u een voorlopig rapport op de "
+           "niet beoordeelde voorstellen; elk aantal staat dan gemarkeerd als automatisch gecodeerd.")
 
 
 def _network(b: Builder, f: "w.Facts", r: Results, png) -> None:
@@ -165,17 +248,18 @@ def _network(b: Builder, f: "w.Facts", r: Results, png) -> None:
     if r.network is None:
         b.para("Het netwerk is voor dit rapport niet berekend.")
         return
-    for text in f.network_paragraphs():
+    for text in f.network_paragraphs(thesis=f.t.thesis):
         b.para(text)
     if "beleidsnetwerk" in png:
         b.figure(png["beleidsnetwerk"], "De organisaties in het netwerk rond een cliënt met meervoudige "
-                 "problematiek, naar domein (naar Figuur 1 van de scriptie).")
+                 "problematiek, naar domein" + (" (naar Figuur 1 van de scriptie)." if f.t.thesis else "."))
     b.heading("De drie principes van het Rhodes-model", 2)
-    b.para("De scriptie (§4.1.1) toetst aan drie kernprincipes of het netwerk een beleidsgemeenschap is "
+    b.para(("De scriptie (§4.1.1) toetst" if f.t.thesis else "Het Rhodes-model toetst")
+           + " aan drie kernprincipes of het netwerk een beleidsgemeenschap is "
            "(weinig, sterk verbonden leden met een gezamenlijk doel) of een issuenetwerk (veel leden met "
            "elk een eigen doel en weinig onderlinge afhankelijkheid).")
     b.table(["Principe", "Wijst op beleidsgemeenschap", "Wijst op issuenetwerk", "Oordeel"],
-            f.rhodes_rows(), caption="Het Rhodes-model: wat de respondenten zeggen",
+            f.rhodes_rows(), caption=_cap(f.t, "Het Rhodes-model: wat de respondenten zeggen"),
             widths_cm=[5.0, 4.0, 4.0, 3.5])
     for text in f.rhodes_paragraphs():
         b.para(text)
@@ -188,37 +272,38 @@ def _groups(b: Builder, f: "w.Facts", r: Results) -> None:
     for text in f.group_paragraphs():
         b.para(text)
     b.table(["Groep", "Ervaring met gegevensuitwisseling", "Aantal", "Respondenten"], f.group_rows(),
-            caption="De vier groepen (scriptie §4.2.2)", widths_cm=[1.5, 5.0, 1.5, 8.5], align_right=(2,))
+            caption=_cap(f.t, "De vier groepen" + _sec(f, "scriptie §4.2.2")), widths_cm=[1.5, 5.0, 1.5, 8.5],
+            align_right=(2,))
 
 
 def _effects(b: Builder, f: "w.Facts", r: Results, png) -> None:
     b.heading(SECTIONS[4], 1)
-    b.para("De scriptie onderscheidt vijf effecten op de samenwerking: vertrouwen, netwerkrelaties, "
-           "coördinatie, besluitvorming en het behalen van gezamenlijke netwerkdoelen. Figuur "
+    b.para("Er zijn vijf effecten op de samenwerking onderscheiden: vertrouwen, netwerkrelaties, coördinatie, "
+           "besluitvorming en het behalen van gezamenlijke netwerkdoelen. Onder de Wams worden de coördinatie "
+           "van taken en de gecoördineerde aanpak apart geteld. Figuur "
            f"{b.figures + 1} zet per groep naast elkaar hoeveel respondenten nu een negatief of positief "
-           "effect ervaren en wat zij onder de Wams verwachten.").paragraph_format.keep_with_next = True
+           "effect ervaren en wat zij onder de Wams verwachten, met het aandeel van de groep."
+           ).paragraph_format.keep_with_next = True
     if "effecten_per_groep" in png:
-        b.figure(png["effecten_per_groep"], "Effecten per groep: nu (§4.2.3) en verwacht onder de Wams (§4.3.1). "
-                 "Getal = respondenten dat het effect noemt / groepsgrootte.")
+        b.figure(png["effecten_per_groep"], _cap(f.t, "Effecten per groep: nu" + _sec(f, "§4.2.3")
+                 + " en verwacht onder de Wams" + _sec(f, "§4.3.1")
+                 + ". Getal = respondenten dat het effect noemt / groepsgrootte, met het aandeel."))
     b.heading("Effecten nu", 2)
     for text in f.today_paragraphs():
         b.para(text)
     header, rows = f.effects_table("today")
-    b.table(header, rows, caption="Effecten nu: aantal respondenten per groep (§4.2.3)",
+    b.table(header, rows, caption=_cap(f.t, "Effecten nu: aantal respondenten per groep" + _sec(f, "§4.2.3")),
             align_right=tuple(range(2, len(header))), widths_cm=_effect_widths(len(header)))
     b.heading("Verwachte effecten onder de Wams", 2)
     for text in f.wams_paragraphs():
         b.para(text)
     header, rows = f.effects_table("wams")
-    b.table(header, rows, caption="Verwachte effecten onder de Wams: aantal respondenten per groep (§4.3.1)",
+    b.table(header, rows, caption=_cap(f.t, "Verwachte effecten onder de Wams: aantal respondenten per groep"
+                                       + _sec(f, "§4.3.1")),
             align_right=tuple(range(2, len(header))), widths_cm=_effect_widths(len(header)))
-    if "samenhang_per_effect" in png:
-        b.heading("Samenhang tussen probleem en effect", 2)
-        b.para("Figuur " + str(b.figures + 1) + " laat per effect zien in hoeveel interviews het probleem "
-               "dat een groep kenmerkt samen voorkomt met een negatief of positief effect (nu) en met een "
-               "verwachte verbetering of geen verandering (Wams). De kleur is de c-coëfficiënt: 1 betekent "
-               "dat het probleem en het effect altijd samen voorkomen, 0 nooit.").paragraph_format.keep_with_next = True
-        b.figure(png["samenhang_per_effect"], "Samenhang tussen ervaren probleem en effect, per effect.")
+    b.para("Onderzoekers vinden in de tabellen en notebooks ook de samenhang tussen het ervaren probleem en elk "
+           "effect als c-coëfficiënt (het aantal interviews met beide codes, gedeeld door het aantal met een "
+           "van beide); voor de conclusies hier zijn de aantallen per groep genoeg.", italic=True)
 
 
 def _privacy(b: Builder, f: "w.Facts", r: Results) -> None:
@@ -229,9 +314,29 @@ def _privacy(b: Builder, f: "w.Facts", r: Results) -> None:
         _quote(b, quote, label, source)
 
 
-def _recommendations(b: Builder, f: "w.Facts", r: Results) -> None:
+def _conclusion(b: Builder, f: "w.Facts") -> None:
     b.heading(SECTIONS[6], 1)
-    b.para("De scriptie sluit af met twee aanbevelingen aan gemeente Altena (§5.3). Hieronder in eigen "
+    p = b.rich([("Onderzoeksvraag: ", "b"), (f.research_question(), "i")])
+    p.paragraph_format.keep_with_next = True
+    for text in f.conclusion_paragraphs():
+        b.para(text)
+
+
+def _wams_not_whole(b: Builder, f: "w.Facts") -> None:
+    paras = f.wams_not_whole_paragraphs()
+    if not paras:
+        return
+    b.heading(SECTIONS[7], 1)
+    b.para("De Wams wordt vaak gezien als dé oplossing voor de privacyknelpunten bij het delen van gegevens. "
+           "Langs de vier samenwerkingsgrenzen bekeken lost de wet een deel op en laat een deel bestaan"
+           + ("; de scriptie bespreekt dit in §5.2." if f.t.thesis else "."))
+    for text in paras:
+        b.para(text)
+
+
+def _recommendations(b: Builder, f: "w.Facts", r: Results) -> None:
+    b.heading(SECTIONS[8], 1)
+    b.para("De scriptie sluit af met twee aanbevelingen aan de opdrachtgever (§5.3). Hieronder in eigen "
            "woorden samengevat, met de aantallen uit de gegevens die erbij horen.")
     b.heading("1. Spreek per casus af wat 'noodzakelijke gegevens' zijn", 2)
     b.para("Onder de Wams mogen noodzakelijke gegevens makkelijker zonder toestemming worden gedeeld. "
@@ -252,23 +357,50 @@ def _recommendations(b: Builder, f: "w.Facts", r: Results) -> None:
         b.bullet(text)
 
 
+def _follow_up(b: Builder, f: "w.Facts") -> None:
+    paras = f.follow_up_paragraphs()
+    if not paras:
+        return
+    b.heading(SECTIONS[9], 1)
+    for text in paras:
+        b.para(text)
+
+
+def _limitations(b: Builder, f: "w.Facts", r: Results) -> None:
+    b.heading(SECTIONS[10], 1)
+    for text in f.limitation_paragraphs():
+        b.bullet(text)
+    if f.t.reconstructed:
+        b.bullet("De gegevens zijn een reconstructie uit de gepubliceerde scriptie, geen originele transcripten "
+                 "(zie 'Over de gegevens').")
+    if f.t.coding_source == "suggested":
+        b.bullet("De coderingen zijn voorstellen van de automatische codeerder en zijn niet beoordeeld.")
+    if r.claims is not None and len(r.claims):
+        from .claims import claims_summary
+        b.bullet("Controle tegen de scriptie: " + claims_summary(r.claims)[:1].lower()
+                 + claims_summary(r.claims)[1:] + " Zie bijlage C.")
+
+
 def _quotes(b: Builder, f: "w.Facts") -> None:
-    b.heading(SECTIONS[7], 1)
-    b.para("Letterlijke citaten uit de scriptie, per thema, met de functie van de respondent. Parafrasen "
-           "zijn weggelaten, en citaten die eerder in dit rapport staan worden niet herhaald.")
-    for theme, title in w.QUOTE_THEMES:
-        quotes = f.theme_quotes(theme, limit=3)
-        if not quotes:
-            continue
-        b.heading(title, 2)
-        for quote, label, source in quotes:
-            _quote(b, quote, label, source)
+    picked = [(title, f.theme_quotes(theme, limit=3)) for theme, title in w.QUOTE_THEMES]
+    picked = [(title, q) for title, q in picked if q]
+    if not picked:
+        return
+    b.heading(SECTIONS[11], 1)
+    b.para("Letterlijke citaten, per thema, met de functie van de respondent. Parafrasen zijn weggelaten, en "
+           "citaten die eerder in dit rapport staan worden niet herhaald.")
+    for title, quotes in picked:
+        b.heading(title, 2).paragraph_format.keep_with_next = True
+        for i, (quote, label, source) in enumerate(quotes):
+            _quote(b, quote, label, source, keep_with_next=i < len(quotes) - 1)
 
 
-def _quote(b: Builder, quote: str, label: str, source: str) -> None:
+def _quote(b: Builder, quote: str, label: str, source: str, keep_with_next: bool = False) -> None:
     from docx.shared import Pt, RGBColor
     p = b.doc.add_paragraph(style="Quote")
-    p.add_run(f"“{quote}”")
+    p.paragraph_format.keep_together = True
+    p.paragraph_format.keep_with_next = keep_with_next
+    p.add_run(f"“{quote.replace('“', '‘').replace('”', '’')}”")
     p.add_run(f" – de {label}").italic = False
     if source:
         run = p.add_run(f" ({source})")
@@ -278,28 +410,65 @@ def _quote(b: Builder, quote: str, label: str, source: str) -> None:
 
 
 def _codebook(b: Builder, r: Results) -> None:
-    b.heading(SECTIONS[8], 1).paragraph_format.page_break_before = True
+    b.heading(SECTIONS[12], 1).paragraph_format.page_break_before = True
     cb = r.codebook.to_frame()
     b.para(f"Het codeboek telt {len(cb)} codes in {int((cb['depth'] == 0).sum())} hoofdcategorieën. "
-           "Ingesprongen codes vallen onder de code erboven. De definities staan in het codeboek in het Engels "
-           "en zijn hier ongewijzigd overgenomen.")
+           "Ingesprongen codes vallen onder de code erboven. De omschrijving is de Nederlandse omschrijving uit "
+           "het codeboek, of anders de kenmerkende woorden (indicatoren) en het label.")
     rows = []
+    defs_nl = {c.id: _definition_nl(c) for c in r.codebook}
     for row in cb.itertuples(index=False):
         indent = "   " * int(row.depth)
         rows.append((row.id, indent + str(row.label_nl), "deductief" if row.kind == "deductive" else "inductief",
-                     row.definition))
-    b.table(["Code", "Label", "Soort", "Definitie"], rows, caption="Het codeboek", font_pt=7.5,
+                     defs_nl.get(row.id, "")))
+    b.table(["Code", "Label", "Soort", "Omschrijving"], rows, caption="Het codeboek", font_pt=7.5,
             widths_cm=[5.1, 4.5, 1.6, 5.3])
+
+
+def _definition_nl(code) -> str:
+    """The code's Dutch description: ``definition_nl`` in the codebook, else its indicators."""
+    meta = getattr(code, "definition_nl", "") or ""
+    if meta:
+        return meta
+    if code.indicators:
+        return "Herkenbaar aan: " + ", ".join(code.indicators) + "."
+    return ""
 
 
 def _frequencies_appendix(b: Builder, f: "w.Facts", png) -> None:
     if "codes_intern_extern" not in png:
         return
-    b.heading(SECTIONS[9], 1).paragraph_format.page_break_before = True
+    b.heading(SECTIONS[13], 1).paragraph_format.page_break_before = True
     b.para("Welke thema's interne en externe respondenten noemen, als aandeel van de respondenten aan elke kant. "
            + f.side_sentence())
-    b.figure(png["codes_intern_extern"], "Aandeel interne en externe respondenten dat een thema noemt.",
-             max_height_cm=21.5)
+    for code, text in (f.r.codebook.analysis.get("source_caveats") or {}).items():
+        if code in f.r.codebook:
+            b.para(f"Let op bij '{f.r.codebook[code].label_nl}': {text}", italic=True)
+    b.figure(png["codes_intern_extern"], _cap(f.t, "Aandeel interne en externe respondenten dat een thema noemt."),
+             max_height_cm=20.0)
+
+
+def _claims_appendix(b: Builder, r: Results) -> None:
+    if r.claims is None or not len(r.claims):
+        return
+    from .claims import STATUS_NL, claims_summary
+    b.heading(SECTIONS[14], 1).paragraph_format.page_break_before = True
+    b.para("Elke controleerbare bewering uit de hoofdstukken 3 tot en met 5 van de scriptie, met de regel waar "
+           "ze staat, wat de scriptie zegt en wat de gegevens opleveren. " + claims_summary(r.claims)
+           + " Waar een bewering afwijkt of niet te reconstrueren is, staat de reden erbij.")
+    rows = []
+    for c in r.claims.itertuples(index=False):
+        computed = str(c.computed)
+        if ":" in computed and len(computed) > 60:  # a long list of labels: the count is enough here
+            computed = computed.split(":", 1)[0]
+        expected = str(c.expected)
+        if ":" in expected and len(expected) > 60:
+            expected = expected.split(":", 1)[0]
+        status = STATUS_NL[c.status] + (f". {c.reason}" if c.reason else "")
+        rows.append((f"§{c.section} r. {c.line}", str(c.claim), expected, computed or "–", status))
+    b.table(["Waar", "Bewering", "Scriptie", "Berekend", "Uitkomst"], rows,
+            caption="Beweringen uit de scriptie en wat de gegevens opleveren", font_pt=7,
+            widths_cm=[1.9, 6.4, 1.9, 1.9, 4.4])
 
 
 def _effect_widths(ncols: int) -> list[float]:

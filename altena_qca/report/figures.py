@@ -62,7 +62,7 @@ DOMAIN_COLOURS = {"sociaal domein": OKABE_ITO["skyblue"], "openbare orde en veil
                   "bestuur en toezicht": OKABE_ITO["purple"]}
 #: Dutch words for the stances of ``analysis.effects``.
 STANCE_NL = {"negative": "negatief", "positive": "positief", "improves": "verbetert", "same": "blijft gelijk",
-             "unclear": "onduidelijk in de bron"}
+             "unclear": "onduidelijk"}
 #: Figure file stems written by :func:`write_figures`, in report order.
 FIGURES = ("effecten_per_groep", "samenhang_per_effect", "codes_intern_extern", "beleidsnetwerk")
 
@@ -220,9 +220,9 @@ def _cell_grid(ax, rows: list[dict], gids: list[int], sizes: Mapping[int, int], 
             face = _tint(row["colour"], share) if k else (0.97, 0.97, 0.97)
             ax.add_patch(Rectangle((j + 0.04, i + 0.06), 0.92, 0.88, facecolor=face, edgecolor="none"))
             colour = "white" if k and _luminance(face) < 0.56 else ("#222222" if k else "#9A9A9A")
-            text = f"{k}/{n}" + (f"  {round(100 * share)}%" if k and share_text else "")
-            ax.text(j + 0.5, i + 0.5, text, ha="center", va="center", fontsize=7.5 if share_text else 8,
-                    color=colour, fontweight="bold" if k and share >= 0.5 else "normal")
+            text = f"{k}/{n}" + (f"\n{round(100 * share)}%" if k and share_text else "")
+            ax.text(j + 0.5, i + 0.5, text, ha="center", va="center", fontsize=8,
+                    color=colour, fontweight="bold" if k and share >= 0.5 else "normal", linespacing=0.85)
     ax.set_xticks([j + 0.5 for j in range(len(gids))])
     ax.set_xticklabels([f"Groep {g}\n(n = {sizes.get(g, 0)})" for g in gids])
     ax.xaxis.tick_top()
@@ -287,7 +287,7 @@ def plot_effects(today: pd.DataFrame, wams: pd.DataFrame, groups: pd.DataFrame, 
     for r in wams[wams["section"] != "effects"].itertuples(index=False):
         other.append({"label": ROW_NL.get(str(r.stance), str(r.label_nl)), "colour": _OTHER_COLOUR.get(r.section, OKABE_ITO["grey"]),
                       "counts": {g: getattr(r, f"group_{g}") for g in gids}})
-    cell_w, cell_h = 0.5, 0.27
+    cell_w, cell_h = 0.5, 0.28
     panel_w = cell_w * len(gids)
     n_main = max(len(left_rows), len(right_rows))
     main_h = cell_h * n_main
@@ -295,12 +295,12 @@ def plot_effects(today: pd.DataFrame, wams: pd.DataFrame, groups: pd.DataFrame, 
     group_key = sorted(_group_labels(groups).items())
     legend_h = 0.18 * (4 if any(r.get("stance") == "unclear" for r in right_rows) else 3) + 0.24 \
         + 0.17 * len(group_key)
-    height = 0.75 + 0.5 + main_h + (0.85 + other_h if other else 0) + 0.3 + legend_h + 0.35
+    height = 0.75 + 0.5 + main_h + (0.7 + other_h if other else 0) + 0.3 + legend_h + 0.35
     with figure_style():
         fig = _new_figure(_WIDTH, height)
         _header(fig, "Effecten van gegevensuitwisseling op de samenwerking, per groep",
-                "Aantal respondenten per groep dat een effect noemt, en welk deel van de groep dat is: nu"
-                + (" (§4.2.3)" if _TEXT.get("thesis") else "") + " en verwacht onder de Wams"
+                "Per groep: wie een effect noemt (aandeel van de groep), nu"
+                + (" (§4.2.3)" if _TEXT.get("thesis") else "") + " en onder de Wams"
                 + (" (§4.3.1)" if _TEXT.get("thesis") else ""))
         x_effect, x_left = 0.1, 1.55
         x_right = x_left + panel_w + 0.82
@@ -322,7 +322,7 @@ def plot_effects(today: pd.DataFrame, wams: pd.DataFrame, groups: pd.DataFrame, 
             seen.setdefault(r["effect_nl"], []).append(i)
         for name, idx in seen.items():
             y = top - cell_h * (sum(idx) / len(idx) + 0.5)
-            fig.text(x_effect / _WIDTH, y / H, textwrap.fill(name, 15), ha="left", va="center",
+            fig.text(x_effect / _WIDTH, y / H, textwrap.fill(name, 12), ha="left", va="center",
                      fontweight="bold", linespacing=1.1)
             if idx[0] > 0:
                 yline = top - cell_h * idx[0]
@@ -331,7 +331,7 @@ def plot_effects(today: pd.DataFrame, wams: pd.DataFrame, groups: pd.DataFrame, 
                 fig.add_artist(_line(fig, x_effect, x_left - 0.6, yline))
         bottom = top - main_h
         if other:
-            obottom = bottom - 0.85 - other_h
+            obottom = bottom - 0.7 - other_h
             ax_o = _axes(fig, x_right, obottom, panel_w, other_h)
             _cell_grid(ax_o, other, gids, sizes)
             ax_o.set_yticks([i + 0.5 for i in range(len(other))])

@@ -77,7 +77,7 @@ def report_text(study: Study) -> ReportText:
                           municipality="gemeente Altena", commissioner="gemeente Altena", period="2023",
                           slug="altena-qca", thesis=True, reconstructed=True, coding_source=source)
     name = Path(study.data_dir).name if study.data_dir else "studie"
-    return ReportText(title=f"Onderzoek '{name}'", slug=name or "studie", coding_source=source)
+    return ReportText(title=f"Onderzoek '{name}'", slug="altena-qca", coding_source=source)
 
 
 @dataclass
@@ -206,7 +206,8 @@ def code_evidence(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame, cod
     return out[cols].reset_index(drop=True)
 
 
-def compute_results(study: Study, *, network=True, gazetteer=None, groups: pd.DataFrame | None = None) -> Results:
+def compute_results(study: Study, *, network=True, gazetteer=None, groups: pd.DataFrame | None = None,
+                    claims=True) -> Results:
     """Compute every table the figures and the report render.
 
     Parameters
@@ -222,6 +223,10 @@ def compute_results(study: Study, *, network=True, gazetteer=None, groups: pd.Da
         Defaults to ``altena_qca/resources/codebook/actors.yaml``.
     groups : DataFrame, optional
         :func:`~altena_qca.analysis.typology.assign_groups` already computed.
+    claims : bool or DataFrame
+        Check the study's ``claims.yaml`` (when it has one), or pass
+        :func:`~altena_qca.report.claims.check_claims` already computed;
+        False leaves the claims out.
 
     Returns
     -------
@@ -265,11 +270,16 @@ def compute_results(study: Study, *, network=True, gazetteer=None, groups: pd.Da
         res.network = analyse_network(study, gazetteer)
     elif network is not False and network is not None:
         res.network = network
+    if claims is True:
+        from .claims import check_claims
+        claims = check_claims(study, groups=groups, network=res.network if res.network is not None else True)
+    if claims is not False and claims is not None and len(claims):
+        res.claims = claims
     return res
 
 
 def make_report(study: Study, path: str | Path, *, figures_dir: str | Path | None = None,
-                network=True, groups: pd.DataFrame | None = None) -> dict[str, list[Path]]:
+                network=True, groups: pd.DataFrame | None = None, claims=None) -> dict[str, list[Path]]:
     """Compute the results of ``study``, write its figures and the Word report.
 
     Parameters
@@ -285,6 +295,9 @@ def make_report(study: Study, path: str | Path, *, figures_dir: str | Path | Non
         Include the partner network (computed, or as given).
     groups : DataFrame, optional
         The typology groups, if already computed.
+    claims : DataFrame, optional
+        :func:`~altena_qca.report.claims.check_claims`, if already computed
+        (else computed from the study's ``claims.yaml``, when it has one).
 
     Returns
     -------
@@ -294,7 +307,7 @@ def make_report(study: Study, path: str | Path, *, figures_dir: str | Path | Non
     from .docx_report import write_report
     from .figures import write_figures
     path = Path(path)
-    results = compute_results(study, network=network, groups=groups)
+    results = compute_results(study, network=network, groups=groups, claims=True if claims is None else claims)
     figs = write_figures(results, Path(figures_dir) if figures_dir else path.parent / "figures")
     write_report(study, results, path, figures=figs)
     return {"report": [path], **figs}

@@ -46,7 +46,7 @@ _SIDE_NL = {"intern": "intern", "extern": "extern"}
 ROW_NL = {"coordination_approach": "Gecoördineerde aanpak komt beter van de grond",
           "coordination": "Coördinatie van taken",
           "coordination_tasks": "Taken beter op elkaar afgestemd",
-          "privacy_risk": "Privacy van de cliënt minder gewaarborgd",
+          "privacy_risk": "Privacy van de cliënt moet beter gewaarborgd",
           "client_trust_damage": "Schade aan de vertrouwensband met de cliënt",
           "professional_secrecy": "Terugvallen op het beroepsgeheim"}
 
@@ -101,7 +101,10 @@ class Facts:
     """The numbers of a :class:`~altena_qca.report.results.Results` bundle, as Dutch sentences."""
 
     def __init__(self, results):
+        from .results import ReportText
         self.r = results
+        self.t = results.text or ReportText(title="", thesis=True, reconstructed=True,
+                                            municipality="gemeente Altena", commissioner="gemeente Altena")
         resp = results.respondents
         self.n = len(resp)
         self.n_intern = int((resp["side"] == "intern").sum())
@@ -462,7 +465,8 @@ class Facts:
         if rh.classification == "beleidsgemeenschap":
             out.append("Alle drie principes wijzen op een beleidsgemeenschap: " + join(
                 f"{str(x.label_nl)[:1].lower() + str(x.label_nl)[1:]} ({x.n_community} van de {x.n_respondents})"
-                for x in p.itertuples(index=False)) + ". Dat sluit aan bij de conclusie van de scriptie (§4.1.1).")
+                for x in p.itertuples(index=False)) + "."
+                + (" Dat sluit aan bij de conclusie van de scriptie (§4.1.1)." if self.t.thesis else ""))
         else:
             out.append(f"De principes wijzen niet eenduidig dezelfde kant op; het netwerk is volgens de gegevens "
                        f"'{rh.classification}'.")
@@ -501,10 +505,168 @@ class Facts:
 
     # ------------------------------------------------------------------ summary
     def summary_intro(self) -> str:
-        return (f"Dit rapport vat samen hoe medewerkers van gemeente Altena en haar partners het delen van "
-                f"persoonsgegevens ervaren, welke effecten dat heeft op hun samenwerking rond cliënten met "
-                f"meervoudige problematiek, en wat zij verwachten van de Wams. Het steunt op {self.n} interviews "
-                f"({self.n_intern} intern, {self.n_extern} extern).")
+        where = f"medewerkers van {self.t.municipality} en haar partners" if self.t.municipality else \
+            "de geïnterviewde medewerkers"
+        return (f"Dit rapport vat samen hoe {where} het delen van persoonsgegevens ervaren, welke effecten dat "
+                f"heeft op hun samenwerking rond cliënten met meervoudige problematiek, en wat zij verwachten "
+                f"van de Wams. Het steunt op {self.n} interviews ({self.n_intern} intern, {self.n_extern} "
+                f"extern).")
+
+    # ------------------------------------------------------------------ chapter 5: conclusion, discussion
+    def research_question(self) -> str:
+        where = f" in {self.t.municipality}" if self.t.municipality else ""
+        return (f"Welke effecten heeft het niet of onvoldoende delen van persoonsgegevens op de samenwerking "
+                f"rond cliënten met meervoudige problematiek{where}, en welk effect heeft de Wams op die "
+                f"samenwerking?")
+
+    def conclusion_paragraphs(self) -> list[str]:
+        """The answer to the research question, in two parts (today, under the Wams), from the tables."""
+        out = []
+        neg_g = self._neg_groups()
+        t = self._rows("today")
+        if neg_g:
+            size = sum(self.size[g] for g in neg_g)
+            neg = t[t["stance"] == "negative"]
+            names = [self.effect_nl.get(r.effect, r.effect).lower() for r in neg.itertuples(index=False)
+                     if sum(getattr(r, f"group_{g}") for g in neg_g) > 0]
+            rest = [g for g in sorted(self.group_label) if g not in neg_g]
+            text = (f"Het niet of onvoldoende delen van persoonsgegevens heeft volgens de respondenten die dat "
+                    f"ervaren ({self._group_phrase(neg_g)}: {n_of(size, self.n)}) negatieve effecten op de "
+                    f"samenwerking, op {join(names)}.")
+            if rest:
+                text += (f" De andere respondenten ({self._group_phrase(rest)}) ervaren geen tekort en noemen "
+                         f"de positieve effecten van voldoende uitwisseling.")
+            out.append(text)
+        elif self.n:
+            out.append(f"Geen van de {self.n} respondenten noemt een negatief effect van te weinig "
+                       f"gegevensuitwisseling op de samenwerking.")
+        items = self._wams_items()
+        everyone = [k for k, r in items if int(r["total"]) == self.n and self.n]
+        some = [(k, r) for k, r in items if 0 < int(r["total"]) < self.n]
+        if everyone:
+            text = (f"Over de Wams is veel overeenstemming: alle {self.n} respondenten verwachten "
+                    + join(_WAMS_NL.get(k, k) for k in everyone) + ".")
+            only = [k for k, r in some if neg_g and all(int(r[f"group_{g}"]) == 0
+                                                         for g in self.group_label if g not in neg_g)]
+            if only:
+                text += (f" Alleen {self._group_phrase(neg_g)} verwacht daarnaast "
+                         + join(_WAMS_NL.get(k, k) for k in only)
+                         + "; de anderen vinden dat die nu al op orde zijn.")
+            out.append(text)
+        risk = self._other("privacy_risk")
+        if risk is not None and int(risk["total"]):
+            k = int(risk["total"])
+            out.append(f"Daar staat tegenover dat {n_of(k, self.n)} vinden dat de privacy van de cliënt onder de "
+                       f"Wams nog beter gewaarborgd moet worden.")
+        return out
+
+    def _named(self, code: str) -> tuple[int, str]:
+        ids = self._having(code)
+        return len(ids), self.labels(ids)
+
+    def _caveat(self, code: str) -> str:
+        return str((self.r.codebook.analysis.get("source_caveats") or {}).get(code) or "")
+
+    def wams_not_whole_paragraphs(self) -> list[str]:
+        """§5.2-style discussion from the boundary codes: what the Wams changes and what it leaves."""
+        out = []
+        legal = self._freq("boundaries.legal")
+        if legal:
+            out.append(f"De Wams verandert vooral de juridische grens: noodzakelijke gegevens mogen dan ook zonder "
+                       f"toestemming van de cliënt worden gedeeld. {_cap(n_of(legal, self.n))} "
+                       f"{self._verb(legal, 'noemt', 'noemen')} nu de wet (de AVG en haar uitzonderingen) als "
+                       f"grens bij het delen.")
+        k, who = self._named("boundaries.institutional")
+        if k:
+            text = (f"De institutionele grens blijft: {who} {self._verb(k, 'noemt', 'noemen')} eigen regels van "
+                    f"{'de' if k == 1 else 'hun'} organisatie (beroepsregister, geheimhoudingsplicht, strengere "
+                    f"regels voor medische gegevens); die regels verandert een wet over gegevensdeling niet.")
+            if self._caveat("boundaries.institutional"):
+                text += " " + self._caveat("boundaries.institutional")
+            out.append(text)
+        sec, who_sec = self._named("wams.other.professional_secrecy")
+        nec, who_nec = self._named("wams.necessity")
+        bits = []
+        if sec:
+            bits.append(f"{who_sec} {self._verb(sec, 'verwacht', 'verwachten')} dat professionals ook onder de "
+                        f"Wams op hun beroepsgeheim terugvallen")
+        if nec:
+            bits.append(f"{who_nec} {self._verb(nec, 'wil', 'willen')} eerst afspraken over wat 'noodzakelijk' is")
+        if bits:
+            out.append("De persoonlijke grens verdwijnt maar deels: " + join(bits, last="en") + ".")
+        prof, who_p = self._named("boundaries.colleagues.profession")
+        notp, who_n = self._named("boundaries.colleagues.not_profession")
+        if prof or notp:
+            parts = []
+            if notp:
+                parts.append(f"volgens {who_n} bepaalt niet het beroep maar de persoon of er gedeeld wordt")
+            if prof:
+                parts.append(f"volgens {who_p} hangt het ook van het beroep af, en een beroep verandert niet door "
+                             f"de Wams")
+            out.append("De interprofessionele grens speelt een kleinere rol: " + "; ".join(parts) + ".")
+        imp = [(c, w) for c, w in (("improvements.meetings", "frequentere of effectievere overleggen"),
+                                   ("improvements.planning", "overleggen die makkelijker in te plannen zijn"),
+                                   ("improvements.we_culture", "minder werken op eilandjes (een wij-cultuur)"))
+               if self._freq(c)]
+        if imp:
+            out.append("Daarnaast noemen respondenten verbeterpunten waar de Wams niet in voorziet: "
+                       + join(f"{w} ({self.labels(self._having(c))})" for c, w in imp) + ".")
+        dmg = self._freq("wams.other.client_trust_damage")
+        if dmg:
+            out.append(f"Tot slot kan de Wams ook iets kosten: {n_of(dmg, self.n)} "
+                       f"{self._verb(dmg, 'vraagt', 'vragen')} zich af of delen zonder toestemming de "
+                       f"vertrouwensband met de cliënt schaadt.")
+        return out
+
+    def follow_up_paragraphs(self) -> list[str]:
+        """§5.5-style follow-up questions, each tied to a finding of this study."""
+        out = []
+        items = [(k, r) for k, r in self._wams_items() if int(r["total"])]
+        if items:
+            out.append("Of de verwachte effecten van de Wams zich voordoen, kan pas na de invoering worden "
+                       "nagegaan. Een vervolgmeting met dezelfde topiclijst kan toetsen of "
+                       + join(f"{_WAMS_NL.get(k, k)} ({int(r['total'])} van de {self.n} verwachten dat)"
+                              for k, r in items) + " ook werkelijk optreden.")
+        risk = self._other("privacy_risk")
+        if risk is not None and int(risk["total"]):
+            out.append("Onderzoek daarbij ook of de zorg over de privacy van cliënten uitkomt, of dat "
+                       "professionals zorgvuldig genoeg blijven delen.")
+        bounds = [name for code, name in (("boundaries.institutional", "institutionele"),
+                                          ("boundaries.personal", "persoonlijke"),
+                                          ("boundaries.interprofessional", "interprofessionele"))
+                  if self._freq(code)]
+        if bounds:
+            out.append(f"Ga na of de {join(bounds)} grenzen na de invoering kleiner zijn geworden, naast de "
+                       f"juridische grens die de Wams zelf verandert.")
+        return out
+
+    def limitation_paragraphs(self) -> list[str]:
+        """§5.6-style limitations from the data and study.yaml."""
+        out = []
+        neg_g = self._neg_groups()
+        if neg_g:
+            size = sum(self.size[g] for g in neg_g)
+            if size < self.n:
+                out.append(f"De onderzoeksvraag gaat over de effecten van te weinig gegevensuitwisseling, maar "
+                           f"{n_of(size, self.n)} ervaren dat tekort. Het antwoord op dat deel van de vraag "
+                           f"rust dus op hen; een vervolgonderzoek kan vooraf vragen wie een tekort ervaart.")
+        if self.t.commissioner:
+            out.append(f"Het onderzoek is uitgevoerd in opdracht van {self.t.commissioner}. Respondenten die voor "
+                       f"of met de opdrachtgever werken, kunnen hun antwoorden daardoor (bewust of onbewust) "
+                       f"hebben aangepast; observatie zonder rol van de onderzoeker (etnografisch onderzoek) "
+                       f"verkleint die invloed.")
+        if self.n:
+            step = round(100 / self.n)
+            out.append(f"Het gaat om {self.n} interviews" + (f" en {self.n_obs} observatie" if self.n_obs == 1 else
+                                                            f" en {self.n_obs} observaties" if self.n_obs else "")
+                       + f". Eén respondent meer of minder verandert een aandeel al met zo'n {step} "
+                       f"procentpunt; de aantallen beschrijven deze respondenten en zijn geen steekproef van "
+                       f"alle professionals.")
+        for code, text in (self.r.codebook.analysis.get("source_caveats") or {}).items():
+            if code in self.r.codebook and self._freq(code):
+                out.append(f"{self.r.codebook[code].label_nl}: {text}")
+        return out
+
 
     def network_sentence(self) -> str:
         if self.r.network is None:
@@ -564,7 +726,8 @@ class Facts:
     # ------------------------------------------------------------------ recommendations
     def recommendation_evidence(self, which: int) -> list[str]:
         codes = {1: [("wams.necessity", "noemen dat de definitie van 'noodzakelijk' onduidelijk is"),
-                     ("wams.other.less_privacy", "verwachten dat de privacy minder goed gewaarborgd wordt")],
+                     ("wams.other.less_privacy", "vinden dat de privacy van de cliënt onder de Wams nog beter "
+                                                 "gewaarborgd moet worden")],
                  2: [("effects.coordination.feedback_missing", "missen terugkoppeling over een casus"),
                      ("improvements.meetings", "willen frequentere of effectievere overleggen"),
                      ("improvements.planning", "willen dat overleggen makkelijker in te plannen zijn")]}[which]
@@ -576,7 +739,7 @@ class Facts:
             ids = self._having(code)
             names = f": {self.labels(ids)}" if ids and len(ids) <= 9 and len(ids) < self.n else ""
             verb = text if k > 1 else text.replace("missen", "mist").replace("willen", "wil").replace(
-                "verwachten", "verwacht").replace("noemen", "noemt")
+                "verwachten", "verwacht").replace("noemen", "noemt").replace("vinden", "vindt")
             out.append(f"{_cap(n_of(k, self.n))} {verb}{names}.")
         return out
 
@@ -605,7 +768,8 @@ class Facts:
 
     def side_sentence(self) -> str:
         f = self.r.frequencies
-        f = f[(f["depth"] == 1) & (f["respondents"] > 0)]
+        caveats = set(self.r.codebook.analysis.get("source_caveats") or {})
+        f = f[(f["depth"] == 1) & (f["respondents"] > 0) & ~f["code"].isin(caveats)]
         if not self.n_intern or not self.n_extern or f.empty:
             return ""
         diff = (f["respondents_intern"] / self.n_intern - f["respondents_extern"] / self.n_extern)
