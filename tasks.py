@@ -4,6 +4,7 @@
     python3 tasks.py run      # set up, then run the analysis on the bundled data
     python3 tasks.py test     # set up, then run the test suite
     python3 tasks.py bench    # set up, then run the benchmarks (not tests)
+    python3 tasks.py notebooks  # set up with JupyterLab, then open JupyterLab on notebooks/
 
 Set-up makes ``.venv`` and installs the package with its pinned dependencies;
 it is skipped when ``pyproject.toml`` has not changed since the last install.
@@ -62,16 +63,19 @@ def ensure_chromium() -> None:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"run", "test", "bench", "setup"}:
+    if not argv or argv[0] not in {"run", "test", "bench", "setup", "notebooks"}:
         print(__doc__)
         return 2
     task, rest = argv[0], argv[1:]
-    setup("test,dask" if task == "bench" else "test")
+    setup({"bench": "test,dask", "notebooks": "test,notebooks"}.get(task, "test"))
     env = dict(os.environ, PYTHONHASHSEED="0")
     if task == "setup":
         return 0
     if task == "run":
         cmd = [str(BIN / "altena-qca"), "run", *rest]
+    elif task == "notebooks":
+        # JupyterLab from this environment, on the notebooks folder; its default kernel is this interpreter
+        cmd = [str(BIN / "jupyter"), "lab", f"--notebook-dir={ROOT / 'notebooks'}", *rest]
     elif task == "test":
         ensure_chromium()
         cmd = [str(PY), "-m", "pytest", *rest]

@@ -70,10 +70,11 @@ citaten die het bewijs vormen. Niets in de tabellen is overgenomen: alles komt u
         RECONSTRUCTION,
         SETUP,
         code('''
-from altena_qca.report import compute_results
+from altena_qca.report import compute_results, departures, dutch
 
-res = compute_results(study)        # groups, effects, evidence, co-occurrence, frequencies, network
+res = compute_results(study)        # groups, effects, evidence, co-occurrence, frequencies, network, claims
 n = len(res.respondents)
+nl = dict(effect_labels=res.effect_labels)   # Dutch column names and values for every table below
 quotes = res.evidence[res.evidence["kind"] == "quote"]   # verbatim quotes only, no paraphrases
 
 
@@ -95,7 +96,7 @@ coderingen gelezen; de regels staan in de `analysis.rhodes`-sectie van het codeb
         code('''
 reading = res.network.rhodes
 print("Type beleidsnetwerk:", reading.classification)
-reading.principles[["label_nl", "n_community", "n_issue", "n_respondents", "verdict", "graph_support"]]
+dutch(reading.principles[["label_nl", "n_community", "n_issue", "n_respondents", "verdict", "graph_support"]])
 '''),
         code('''
 for example in reading.principles["example"]:
@@ -110,7 +111,7 @@ for example in reading.principles["example"]:
         code('''
 freq = res.frequencies.set_index("code")
 rows = ["network.data_role", "network.dependence.high", "network.interests.shared", "network.say.equal"]
-freq.loc[rows, ["label_nl", "respondents", "respondents_intern", "respondents_extern"]].assign(van=n)
+dutch(freq.loc[rows, ["label_nl", "respondents", "respondents_intern", "respondents_extern"]].assign(van=n))
 '''),
         md('''
 ## 4.2.1 — De afwegingen: vier samenwerkingsgrenzen
@@ -122,7 +123,18 @@ Hoeveel respondenten elke grens noemen, intern en extern:
 '''),
         code('''
 boundaries = [c for c in study.codebook.children("boundaries")]
-freq.loc[boundaries, ["label_nl", "respondents", "respondents_intern", "respondents_extern"]]
+caveats = study.codebook.analysis.get("source_caveats", {})
+table = dutch(freq.loc[boundaries, ["label_nl", "respondents", "respondents_intern", "respondents_extern"]])
+table["let op"] = [("aantal is geen bevinding: " + caveats[c]) if c in caveats else "" for c in boundaries]
+table
+'''),
+        md('''
+**Afwijkingen van de scriptie in §4.2** (uit de controle van alle beweringen, onderaan). Bij de institutionele
+grens noemt de scriptie 'het leeuwendeel' maar noemt ze er vier bij naam; het aantal hierboven is een
+ondergrens, geen bevinding.
+'''),
+        code('''
+departures(res.claims, "4.2")
 '''),
         md('''
 ## 4.2.2 — Vier groepen
@@ -140,7 +152,7 @@ overgenomen. Een respondent die nergens of in twee groepen even sterk past, word
 '''),
         code('''
 groups = res.groups
-groups[["label", "side", "group", "group_label", "status", "evidence"]]
+dutch(groups[["label", "side", "group", "group_label", "status", "evidence"]])
 '''),
         code('''
 groups.groupby(["group", "group_label"])["label"].apply(", ".join).to_frame("respondenten")
@@ -157,7 +169,7 @@ Aantal respondenten per groep dat een effect noemt (`group_1` … `group_4`):
 '''),
         code('''
 today = res.effects_today
-today[["effect", "stance", "label_nl", "group_1", "group_2", "group_3", "group_4", "total"]]
+dutch(today[["effect", "stance", "group_1", "group_2", "group_3", "group_4", "total"]], **nl)
 '''),
         md('''
 > "Zo zijn de respondenten uit de eerste groep (met uitzondering van de inkomensconsulent en de
@@ -169,7 +181,9 @@ Wie in groep 1 noemt een negatief effect op coördinatie, en wie niet?
         code('''
 per = res.respondent_effects
 g1 = per[per["group"] == 1]
-g1[["label", "coordination.today.negative", "coordination.today.positive"]]
+g1[["label", "coordination.today.negative", "coordination.today.positive"]].rename(columns={
+    "label": "respondent", "coordination.today.negative": "coördinatie negatief",
+    "coordination.today.positive": "coördinatie positief"}).replace({True: "ja", False: "nee"})
 '''),
         md('Het bewijs: letterlijke citaten achter de cellen (parafrasen zijn weggelaten).'),
         code('''
@@ -189,11 +203,13 @@ for effect in ["trust", "relations", "coordination", "decisions", "goals"]:
 '''),
         code('''
 wams = res.effects_wams
-wams[["section", "effect", "stance", "label_nl", "group_1", "group_2", "group_3", "group_4", "total"]]
+dutch(wams[["section", "effect", "stance", "group_1", "group_2", "group_3", "group_4", "total"]], drop=("section",),
+      **nl)
 '''),
         code('''
 everyone = wams[wams["total"] == n]["label_nl"].tolist()
-only_group_1 = wams[(wams["group_1"] > 0) & (wams[["group_2", "group_3", "group_4"]].sum(axis=1) == 0)]
+only_group_1 = wams[(wams["group_1"] > 0) & (wams[["group_2", "group_3", "group_4"]].sum(axis=1) == 0)
+                    & (wams["stance"] != "unclear")]
 print("Alle", n, "respondenten:", everyone)
 print("Alleen groep 1:", only_group_1["label_nl"].tolist())
 '''),
@@ -212,12 +228,21 @@ for effect in ["trust", "relations"]:
 > cliënt met de invoering van de Wams nog beter moet worden gewaarborgd." — §4.3.1
 '''),
         code('''
-wams[wams["section"] == "wams_other"][["stance", "label_nl", "group_1", "group_2", "group_3", "group_4", "total"]]
+dutch(wams[wams["section"] == "wams_other"][["section", "stance", "group_1", "group_2", "group_3", "group_4", "total"]],
+      drop=("section",))
 '''),
         code('''
 other = quotes[quotes["section"] == "wams_other"].drop_duplicates("quote")
 for row in other.itertuples():
     print(f"[{row.stance}] “{row.quote}” – de {row.label} ({row.source})")
+'''),
+        md('''
+**Afwijkingen in §4.3.** De coördinatie van taken telt de inkomensconsulent als *onduidelijk in de bron*: de
+scriptie zondert hem uit (r. 628 en 632) en noemt hem in dezelfde alinea bij intakes die niet meer dubbel
+gebeuren. De gecoördineerde aanpak (alle 13) en de coördinatie van taken (groep 1) zijn twee rijen.
+'''),
+        code('''
+departures(res.claims, "4.3")
 '''),
         md('''
 ## In één figuur
@@ -229,6 +254,26 @@ from altena_qca.report import plot_effects
 
 png, svg = plot_effects(res.effects_today, res.effects_wams, res.groups, tmp / "effecten_per_groep")
 display(Image(filename=str(png), width=700))
+'''),
+        md('''
+## Elke controleerbare bewering van hoofdstuk 3 tot en met 5
+
+`claims.yaml` in de studiemap somt elke controleerbare bewering van de scriptie op, met de regel waar ze
+staat en hoe ze uit de gegevens berekend wordt. Dezelfde tabel staat in `tables/claims.csv` van
+`altena-qca run`, als bijlage C in het rapport, en op de opdrachtregel: `altena-qca claims`.
+'''),
+        code('''
+from altena_qca.report import claims_summary
+
+print(claims_summary(res.claims))
+dutch(res.claims[["section", "line", "claim", "expected", "computed", "status", "reason"]].rename(
+    columns={"section": "paragraaf"}))
+'''),
+        md('''
+Alleen de afwijkingen, met de reden:
+'''),
+        code('''
+departures(res.claims)
 '''),
     ]
     return cells
@@ -459,8 +504,11 @@ net = analyse_network(study)
 G = net.graph
 print(G.number_of_nodes(), "organisaties en teams,", G.number_of_edges(), "gerichte verbindingen")
 nodes = node_measures(G)
-nodes[["label", "side", "domain", "in_figure_1", "interviewed", "degree", "weighted_degree",
-       "betweenness", "eigenvector"]].sort_values("weighted_degree", ascending=False).head(12)
+NODE_NL = {"label": "organisatie", "side": "intern/extern", "domain": "domein", "in_figure_1": "in Figuur 1",
+           "interviewed": "respondent werkt hier", "degree": "verbindingen", "weighted_degree": "gewogen",
+           "betweenness": "tussenpositie", "eigenvector": "eigenvectorcentraliteit", "mentioned": "genoemd"}
+(nodes[list(NODE_NL)[:-1]].sort_values(["weighted_degree", "label"], ascending=[False, True]).head(12)
+ .rename(columns=NODE_NL).replace({True: "ja", False: "nee"}))
 '''),
         code('''
 from altena_qca.report import plot_network
@@ -475,7 +523,18 @@ veiligheid. Staan ze er allemaal in, met het juiste domein?
         code('''
 external = nodes[(nodes["side"] == "extern") & nodes["in_figure_1"]]
 print(len(external), "externe partners uit Figuur 1")
-external[["label", "domain", "interviewed", "mentioned"]]
+external[["label", "domain", "interviewed", "mentioned"]].rename(columns=NODE_NL).replace({True: "ja", False: "nee"})
+'''),
+        md('''
+**Afwijking van de scriptie.** Figuur 1 is gemaakt uit de partners die in de interviews en de observatie
+genoemd werden (§4.1.1, r. 355). Partners die nergens genoemd worden en geen verbinding hebben, kan de
+reconstructie niet onderbouwen; in de figuur zijn ze gearceerd. De werkgever van de wijk-GGD'er noemt de
+scriptie nergens, dus GGD West-Brabant staat niet als 'respondent werkt hier'.
+'''),
+        code('''
+from altena_qca.report import check_claims, departures
+
+departures(check_claims(study, network=net), "4.1")
 '''),
         md('''
 ## 2. Maten voor het hele netwerk
@@ -496,8 +555,9 @@ invloed is.
         code('''
 reading = net.rhodes
 print("Oordeel:", reading.classification)
-reading.principles[["label_nl", "n_community", "n_issue", "share_community", "verdict", "graph_checks",
-                    "graph_support"]]
+from altena_qca.report import dutch
+dutch(reading.principles[["label_nl", "n_community", "n_issue", "share_community", "verdict", "graph_checks",
+                          "graph_support"]])
 '''),
         code('''
 for row in reading.principles.itertuples():

@@ -4,3 +4,5 @@ from .results import *  # noqa: F401,F403
 from .figures import *  # noqa: F401,F403
 from .network_figure import *  # noqa: F401,F403
 from .docx_report import *  # noqa: F401,F403
+from .claims import *  # noqa: F401,F403
+from .dutch import *  # noqa: F401,F403

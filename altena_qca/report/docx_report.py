@@ -131,7 +131,7 @@ def write_report(study: Study, results: Results, path: str | Path, *,
             _frequencies_appendix(b, f, png)
             _claims_appendix(b, results)
         b.finish_toc()
-        foot = t.title or "Rapport"
+        foot = t.short_title or "Rapport"
         if t.coding_source == "suggested":
             foot += f"  ·  {NOT_REVIEWED}"
         elif t.reconstructed:
@@ -199,8 +199,8 @@ def _method(b: Builder, f: "w.Facts", r: Results, png, study: Study) -> None:
     b.para(f"{lead} hoe het (niet) uitwisselen van persoonsgegevens de samenwerking beïnvloedt in het netwerk "
            f"rond cliënten met meervoudige problematiek{where}, en wat het wetsvoorstel Wams daaraan zou "
            f"veranderen. Daarvoor zijn {f.n} semigestructureerde interviews gehouden met {f.n_intern} "
-           f"medewerkers van de gemeente (intern) en {f.n_extern} medewerkers van partnerorganisaties "
-           f"(extern){f.date_range()}"
+           f"{'medewerker' if f.n_intern == 1 else 'medewerkers'} van de gemeente (intern) en {f.n_extern} "
+           f"{'medewerker' if f.n_extern == 1 else 'medewerkers'} van partnerorganisaties (extern){f.date_range()}"
            + (f", aangevuld met {f.n_obs} observatie van een casusoverleg." if f.n_obs == 1 else
               f", aangevuld met {f.n_obs} observaties." if f.n_obs else "."))
     b.para("Elk interview volgde een topiclijst in vier delen:")
@@ -413,10 +413,9 @@ def _codebook(b: Builder, r: Results) -> None:
     b.heading(SECTIONS[12], 1).paragraph_format.page_break_before = True
     cb = r.codebook.to_frame()
     b.para(f"Het codeboek telt {len(cb)} codes in {int((cb['depth'] == 0).sum())} hoofdcategorieën. "
-           "Ingesprongen codes vallen onder de code erboven. De omschrijving is de Nederlandse omschrijving uit "
-           "het codeboek, of anders de kenmerkende woorden (indicatoren) en het label.")
+           "Ingesprongen codes vallen onder de code erboven.")
     rows = []
-    defs_nl = {c.id: _definition_nl(c) for c in r.codebook}
+    defs_nl = _definitions_nl(r.codebook)
     for row in cb.itertuples(index=False):
         indent = "   " * int(row.depth)
         rows.append((row.id, indent + str(row.label_nl), "deductief" if row.kind == "deductive" else "inductief",
@@ -425,14 +424,24 @@ def _codebook(b: Builder, r: Results) -> None:
             widths_cm=[5.1, 4.5, 1.6, 5.3])
 
 
-def _definition_nl(code) -> str:
-    """The code's Dutch description: ``definition_nl`` in the codebook, else its indicators."""
-    meta = getattr(code, "definition_nl", "") or ""
-    if meta:
-        return meta
-    if code.indicators:
-        return "Herkenbaar aan: " + ", ".join(code.indicators) + "."
-    return ""
+def _definitions_nl(codebook) -> dict[str, str]:
+    """Code id → Dutch description: ``definition_nl`` in the codebook file, else the code's indicators."""
+    raw: dict[str, str] = {}
+    if codebook.path:
+        from ..codebook import read_codebook_file
+        try:
+            entries = read_codebook_file(codebook.path).get("codes") or []
+        except Exception:  # the codebook loaded before; a reread problem only costs the descriptions
+            entries = []
+        raw = {str(e.get("id")): " ".join(str(e.get("definition_nl") or "").split()) for e in entries
+               if isinstance(e, dict)}
+    out = {}
+    for c in codebook:
+        text = raw.get(c.id, "")
+        if not text and c.indicators:
+            text = "Herkenbaar aan: " + ", ".join(c.indicators) + "."
+        out[c.id] = text
+    return out
 
 
 def _frequencies_appendix(b: Builder, f: "w.Facts", png) -> None:

@@ -52,32 +52,40 @@ class ReportText:
     coding_source: str = "manual"
 
     @property
+    def short_title(self) -> str:
+        """The title for footers: the title, or 'Rapport <gemeente>' when it is long."""
+        if len(self.title) <= 60 or not self.municipality:
+            return self.title
+        return f"Rapport {self.municipality}"
+
+    @property
     def footnote(self) -> str | None:
         """The line under every figure."""
         if self.coding_source == "suggested":
             return "Automatisch gecodeerd, niet beoordeeld"
         if self.reconstructed:
             return "Gereconstrueerde data (uit de gepubliceerde scriptie)"
-        return self.title or None
+        return self.short_title or None
+
+
+def _gemeente(name: str) -> str:
+    """'Altena' → 'gemeente Altena' (a name that already says gemeente is kept)."""
+    name = " ".join(str(name or "").split())
+    if not name or name.casefold().startswith("gemeente "):
+        return name[:1].lower() + name[1:] if name.casefold().startswith("gemeente ") else name
+    return f"gemeente {name}"
 
 
 def report_text(study: Study) -> ReportText:
-    """:class:`ReportText` from ``study.config`` (study.yaml); without one, from the folder."""
+    """:class:`ReportText` from the study's ``study.yaml`` (``study.config``)."""
     cfg = getattr(study, "config", None)
     source = str(getattr(study, "coding_source", "") or ("manual" if len(study.codings) else "none"))
-    if cfg is not None:
-        return ReportText(title=str(cfg.title or ""), municipality=str(cfg.municipality or ""),
-                          commissioner=str(cfg.commissioner or ""), period=str(cfg.period or ""),
-                          slug=str(cfg.slug or "altena-qca"), thesis=bool(cfg.thesis),
-                          reconstructed=bool(cfg.reconstructed), coding_source=source)
-    from ..study import DEFAULT_DATA
-    thesis = study.data_dir is not None and Path(study.data_dir).resolve() == Path(DEFAULT_DATA).resolve()
-    if thesis:
-        return ReportText(title="Gegevens delen in het zorgnetwerk van gemeente Altena",
-                          municipality="gemeente Altena", commissioner="gemeente Altena", period="2023",
-                          slug="altena-qca", thesis=True, reconstructed=True, coding_source=source)
-    name = Path(study.data_dir).name if study.data_dir else "studie"
-    return ReportText(title=f"Onderzoek '{name}'", slug="altena-qca", coding_source=source)
+    if cfg is None:  # a Study built by hand
+        return ReportText(title="Rapport", coding_source=source)
+    return ReportText(title=str(cfg.title or "Rapport"), municipality=_gemeente(cfg.municipality),
+                      commissioner=str(cfg.commissioner or ""), period=str(cfg.period or ""),
+                      slug=str(cfg.slug or "altena-qca"), thesis=bool(cfg.thesis),
+                      reconstructed=bool(cfg.reconstructed), coding_source=source)
 
 
 @dataclass
