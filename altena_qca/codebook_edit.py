@@ -35,6 +35,7 @@ Examples
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -457,6 +458,20 @@ def edit_study_codebook(edit: str, *args, data_dir: str | Path, codebook: str | 
         new_data, new_codings = func(data, codings, *args, path=str(codebook), **params)
     except InputError as exc:  # name the real codings file
         raise InputError(str(exc).replace("] codings", f"] {codings_path}", 1)) from None
+    # the coding store (study.sqlite, the workbench's) follows the same edit, checked before writing
+    store_path = data_dir / "study.sqlite"
+    store_mapping: dict[str, str] = {}
+    if store_path.exists():
+        from .store.codings import CodingStore
+        store = CodingStore.open(store_path)
+        stored = pd.DataFrame({"code": [r["code"] for r in store.conn.execute("SELECT code FROM codings")]},
+                              dtype=str)
+        try:
+            _, new_stored = func(data, stored, *args, path=str(codebook), **params)
+        except InputError as exc:
+            store.close()
+            raise InputError(str(exc).replace("] codings", f"] {store_path}", 1)) from None
+        store_mapping = {o: n for o, n in zip(stored["code"], new_stored["code"]) if o != n}
     files: dict[Path, bytes] = {}
     text = dump_yaml(new_data, original)
     if text != original:
@@ -468,4 +483,8 @@ def edit_study_codebook(edit: str, *args, data_dir: str | Path, codebook: str | 
         written = write_files_atomically(files) if files else []
     except OSError as exc:
         raise CodebookError(Errors.E210.format(path=codebook, reason=f"nothing changed; could not write: {exc}")) from None
+    if store_path.exists():
+        with contextlib.closing(store):
+            changed += store.recode(store_mapping, coder="altena-qca codebook",
+                                    summary=f"codebook {edit} {' '.join(map(str, args))}")
     return EditResult(codebook, codings_path, len(data["codes"]), len(new_data["codes"]), changed, written)

@@ -204,3 +204,25 @@ def test_kill_9_mid_write_leaves_a_consistent_store(tmp_path):
     # and the store keeps working after the crash
     s.add(Document(id="R01", text="woord " * 10, kind="interview"), 0, 5, "x.a", coder="bo")
     s.close()
+
+
+def test_cli_codebook_edit_migrates_the_store_too(tmp_path):
+    """`altena-qca codebook rename` on a study with a store: no coding in the store is left behind."""
+    from altena_qca.codebook_edit import edit_study_codebook
+    from altena_qca.resources import DEFAULT_CODEBOOK
+    folder = tmp_path / "altena"
+    shutil.copytree(DATA, folder, ignore=shutil.ignore_patterns("study.sqlite*"))
+    shutil.copy(DEFAULT_CODEBOOK, folder / "codebook.yaml")
+    study = load_study(folder)
+    s = CodingStore.open(folder / "study.sqlite", seed=study.codings, corpus=study.corpus)
+    s.add(study.corpus.documents["R03"], 10, 40, "effects.trust", coder="ans")
+    n_before = len(s.codings())
+    s.close()
+    result = edit_study_codebook("rename", "effects.trust", "effects.vertrouwen", data_dir=folder)
+    assert result.codings_changed > 0
+    after = load_study(folder)           # reads the store: every code is known to the new codebook
+    assert len(after.codings) == n_before
+    assert not after.codings["code"].str.startswith("effects.trust").any()
+    assert (after.codings["code"] == "effects.vertrouwen").sum() >= 1
+    hist = CodingStore.open(folder / "study.sqlite").history(limit=1)
+    assert hist[0]["action"] == "codebook" and hist[0]["coder"] == "altena-qca codebook"

@@ -110,8 +110,10 @@ function DocumentPage() {
       const text = piece.textContent;
       const cs = codings.filter(c => c.start < e && c.end > s);
       const ss = sgs.map((g, i) => [g, i]).filter(([g]) => g.start < e && g.end > s);
-      if (!cs.length && !ss.length && !piece.dataset.drawn) continue;
+      const pd = pending && !pending.coding && pending.start < e && pending.end > s ? pending : null;
+      if (!cs.length && !ss.length && !pd && !piece.dataset.drawn) continue;
       const cuts = new Set([s, e]);
+      if (pd) { cuts.add(Math.max(s, pd.start)); cuts.add(Math.min(e, pd.end)); }
       cs.forEach(c => { cuts.add(Math.max(s, c.start)); cuts.add(Math.min(e, c.end)); });
       ss.forEach(([g]) => { cuts.add(Math.max(s, g.start)); cuts.add(Math.min(e, g.end)); });
       const bounds = Array.from(cuts).sort((x, y) => x - y);
@@ -121,12 +123,14 @@ function DocumentPage() {
         const chunk = text.slice(a - s, b - s);
         const on = cs.filter(c => c.start <= a && c.end >= b);
         const sg = ss.filter(([g]) => g.start <= a && g.end >= b);
-        if (!on.length && !sg.length) { frag.appendChild(document.createTextNode(chunk)); continue; }
+        const inPending = pd && pd.start <= a && pd.end >= b;
+        if (!on.length && !sg.length && !inPending) { frag.appendChild(document.createTextNode(chunk)); continue; }
         const span = document.createElement("span");
         span.textContent = chunk;
+        if (inPending) span.classList.add("pending");
         if (on.length) {
           const inner = on.reduce((x, y) => (y.end - y.start < x.end - x.start ? y : x));
-          span.className = "hl " + colourOf(inner.code) + (on.length > 1 ? " multi" : "");
+          span.className = (inPending ? "pending " : "") + "hl " + colourOf(inner.code) + (on.length > 1 ? " multi" : "");
           span.title = on.map(c => labelOf(c.code) + " · " + c.coder).join("\n");
           span.dataset.ids = on.map(c => c.id).join(",");
         }
@@ -222,9 +226,15 @@ function DocumentPage() {
       ? "Andere code voor codering " + target.coding.id + " (" + labelOf(target.coding.code) + ")"
       : "Selectie " + target.start + "–" + target.end + " (" + (target.end - target.start) + " tekens)";
     fillPicker();
+    if (!target.coding) draw();   // keep the passage being coded visible while the input has focus
     q.focus();
   }
-  function closePicker() { picker.hidden = true; pending = null; }
+  function closePicker() {
+    const had = pending && !pending.coding;
+    picker.hidden = true;
+    pending = null;
+    if (had) draw();
+  }
   function fillPicker() {
     const term = fold(q.value.trim());
     const all = data.codebook.filter(c => !term || fold(c.label_nl).includes(term) || fold(c.id).includes(term));
