@@ -408,3 +408,20 @@ def test_bundled_study_is_coded_in_a_working_copy(tmp_path, monkeypatch):
     (copy / "study.sqlite").write_bytes(b"")
     assert working_copy(DATA) == copy and (copy / "study.sqlite").exists()   # kept, not copied again
     assert not (DATA / "study.sqlite").exists()
+
+
+def test_cli_sees_what_was_coded_in_the_workbench(new_study):
+    """`altena-qca groups` (like `run`) reads the store: a coding made in the workbench counts."""
+    from click.testing import CliRunner
+
+    from altena_qca.cli import cli
+    wb, app = new_study
+    c = bearer(app)
+    text = c.get("/api/documents/W04").json()["text"]
+    start = text.index("wordt er soms te makkelijk gedeeld")
+    assert c.post("/api/codings", json={"document": "W04", "start": start, "end": start + 34,
+                                        "code": "problems.too_easy"}).status_code == 201
+    r = CliRunner().invoke(cli, ["groups", "--data", str(wb.data_dir)])
+    assert r.exit_code == 0, r.output
+    line = next(l for l in r.output.splitlines() if l.startswith("W04"))
+    assert "problems.too_easy=1" in line

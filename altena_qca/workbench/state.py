@@ -291,7 +291,9 @@ class Workbench:
         try:
             s = self.study
             X, y = training_data(s.corpus, codings)
-            fitted = clone(AutoCoder()).fit(s.codebook, X, y) if len(codings) else clone(AutoCoder()).fit(s.codebook)
+            # keywords only: the same call under either fit order of the coders
+            fitted = (clone(AutoCoder()).fit(X=X, y=y, codebook=s.codebook) if len(codings)
+                      else clone(AutoCoder()).fit(codebook=s.codebook))
             with self.lock:
                 self._suggester.coder, self._suggester.fitted_on = fitted, revision
                 self._suggester.error = None
