@@ -18,7 +18,9 @@ Measures, against a real ``altena-qca serve`` process over HTTP on loopback:
 The transcript is made of the bundled interviews' turns, repeated in order
 until 9,000 words; codings are 300 spans of 1–3 sentences spread over the
 respondent turns (seeded). Medians and 90th percentiles of ``--repeat``
-runs after one warm-up.
+runs after one warm-up. Besides wall time, the server process's own CPU
+time per request (``/proc/<pid>/stat``, all threads) is reported: on a
+shared, busy machine it is what the request costs, whatever else runs.
 """
 from __future__ import annotations
 
@@ -60,6 +62,17 @@ def _serve(folder: Path):
                 return proc, url
         except httpx.HTTPError:
             time.sleep(0.3)
+
+
+def _cpu(pid: int) -> float:
+    """CPU seconds (user + system, all threads) the server process has used so far."""
+    import os
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _load() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0])
 
 
 def _stats(xs: list[float]) -> dict:
@@ -116,13 +129,14 @@ def bench_render(repeat: int) -> dict:
         h = {"Authorization": f"Bearer {TOKEN}"}
         with httpx.Client(base_url=url, headers=h) as c:
             n_codings = len(c.get(f"/api/documents/{doc_id}/codings").json())
-            server = []
+            server, server_cpu = [], []
             for i in range(repeat + 1):
-                t = time.perf_counter()
+                t, u = time.perf_counter(), _cpu(proc.pid)
                 r = c.get(f"/documents/{doc_id}")
                 r.raise_for_status()
                 if i:
                     server.append(time.perf_counter() - t)
+                    server_cpu.append(_cpu(proc.pid) - u)
         browser = []
         with sync_playwright() as p:
             b = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=ARGS)
@@ -137,7 +151,8 @@ def bench_render(repeat: int) -> dict:
                     browser.append(ms / 1000)
             b.close()
         return {"words": words, "codings": n_codings, "bars_drawn": bars, "server_html": _stats(server),
-                "browser_until_drawn": _stats(browser)}
+                "server_html_cpu": _stats(server_cpu), "browser_until_drawn": _stats(browser),
+                "load_average": _load()}
     finally:
         proc.terminate()
         proc.wait(20)
@@ -150,25 +165,29 @@ def bench_save(repeat: int) -> dict:
     proc, url = _serve(folder)
     try:
         h = {"Authorization": f"Bearer {TOKEN}"}
-        add, delete = [], []
+        add, delete, add_cpu, delete_cpu = [], [], [], []
         with httpx.Client(base_url=url, headers=h, timeout=60) as c:
             n = len(c.get("/api/documents/R05/codings").json())
             for i in range(repeat + 1):
-                t = time.perf_counter()
+                t, u = time.perf_counter(), _cpu(proc.pid)
                 r = c.post("/api/codings", json={"document": "R05", "start": 500 + i, "end": 700 + i,
                                                  "code": "problems.insufficient"})
                 r.raise_for_status()
                 c.get("/analysis").raise_for_status()
-                t1 = time.perf_counter()
+                t1, u1 = time.perf_counter(), _cpu(proc.pid)
                 c.delete(f"/api/codings/{r.json()['id']}").raise_for_status()
                 c.get("/analysis").raise_for_status()
-                t2 = time.perf_counter()
+                t2, u2 = time.perf_counter(), _cpu(proc.pid)
                 if i:
                     add.append(t1 - t)
                     delete.append(t2 - t1)
+                    add_cpu.append(u1 - u)
+                    delete_cpu.append(u2 - u1)
             assert len(c.get("/api/documents/R05/codings").json()) == n
             total = sum(d["codings"] for d in c.get("/api/documents").json())
-        return {"codings": total, "add_then_analysis": _stats(add), "delete_then_analysis": _stats(delete)}
+        return {"codings": total, "add_then_analysis": _stats(add), "delete_then_analysis": _stats(delete),
+                "add_then_analysis_cpu": _stats(add_cpu), "delete_then_analysis_cpu": _stats(delete_cpu),
+                "load_average": _load()}
     finally:
         proc.terminate()
         proc.wait(20)
