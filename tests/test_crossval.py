@@ -84,3 +84,20 @@ def test_evaluate_passages_scores_labels_and_rejects_unknown_ones(tmp_path):
     bad = _jsonl(tmp_path / "bad.jsonl", [{"id": "a", "text": "x", "labels": ["no_such_label"]}])
     result = CliRunner().invoke(cli, ["evaluate", "--passages", str(bad)])
     assert result.exit_code == 2 and "no_such_label" in result.output and "Traceback" not in result.output
+
+
+def test_refit_learns_from_the_study_s_accepted_codings_and_changes_the_suggestions(study):
+    from altena_qca.coding import AutoCoder, uncoded_documents
+
+    manual = study.codings[study.codings["origin"] == "manual"]
+    few = manual[manual["document"].isin(["R01"])]
+
+    class View:  # the study as the workbench sees it after coding one respondent
+        corpus, codebook, codings = study.corpus, study.codebook, few
+
+    assert "R02" in uncoded_documents(View) and "R01" not in uncoded_documents(View)
+    one = AutoCoder().refit(View)
+    everything = AutoCoder().refit(study)
+    texts = [study.corpus.documents["R02"].segment_text(s) for s in study.corpus.documents["R02"].segments]
+    assert one.model_ is not None and set(one.model_.classes_) < set(everything.model_.classes_)
+    assert one.predict(texts) != everything.predict(texts)

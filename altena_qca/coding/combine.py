@@ -40,7 +40,7 @@ from .nlp import pipe_batches
 from .rules import RuleCoder, Suggestion, _suggestion
 
 __all__ = ["AUTO_CODER", "PASSAGE_COLUMNS", "PASSAGE_MIN_RULE_CONFIDENCE", "AutoCoder", "default_concepts",
-           "passages_frame", "training_data", "suggest", "merge_codings", "read_passages", "code_passages",
+           "passages_frame", "training_data", "uncoded_documents", "suggest", "merge_codings", "read_passages", "code_passages",
            "code_file"]
 
 #: The ``coder`` of auto-codings.
@@ -115,6 +115,43 @@ class AutoCoder(BaseEstimator):
                 self.model_ = model.fit(X, y, codebook)
         self._index_codes()
         return self
+
+    def refit(self, study, *, documents: Iterable[str] | None = None,
+              speakers: Iterable[str] | None = ("respondent", "observer")) -> "AutoCoder":
+        """Fit again on a study's accepted codings: its manual codings as they are now.
+
+        What a researcher accepted (review import, the workbench) is stored as
+        a manual coding, and what they rejected is simply not coded, so a
+        segment of a coded document without a coding is a negative for every
+        code. The rules are compiled from ``study.codebook`` and recalibrated,
+        the model is trained on the coded segments; on the bundled corpus this
+        takes about half a second. Suggestions for the documents not yet coded
+        then come from :meth:`predict` (or
+        ``suggest(study.corpus, study.codebook, coder=coder, documents=uncoded_documents(study))``).
+
+        Parameters
+        ----------
+        study
+            Anything with ``corpus``, ``codebook`` and ``codings`` (a :class:`~altena_qca.study.Study`).
+        documents : iterable of str, optional
+            Train on these documents only (default every document with a manual coding).
+        speakers : iterable of str, optional
+            Speakers whose segments are training passages.
+
+        Returns
+        -------
+        AutoCoder
+            ``self``, refitted.
+
+        Examples
+        --------
+        >>> from altena_qca import load_study
+        >>> study = load_study(pseudonymise=False)  # doctest: +SKIP
+        >>> coder = AutoCoder().refit(study)  # doctest: +SKIP
+        >>> suggest(study.corpus, study.codebook, coder=coder, documents=uncoded_documents(study))  # doctest: +SKIP
+        """
+        X, y = training_data(study.corpus, study.codings, documents=documents, speakers=speakers)
+        return self.fit(study.codebook, X, y)
 
     def _index_codes(self) -> None:
         """Number every code either suggester can name (sorted, so numbers sort like codes).
@@ -278,6 +315,14 @@ def training_data(corpus: Corpus, codings: pd.DataFrame, *, documents: Iterable[
         X.append(row.text)
         y.append(codes)
     return X, y
+
+
+def uncoded_documents(study) -> list[str]:
+    """The study's documents without any manual coding (those a refitted coder should suggest for)."""
+    codings = study.codings
+    manual = codings[codings["origin"] == "manual"] if "origin" in codings.columns else codings
+    coded = set(manual["document"]) if len(manual) else set()
+    return [d for d in study.corpus.documents if d not in coded]
 
 
 def suggest(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None = None, *,
