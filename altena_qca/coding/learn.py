@@ -35,9 +35,11 @@ References
 """
 from __future__ import annotations
 
+import functools
 from typing import Iterable, Sequence
 
 import numpy as np
+import simplemma
 import sklearn
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
@@ -53,11 +55,79 @@ from ..model import Codebook
 from .nlp import _FORMS_LOCK, Batch, get_nlp, pipe_batches
 from .rules import Suggestion, _suggestion
 
-__all__ = ["IGNORED_LEMMAS", "SuggestionModel", "codebook_passages"]
+__all__ = ["IGNORED_LEMMAS", "SuggestionModel", "codebook_passages", "compound_parts", "sentence_units"]
 
 #: Lemmas that are editorial marks of the reconstructed corpus, not content.
 IGNORED_LEMMAS = ("parafrase",)
 _BIGRAM = np.uint64(1_000_003)
+#: Marks a compound part's feature hash apart from the same word's own lemma.
+_PART = np.uint64(7_919)
+_SENTENCE_ENDS = (".", "!", "?", "...", "…")
+
+
+@functools.lru_cache(maxsize=1)
+def _known_lemmas() -> frozenset:
+    """Lemmas of the lookup table: the words a compound part is checked against (with simplemma)."""
+    table = get_nlp().get_pipe("altena_lemmatizer").table
+    return frozenset(v for v in table.values() if isinstance(v, str))
+
+
+def compound_parts(lemma: str, *, min_part: int = 4) -> tuple[str | None, str | None]:
+    """The modifier and head of a Dutch compound lemma, or ``(None, None)``.
+
+    The split keeps the longest head whose modifier is itself a word (a
+    linking *s* or *en* dropped); failing that, the longest head of at least
+    five letters that is a word. Words are the lookup table's lemmas and
+    simplemma's vocabulary.
+
+    >>> compound_parts("gegevensuitwisseling")
+    ('gegevens', 'uitwisseling')
+    >>> compound_parts("vertrouwensband")
+    ('vertrouwen', 'band')
+    >>> compound_parts("delen")
+    (None, None)
+
+    Not every split is a compound (*vertrouwen* gives *vert* + *rouwen*); such
+    a split only repeats the word's own feature under two more names.
+    """
+    if len(lemma) < 2 * min_part or not lemma.isalpha():
+        return None, None
+    known = _known_lemmas()
+
+    def is_word(w: str) -> bool:
+        return w in known or simplemma.is_known(w, lang="nl")
+
+    fallback = None
+    for i in range(min_part, len(lemma) - min_part + 1):
+        head = lemma[i:]
+        if not is_word(head):
+            continue
+        mod = lemma[:i]
+        for m in (mod, mod[:-1] if mod.endswith("s") else None, mod[:-2] if mod.endswith("en") else None):
+            if m and len(m) >= 3 and is_word(m):
+                return m, head
+        if fallback is None and len(head) >= 5:
+            fallback = head
+    return None, fallback
+
+
+def sentence_units(batch: Batch) -> tuple[np.ndarray, np.ndarray]:
+    """Sentence units of a batch: (unit of every token row, batch passage of every unit).
+
+    A unit starts at a passage's first token and after every ``.``, ``!``,
+    ``?`` or ellipsis; units are numbered in row order.
+    """
+    n = len(batch.forms)
+    start = np.zeros(n, dtype=bool)
+    if not n:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    start[batch.first[batch.last > batch.first]] = True
+    strings = get_nlp().vocab.strings
+    ends = np.asarray([strings.add(e) for e in _SENTENCE_ENDS], dtype=np.uint64)
+    after = np.flatnonzero(np.isin(batch.arrays[:-1, 1], ends)) + 1
+    start[after] = True
+    unit = np.cumsum(start) - 1
+    return unit, batch.token_passage[start]
 
 
 def codebook_passages(codebook: Codebook) -> tuple[list[str], list[list[str]]]:
@@ -107,6 +177,15 @@ class SuggestionModel(BaseEstimator):
     use_codebook : bool
         Add the codebook's labels, indicators and examples to the training data
         (needs ``codebook`` in :meth:`fit`).
+    compounds : bool
+        Also count the modifier and head of a compound lemma as lemmas
+        (:func:`compound_parts`: *gegevensuitwisseling* adds *uitwisseling*),
+        so a concept carries across the compounds Dutch makes of it.
+    sentences : bool
+        Decide per sentence and suggest a code for a passage when any of its
+        sentences reaches ``threshold`` (the maximum probability): a long
+        passage is not diluted, so the decision does not depend on how long
+        the training passages were.
     random_state : int
         Seed of the solvers and calibration folds.
 
@@ -124,7 +203,8 @@ class SuggestionModel(BaseEstimator):
 
     def __init__(self, *, threshold: float = 0.5, max_suggestions: int = 3, estimator: str = "logreg",
                  C: float = 1.0, class_weight: str | None = "balanced", ngrams: int = 2, min_positive: int = 2,
-                 cv: int = 3, use_codebook: bool = True, random_state: int = 0):
+                 cv: int = 3, use_codebook: bool = True, compounds: bool = True, sentences: bool = True,
+                 random_state: int = 0):
         self.threshold = threshold
         self.max_suggestions = max_suggestions
         self.estimator = estimator
@@ -134,6 +214,8 @@ class SuggestionModel(BaseEstimator):
         self.min_positive = min_positive
         self.cv = cv
         self.use_codebook = use_codebook
+        self.compounds = compounds
+        self.sentences = sentences
         self.random_state = random_state
 
     # ------------------------------------------------------------ features
@@ -147,18 +229,48 @@ class SuggestionModel(BaseEstimator):
         if self.ngrams >= 2 and len(lem) > 1:
             same = pos[:-1] == pos[1:]
             rows.append(pos[:-1][same])
-            feats.append(lem[:-1][same] * _BIGRAM + lem[1:][same])
+            with np.errstate(over="ignore"):
+                feats.append(lem[:-1][same] * _BIGRAM + lem[1:][same])
+        if self.compounds:
+            mod, head = self._parts()
+            forms = batch.forms[keep]
+            for part in (mod[forms], head[forms]):
+                has = part != 0
+                rows.append(pos[has])
+                feats.append(part[has])
         return np.concatenate(rows), np.concatenate(feats)
 
-    def _batch_counts(self, batch: Batch):
+    def _parts(self) -> tuple[np.ndarray, np.ndarray]:
+        """Lemma hashes of the compound modifier and head of every form of the form table (0: none)."""
+        table = get_nlp().get_pipe("altena_lemmatizer").forms
+        if getattr(self, "_parts_of", None) is not table or len(self._p_head) < len(table):
+            with _FORMS_LOCK:
+                if getattr(self, "_parts_of", None) is not table:
+                    self._p_mod, self._p_head = np.zeros(0, np.uint64), np.zeros(0, np.uint64)
+                    self._parts_of = table
+                done = len(self._p_head)
+                strings = get_nlp().vocab.strings
+                mods, heads = [], []
+                for lemma in table.lemma[done:].tolist():
+                    m, h = compound_parts(strings[lemma])
+                    mods.append(strings.add(m) if m else 0)
+                    heads.append(strings.add(h) if h else 0)
+                self._p_mod = np.concatenate([self._p_mod, np.asarray(mods, dtype=np.uint64)])
+                self._p_head = np.concatenate([self._p_head, np.asarray(heads, dtype=np.uint64)])
+        return self._p_mod, self._p_head
+
+    def _batch_counts(self, batch: Batch, unit: np.ndarray | None = None, n_units: int | None = None):
         """The count matrix of a batch over ``vocabulary_``: ``_matrix(*_hashes(batch), ...)``, faster.
 
-        A unigram's column depends on the token's form alone, so it is looked
-        up once per form of the lemmatizer's
-        :class:`~altena_qca.coding.nlp.FormTable` and gathered per token; only
-        the bigrams are searched in the vocabulary.
+        A unigram's column (and its compound parts' columns) depends on the
+        token's form alone, so it is looked up once per form of the
+        lemmatizer's :class:`~altena_qca.coding.nlp.FormTable` and gathered
+        per token; only the bigrams are searched in the vocabulary. Rows are
+        the batch's passages, or ``n_units`` units given by ``unit`` (the unit
+        of every token row, e.g. :func:`sentence_units`).
         """
-        vocabulary, n_vocab, n_rows = self.vocabulary_, len(self.vocabulary_), len(batch.index)
+        vocabulary, n_vocab = self.vocabulary_, len(self.vocabulary_)
+        n_rows = len(batch.index) if unit is None else n_units
         if not n_vocab or not len(batch.forms):
             return sp.csr_matrix((n_rows, n_vocab))
         table = get_nlp().get_pipe("altena_lemmatizer").forms
@@ -166,20 +278,34 @@ class SuggestionModel(BaseEstimator):
             with _FORMS_LOCK:  # one writer at a time (coders may run in threads)
                 if getattr(self, "_forms_of", None) is not table:  # first use (or another pipeline)
                     self._f_kept, self._f_col = np.zeros(0, bool), np.zeros(0, np.int64)
+                    self._f_parts = np.zeros((0, 2), np.int64)
                     self._forms_of = table
                 done = len(self._f_col)
                 lemma = table.lemma[done:]
                 ignored = np.asarray([get_nlp().vocab.strings.add(w) for w in IGNORED_LEMMAS], dtype=np.uint64)
                 kept = (table.is_alpha[done:] == 1) & ~np.isin(lemma, ignored)
                 col = np.minimum(np.searchsorted(vocabulary, lemma), n_vocab - 1)
+                if self.compounds:
+                    parts = []
+                    for part in self._parts():
+                        part = part[done:len(table)]
+                        pcol = np.minimum(np.searchsorted(vocabulary, part), n_vocab - 1)
+                        parts.append(np.where(kept & (part != 0) & (vocabulary[pcol] == part), pcol, -1))
+                    self._f_parts = np.concatenate([self._f_parts, np.column_stack(parts)])
                 self._f_kept = np.concatenate([self._f_kept, kept])
                 # last: its length says how many forms are ready
                 self._f_col = np.concatenate([self._f_col, np.where(kept & (vocabulary[col] == lemma), col, -1)])
         kept = self._f_kept[batch.forms]
-        forms, pos = batch.forms[kept], batch.token_passage[kept]
+        forms = batch.forms[kept]
+        pos = (batch.token_passage if unit is None else unit)[kept]
         col = self._f_col[forms]
         known = col >= 0
         keys = [pos[known] * n_vocab + col[known]]
+        if self.compounds:
+            for k in range(2):
+                pcol = self._f_parts[forms, k]
+                has = pcol >= 0
+                keys.append(pos[has] * n_vocab + pcol[has])
         if self.ngrams >= 2 and len(forms) > 1:
             same = pos[:-1] == pos[1:]
             lemma = table.lemma[forms]
@@ -310,10 +436,25 @@ class SuggestionModel(BaseEstimator):
             return np.column_stack([est.predict_proba(features)[:, 1] for est in self.estimators_])
 
     def predict_proba(self, X: Iterable[str]) -> np.ndarray:
-        """Probability of each class (columns follow ``classes_``)."""
+        """Probability of each class (columns follow ``classes_``); with ``sentences``, its best sentence's."""
         check_is_fitted(self, "estimators_")
         X = list(X)
-        return self._proba(self._counts(X, self.vocabulary_))
+        out = np.zeros((len(X), len(self.classes_)))
+        for batch in pipe_batches(X):
+            out[batch.index] = self._batch_proba(batch)
+        return out
+
+    def _batch_proba(self, batch: Batch) -> np.ndarray:
+        """Probabilities of the passages of a batch (passages × classes)."""
+        if not self.sentences:
+            return self._proba(self._batch_counts(batch))
+        unit, unit_passage = sentence_units(batch)
+        proba = np.zeros((len(batch.index), len(self.classes_)))
+        if len(unit_passage) and len(self.classes_):
+            per_unit = self._proba(self._batch_counts(batch, unit, len(unit_passage)))
+            starts = np.r_[0, np.flatnonzero(np.diff(unit_passage)) + 1]
+            proba[unit_passage[starts]] = np.maximum.reduceat(per_unit, starts, axis=0)
+        return proba
 
     def _find(self, batch: Batch):
         """The suggested (passage, class) pairs of a batch, or None when there are none.
@@ -327,7 +468,7 @@ class SuggestionModel(BaseEstimator):
             The probabilities (unrounded).
         """
         check_is_fitted(self, "estimators_")
-        proba = self._proba(self._batch_counts(batch))
+        proba = self._batch_proba(batch)
         # Only the few (passage, class) pairs at or above the threshold are
         # looked at, in the order of a stable argsort of ``-row`` (whose first
         # ``max_suggestions`` were kept per passage, all at the top).

@@ -650,12 +650,13 @@ class RuleCoder(BaseEstimator):
         keys, starts, ends = [], [], []
         limit = last[tp]
         specs = self._f_specs.T[:, forms]  # token test × row, each test's row contiguous
+        counts: dict[int, np.ndarray] = {}  # token test → rows passing it, made when a pattern needs it
         untranslated = []
         for matcher, anchors, steps, key in self._patterns:
             if steps is None:
                 untranslated.append((matcher, anchors))
                 continue
-            s_, e_ = self._run_steps(steps, specs, limit)
+            s_, e_ = self._run_steps(steps, specs, limit, counts)
             keys += [key] * len(s_)
             starts += s_
             ends += e_
@@ -687,7 +688,8 @@ class RuleCoder(BaseEstimator):
                     ends.append(off + end)
         return keys, starts, ends
 
-    def _run_steps(self, steps, specs: np.ndarray, limit: np.ndarray) -> tuple[list[int], list[int]]:
+    def _run_steps(self, steps, specs: np.ndarray, limit: np.ndarray,
+                   counts: dict | None = None) -> tuple[list[int], list[int]]:
         """Every match of a translated pattern in a batch: (start rows, end rows).
 
         ``specs[t, r]`` says whether the token of row ``r`` passes token test
@@ -698,14 +700,38 @@ class RuleCoder(BaseEstimator):
         or skipped; a match found on a window of a passage is one of these).
         All candidate starts are run at once: ``reach[c, k]`` says the match
         begun at candidate ``c`` can have consumed ``k`` tokens so far.
+        With ``counts`` (a dict filled on demand: token test → the sorted rows
+        that pass it), candidates are first narrowed to those with a token for every
+        required step within reach, so a pattern that starts with a common word
+        costs little where its rarer words are absent.
         """
         n_steps, n_rows = len(steps), specs.shape[1]
         if steps[0][1]:
             cand = np.arange(n_rows)
-        else:  # a required first token: only where it matches
+        elif counts is not None:  # a required first token: only where it matches
+            cand = counts.get(steps[0][0])
+            if cand is None:
+                cand = counts[steps[0][0]] = np.flatnonzero(specs[steps[0][0]])
+        else:
             cand = np.flatnonzero(specs[steps[0][0]])
         if not len(cand):
             return [], []
+        if counts is not None:
+            # a required step i after the first matches a token in rows [c + (required steps
+            # before i), c + i]: keep the candidates whose window holds one (a running count)
+            required = 0
+            wildcard = self._wildcard
+            for i, (spec, optional) in enumerate(steps):
+                if optional:
+                    continue
+                if i and spec != wildcard:
+                    rows = counts.get(spec)
+                    if rows is None:
+                        rows = counts[spec] = np.flatnonzero(specs[spec])
+                    cand = cand[np.searchsorted(rows, cand + i + 1) > np.searchsorted(rows, cand + required)]
+                    if not len(cand):
+                        return [], []
+                required += 1
         pos = cand[:, None] + np.arange(n_steps)[None, :]
         inside = pos < limit[cand][:, None]
         pos = np.minimum(pos, n_rows - 1)
