@@ -100,6 +100,8 @@ def make_long_study(folder: Path, words: int = 9000, n_codings: int = 300, seed:
             if n >= words:
                 break
     (folder / "transcripts").mkdir(parents=True)
+    (folder / "study.yaml").write_text('title: "Benchmark: één lang interview"\nmunicipality: Voorbeeldstad\n',
+                                       encoding="utf-8")
     (folder / "respondents.csv").write_text("id,function,label,side,interview_date,organisation\n"
                                             "L01,Beleidsmedewerker,beleidsmedewerker,intern,2025-01-01,Gemeente\n",
                                             encoding="utf-8")

@@ -425,3 +425,25 @@ def test_cli_sees_what_was_coded_in_the_workbench(new_study):
     assert r.exit_code == 0, r.output
     line = next(l for l in r.output.splitlines() if l.startswith("W04"))
     assert "problems.too_easy=1" in line
+
+
+def test_two_servers_on_one_study_see_each_others_work(new_study):
+    """Two coders, each with their own server on the same folder: both keep all work and see the other's."""
+    wb1, app1 = new_study
+    wb2 = Workbench(wb1.data_dir, coder="bo", suggestions=False)
+    app2 = create_app(wb2, token="other-token-0123456789abcdef")
+    c1 = bearer(app1)
+    c2 = TestClient(app2, base_url="http://127.0.0.1", headers={"Authorization": "Bearer other-token-0123456789abcdef"})
+    a = c1.post("/api/codings", json={"document": "W01", "start": 3, "end": 20, "code": "effects.trust"}).json()
+    b = c2.post("/api/codings", json={"document": "W01", "start": 30, "end": 50, "code": "effects.goals"}).json()
+    assert (a["coder"], b["coder"]) == ("ans", "bo")
+    for c in (c1, c2):
+        assert {x["id"] for x in c.get("/api/documents/W01/codings").json()} == {a["id"], b["id"]}
+    groups_before = c1.get("/api/analysis/groups").json()
+    text = c2.get("/api/documents/W02").json()["text"]
+    s = text.index("Eerlijk gezegd")
+    c2.post("/api/codings", json={"document": "W02", "start": s, "end": s + 40, "code": "problems.too_easy"})
+    groups_after = {g["respondent"]: g["group"] for g in c1.get("/api/analysis/groups").json()}
+    assert groups_after["W02"] == 2 and groups_before != list(groups_after)
+    # each server's browser cookie has its own name (cookies are shared across ports)
+    assert app1.cookie != app2.cookie

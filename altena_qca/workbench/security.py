@@ -15,6 +15,7 @@
 """
 from __future__ import annotations
 
+import hashlib
 import hmac
 import ipaddress
 import secrets
@@ -76,6 +77,8 @@ class Guard:
         self.token = token
         self.csrf = csrf
         self.hosts = set(hosts or ())
+        # cookies are not per port: two servers on one host (two coders) each need their own name
+        self.cookie = f"{COOKIE}_{hashlib.sha256(token.encode()).hexdigest()[:10]}"
 
     def _ok(self, given: str | None) -> bool:
         return bool(given) and hmac.compare_digest(given.encode(), self.token.encode())
@@ -101,7 +104,7 @@ class Guard:
         url = URL(scope=scope)
         auth = headers.get("authorization", "")
         bearer = auth[7:].strip() if auth.lower().startswith("bearer ") else None
-        cookie = _cookie(headers.get("cookie", ""), COOKIE)
+        cookie = _cookie(headers.get("cookie", ""), self.cookie)
         params = QueryParams(scope.get("query_string", b""))
         query_token = params.get("token")
         if deny is None and query_token is not None and method == "GET" and self._ok(query_token):
@@ -109,7 +112,7 @@ class Guard:
             rest = [(k, v) for k, v in params.multi_items() if k != "token"]
             target = url.path + ("?" + urlencode(rest) if rest else "")
             response = RedirectResponse(target, status_code=303)
-            response.set_cookie(COOKIE, self.token, httponly=True, samesite="strict", path="/")
+            response.set_cookie(self.cookie, self.token, httponly=True, samesite="strict", path="/")
             return await response(scope, receive, send_with_headers)
         if deny is None:
             if self._ok(bearer):

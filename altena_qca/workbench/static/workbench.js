@@ -101,8 +101,9 @@ function DocumentPage() {
   }
 
   /* -- drawing: highlights, suggestions, margin bars -- */
+  let spansOf = new Map();   // coding id -> [first span, last span] drawn for it
   function draw() {
-    const t0 = performance.now();
+    spansOf = new Map();
     const showSg = document.getElementById("show-suggestions").checked;
     const sgs = showSg ? suggestions : [];
     for (const piece of pieces) {
@@ -133,6 +134,10 @@ function DocumentPage() {
           span.className = (inPending ? "pending " : "") + "hl " + colourOf(inner.code) + (on.length > 1 ? " multi" : "");
           span.title = on.map(c => labelOf(c.code) + " · " + c.coder).join("\n");
           span.dataset.ids = on.map(c => c.id).join(",");
+          for (const c of on) {
+            const known = spansOf.get(c.id);
+            if (known) known[1] = span; else spansOf.set(c.id, [span, span]);
+          }
         }
         if (sg.length) {
           span.classList.add("sg");
@@ -157,11 +162,21 @@ function DocumentPage() {
     const sorted = codings.slice().sort((x, y) => x.start - y.start || y.end - x.end);
     const placed = [];
     for (const c of sorted) {
-      const r = rangeOf(c.start, c.end);
-      if (!r) continue;
-      const rects = Array.from(r.getClientRects()).filter(x => x.height > 0);
-      if (!rects.length) continue;
-      const top = rects[0].top - top0, bottom = rects[rects.length - 1].bottom - top0;
+      // the spans drawn for the coding give its extent; a range only when none was drawn
+      const ends = spansOf.get(c.id);
+      let first, last;
+      if (ends) {
+        first = ends[0].getClientRects()[0];
+        const lr = ends[1].getClientRects();
+        last = lr[lr.length - 1];
+      } else {
+        const r = rangeOf(c.start, c.end);
+        const rects = r ? Array.from(r.getClientRects()).filter(x => x.height > 0) : [];
+        first = rects[0];
+        last = rects[rects.length - 1];
+      }
+      if (!first || !last) continue;
+      const top = first.top - top0, bottom = last.bottom - top0;
       let lane = lanes.findIndex(b => b < top);
       if (lane < 0) { lanes.push(0); lane = lanes.length - 1; }
       lanes[lane] = bottom + 2;
