@@ -76,6 +76,8 @@ def main(argv: list[str]) -> int:
     elif task == "notebooks":
         # JupyterLab from this environment, on the notebooks folder; its default kernel is this interpreter
         cmd = [str(BIN / "jupyter"), "lab", f"--notebook-dir={ROOT / 'notebooks'}", *rest]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and CI run as root; Jupyter refuses otherwise
+            cmd.append("--allow-root")
     elif task == "test":
         ensure_chromium()
         cmd = [str(PY), "-m", "pytest", *rest]

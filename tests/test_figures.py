@@ -14,6 +14,8 @@ PIL = pytest.importorskip("PIL.Image")
 #: What each figure must say it shows (its Dutch title).
 TITLES = {
     "effecten_per_groep": "Effecten van gegevensuitwisseling op de samenwerking, per groep",
+    "effecten_nu": "Effecten van gegevensuitwisseling nu, per groep",
+    "effecten_wams": "Verwachte effecten onder de Wams, per groep",
     "samenhang_per_effect": "Samenhang tussen ervaren probleem en effect, per effect",
     "codes_intern_extern": "Welke thema's noemen interne en externe respondenten?",
     "beleidsnetwerk": "Het beleidsnetwerk rond een cliënt met meervoudige problematiek",

@@ -170,7 +170,8 @@ def test_report_command_writes_report_and_figures(tmp_path):
     assert result.exit_code == 0, result.output
     assert out.exists()
     assert sorted(p.name for p in (tmp_path / "figures").glob("*.png")) == [
-        "codes_intern_extern.png", "effecten_per_groep.png", "samenhang_per_effect.png"]
+        "codes_intern_extern.png", "effecten_nu.png", "effecten_per_groep.png", "effecten_wams.png",
+        "samenhang_per_effect.png"]
     headings = [p.text for p in docx.Document(str(out)).paragraphs if p.style.name == "Heading 1"]
     assert headings[0] == "Managementsamenvatting"
 
@@ -213,7 +214,7 @@ def test_report_phrases_privacy_and_improvements_as_the_thesis_does(document):
 def test_network_text_keeps_to_what_the_thesis_can_carry(document):
     text = _text(document)
     # l. 355 bold = interviewed; the wijk-GGD'er's employer is never named (Tabel 3, l. 211): 7 certain
-    assert "Bij 7 externe partners werkt een geïnterviewde respondent (vet); van één externe respondent noemt " \
+    assert "Bij zeven externe partners werkt een geïnterviewde respondent (vet); van één externe respondent noemt " \
            "de bron de werkgever niet." in text
     # l. 355: Figure 1 = partners named in the interviews and the observation; those the reconstruction cannot
     # support are named

@@ -50,10 +50,11 @@ SECTIONS = (
     "Vervolgonderzoek",
     "Beperkingen van dit onderzoek",
     "Citaten per thema",
-    "Bijlage A: Codeboek",
-    "Bijlage B: Thema's intern en extern",
+    "Bijlage A: Thema's intern en extern",
+    "Bijlage B: Codeboek",
     "Bijlage C: Controle van de beweringen uit de scriptie",
 )
+_SIDES, _CODEBOOK, _CLAIMS = SECTIONS[12], SECTIONS[13], SECTIONS[14]
 THESIS = ("Het belang van persoonsgegevensuitwisseling in een integraal (sociaal)zorgnetwerk "
           "(masterscriptie, Radboud Universiteit, juli 2023)")
 NOT_REVIEWED = "automatisch gecodeerd, niet beoordeeld"
@@ -63,7 +64,7 @@ def sections(results: Results) -> list[str]:
     """The Heading 1 titles a study's report has (thesis-only and data-less sections left out)."""
     t = results.text
     if t is not None and t.coding_source == "none":
-        return [SECTIONS[1], "Geen coderingen, geen bevindingen", SECTIONS[12]]
+        return [SECTIONS[1], "Geen coderingen, geen bevindingen", _CODEBOOK]
     out = list(SECTIONS)
     if t is None or not t.thesis:
         out.remove("Aanbevelingen uit de scriptie")
@@ -127,8 +128,8 @@ def write_report(study: Study, results: Results, path: str | Path, *,
             _follow_up(b, f)
             _limitations(b, f, results)
             _quotes(b, f)
-            _codebook(b, results)
             _frequencies_appendix(b, f, png)
+            _codebook(b, results, page_break=False)
             _claims_appendix(b, results)
         b.finish_toc()
         foot = t.short_title or "Rapport"
@@ -166,7 +167,7 @@ def _title_page(b: Builder, f: "w.Facts", t) -> None:
         b.para("Rapportage voor beleidsmakers" + (f", in opdracht van {t.commissioner}" if t.commissioner else "")
                + (f" ({t.period})" if t.period else "") + ".")
     b.para(f"Gebaseerd op {f.n} interviews ({f.n_intern} intern, {f.n_extern} extern)"
-           + (f" en {f.n_obs} observatie" if f.n_obs == 1 else f" en {f.n_obs} observaties" if f.n_obs else "")
+           + (" en één observatie" if f.n_obs == 1 else f" en {w.num(f.n_obs)} observaties" if f.n_obs else "")
            + ".")
     if t.reconstructed:
         b.notice(w.RECONSTRUCTION_NOTICE, title="Gereconstrueerde data")
@@ -201,8 +202,8 @@ def _method(b: Builder, f: "w.Facts", r: Results, png, study: Study) -> None:
            f"veranderen. Daarvoor zijn {f.n} semigestructureerde interviews gehouden met {f.n_intern} "
            f"{'medewerker' if f.n_intern == 1 else 'medewerkers'} van de gemeente (intern) en {f.n_extern} "
            f"{'medewerker' if f.n_extern == 1 else 'medewerkers'} van partnerorganisaties (extern){f.date_range()}"
-           + (f", aangevuld met {f.n_obs} observatie van een casusoverleg." if f.n_obs == 1 else
-              f", aangevuld met {f.n_obs} observaties." if f.n_obs else "."))
+           + (", aangevuld met één observatie van een casusoverleg." if f.n_obs == 1 else
+              f", aangevuld met {w.num(f.n_obs)} observaties." if f.n_obs else "."))
     b.para("Elk interview volgde een topiclijst in vier delen:")
     for k in sorted(p for p in PARTS if p):
         b.bullet(f"{PARTS[k]}.", bold_lead=f"Deel {k}: ")
@@ -280,30 +281,31 @@ def _effects(b: Builder, f: "w.Facts", r: Results, png) -> None:
     b.heading(SECTIONS[4], 1)
     b.para("Er zijn vijf effecten op de samenwerking onderscheiden: vertrouwen, netwerkrelaties, coördinatie, "
            "besluitvorming en het behalen van gezamenlijke netwerkdoelen. Onder de Wams worden de coördinatie "
-           "van taken en de gecoördineerde aanpak apart geteld. Figuur "
-           f"{b.figures + 1} zet per groep naast elkaar hoeveel respondenten nu een negatief of positief "
-           "effect ervaren en wat zij onder de Wams verwachten, met het aandeel van de groep."
-           ).paragraph_format.keep_with_next = True
-    if "effecten_per_groep" in png:
-        b.figure(png["effecten_per_groep"], _cap(f.t, "Effecten per groep: nu" + _sec(f, "§4.2.3")
-                 + " en verwacht onder de Wams" + _sec(f, "§4.3.1")
-                 + ". Getal = respondenten dat het effect noemt / groepsgrootte, met het aandeel."))
+           "van taken en de gecoördineerde aanpak apart geteld. De figuren tonen per groep hoeveel respondenten "
+           "een effect noemen, met het aandeel van de groep; de tabellen geven dezelfde aantallen.")
     b.heading("Effecten nu", 2)
     for text in f.today_paragraphs():
         b.para(text)
+    if "effecten_nu" in png:
+        b.figure(png["effecten_nu"], _cap(f.t, "Effecten nu, per groep" + _sec(f, "§4.2.3")
+                                          + ". Getal = respondenten dat het effect noemt / groepsgrootte."))
     header, rows = f.effects_table("today")
     b.table(header, rows, caption=_cap(f.t, "Effecten nu: aantal respondenten per groep" + _sec(f, "§4.2.3")),
             align_right=tuple(range(2, len(header))), widths_cm=_effect_widths(len(header)))
     b.heading("Verwachte effecten onder de Wams", 2)
     for text in f.wams_paragraphs():
         b.para(text)
+    if "effecten_wams" in png:
+        b.figure(png["effecten_wams"], _cap(f.t, "Verwachte effecten onder de Wams, per groep" + _sec(f, "§4.3.1")
+                                            + ". Getal = respondenten dat het effect noemt / groepsgrootte."))
     header, rows = f.effects_table("wams")
     b.table(header, rows, caption=_cap(f.t, "Verwachte effecten onder de Wams: aantal respondenten per groep"
                                        + _sec(f, "§4.3.1")),
             align_right=tuple(range(2, len(header))), widths_cm=_effect_widths(len(header)))
     b.para("Onderzoekers vinden in de tabellen en notebooks ook de samenhang tussen het ervaren probleem en elk "
            "effect als c-coëfficiënt (het aantal interviews met beide codes, gedeeld door het aantal met een "
-           "van beide); voor de conclusies hier zijn de aantallen per groep genoeg.", italic=True)
+           "van beide), en in figures/effecten_per_groep beide momenten naast elkaar; voor de conclusies hier "
+           "zijn de aantallen per groep genoeg.", italic=True)
 
 
 def _privacy(b: Builder, f: "w.Facts", r: Results) -> None:
@@ -409,8 +411,10 @@ def _quote(b: Builder, quote: str, label: str, source: str, keep_with_next: bool
         run.font.color.rgb = RGBColor(0x60, 0x60, 0x60)
 
 
-def _codebook(b: Builder, r: Results) -> None:
-    b.heading(SECTIONS[12], 1).paragraph_format.page_break_before = True
+def _codebook(b: Builder, r: Results, page_break: bool = True) -> None:
+    h = b.heading(_CODEBOOK, 1)
+    h.paragraph_format.page_break_before = page_break
+    h.paragraph_format.keep_with_next = True
     cb = r.codebook.to_frame()
     b.para(f"Het codeboek telt {len(cb)} codes in {int((cb['depth'] == 0).sum())} hoofdcategorieën. "
            "Ingesprongen codes vallen onder de code erboven.")
@@ -445,23 +449,43 @@ def _definitions_nl(codebook) -> dict[str, str]:
 
 
 def _frequencies_appendix(b: Builder, f: "w.Facts", png) -> None:
-    if "codes_intern_extern" not in png:
+    """Which themes intern and extern respondents raise: a table (it flows across pages; the same as a
+    figure is in figures/codes_intern_extern)."""
+    fr = f.r.frequencies
+    if fr is None or fr.empty or not (f.n_intern or f.n_extern):
         return
-    b.heading(SECTIONS[13], 1).paragraph_format.page_break_before = True
-    b.para("Welke thema's interne en externe respondenten noemen, als aandeel van de respondenten aan elke kant. "
-           + f.side_sentence())
-    for code, text in (f.r.codebook.analysis.get("source_caveats") or {}).items():
+    h = b.heading(_SIDES, 1)
+    h.paragraph_format.keep_with_next = True
+    b.para("Welke thema's interne en externe respondenten noemen: het aantal respondenten aan elke kant dat het "
+           "thema minstens één keer noemt, met het aandeel. " + f.side_sentence())
+    caveats = f.r.codebook.analysis.get("source_caveats") or {}
+    rows = []
+    for row in fr[fr["depth"] <= 1].itertuples(index=False):
+        if row.depth == 0:
+            rows.append((str(row.label_nl), "", ""))
+            continue
+        mark = " *" if row.code in caveats else ""
+        ki, ke = int(row.respondents_intern), int(row.respondents_extern)
+        pi = f"{ki} van {f.n_intern} ({round(100 * ki / f.n_intern)}%)" if f.n_intern else "–"
+        pe = f"{ke} van {f.n_extern} ({round(100 * ke / f.n_extern)}%)" if f.n_extern else "–"
+        rows.append(("   " + str(row.label_nl) + mark, pi, pe))
+    t = b.table(["Thema", f"Intern (n={f.n_intern})", f"Extern (n={f.n_extern})"], rows,
+                caption=_cap(f.t, "Thema's per kant: respondenten die het thema noemen"),
+                widths_cm=[9.5, 3.5, 3.5], align_right=(1, 2))
+    for r, row in zip(t.rows[1:], rows):
+        if not row[1]:
+            for run in r.cells[0].paragraphs[0].runs:
+                run.bold = True
+    for code, text in caveats.items():
         if code in f.r.codebook:
-            b.para(f"Let op bij '{f.r.codebook[code].label_nl}': {text}", italic=True)
-    b.figure(png["codes_intern_extern"], _cap(f.t, "Aandeel interne en externe respondenten dat een thema noemt."),
-             max_height_cm=20.0)
+            b.para(f"* {f.r.codebook[code].label_nl}: {text[:1].lower()}{text[1:]}", italic=True)
 
 
 def _claims_appendix(b: Builder, r: Results) -> None:
     if r.claims is None or not len(r.claims):
         return
     from .claims import STATUS_NL, claims_summary
-    b.heading(SECTIONS[14], 1).paragraph_format.page_break_before = True
+    b.heading(_CLAIMS, 1).paragraph_format.keep_with_next = True
     b.para("Elke controleerbare bewering uit de hoofdstukken 3 tot en met 5 van de scriptie, met de regel waar "
            "ze staat, wat de scriptie zegt en wat de gegevens opleveren. " + claims_summary(r.claims)
            + " Waar een bewering afwijkt of niet te reconstrueren is, staat de reden erbij.")

@@ -46,7 +46,7 @@ import pandas as pd
 from .._io import atomic_path
 from .wording import ROW_NL
 
-__all__ = ["FOOTNOTE", "OKABE_ITO", "DOMAIN_COLOURS", "STANCE_NL", "FIGURES", "figure_style",
+__all__ = ["plot_effect_panel", "figure_text", "FOOTNOTE", "OKABE_ITO", "DOMAIN_COLOURS", "STANCE_NL", "FIGURES", "figure_style",
            "save_figure", "plot_effects", "plot_effect_cooccurrence", "plot_code_frequencies",
            "write_figures"]
 
@@ -64,7 +64,8 @@ DOMAIN_COLOURS = {"sociaal domein": OKABE_ITO["skyblue"], "openbare orde en veil
 STANCE_NL = {"negative": "negatief", "positive": "positief", "improves": "verbetert", "same": "blijft gelijk",
              "unclear": "onduidelijk"}
 #: Figure file stems written by :func:`write_figures`, in report order.
-FIGURES = ("effecten_per_groep", "samenhang_per_effect", "codes_intern_extern", "beleidsnetwerk")
+FIGURES = ("effecten_per_groep", "effecten_nu", "effecten_wams", "samenhang_per_effect", "codes_intern_extern",
+           "beleidsnetwerk")
 
 _EFFECT_NL = {"trust": "Vertrouwen", "relations": "Netwerkrelaties", "coordination": "Coördinatie",
               "decisions": "Besluitvorming", "goals": "Gezamenlijke netwerkdoelen"}
@@ -322,7 +323,8 @@ def plot_effects(today: pd.DataFrame, wams: pd.DataFrame, groups: pd.DataFrame, 
             seen.setdefault(r["effect_nl"], []).append(i)
         for name, idx in seen.items():
             y = top - cell_h * (sum(idx) / len(idx) + 0.5)
-            fig.text(x_effect / _WIDTH, y / H, textwrap.fill(name, 12), ha="left", va="center",
+            fig.text(x_effect / _WIDTH, y / H, textwrap.fill(name, 13, break_long_words=False), ha="left",
+                     va="center",
                      fontweight="bold", linespacing=1.1)
             if idx[0] > 0:
                 yline = top - cell_h * idx[0]
@@ -359,6 +361,105 @@ def plot_effects(today: pd.DataFrame, wams: pd.DataFrame, groups: pd.DataFrame, 
             y -= 0.17
         _footnote(fig)
         return save_figure(fig, stem, title="Effecten per groep: nu en onder de Wams")
+
+
+def plot_effect_panel(table: pd.DataFrame, groups: pd.DataFrame, stem: str | Path, *, when: str,
+                      effect_labels: Mapping[str, str] | None = None) -> list[Path]:
+    """One moment of :func:`plot_effects` on its own, sized to share a page with text (the report's figure).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`~altena_qca.analysis.effects.effects_matrix` of that moment.
+    groups : pandas.DataFrame
+        :func:`~altena_qca.analysis.typology.assign_groups`.
+    stem : str or Path
+        Output path without suffix.
+    when : {"today", "wams"}
+        The moment; ``wams`` adds the coordinated approach and the other Wams effects below the five effects.
+    effect_labels : mapping, optional
+        Dutch name per effect key.
+
+    Returns
+    -------
+    list of Path
+        The PNG and the SVG.
+    """
+    from matplotlib.patches import Rectangle
+    labels = {**_EFFECT_NL, **dict(effect_labels or {})}
+    sizes = _group_sizes(groups)
+    gids = _group_ids(table)
+    rows = _effect_rows(table, labels)
+    other = [{"label": ROW_NL.get(str(r.stance), str(r.label_nl)), "colour": _OTHER_COLOUR.get(r.section, OKABE_ITO["grey"]),
+              "counts": {g: getattr(r, f"group_{g}") for g in gids}}
+             for r in table[table["section"] != "effects"].itertuples(index=False)]
+    cell_w, cell_h = 0.95, 0.22
+    panel_w = cell_w * len(gids)
+    main_h, other_h = cell_h * len(rows), 0.32 * len(other)   # the other rows' labels take two lines
+    keys = [(OKABE_ITO["vermillion"], "ongunstig (negatief effect, privacyrisico)"),
+            (OKABE_ITO["blue"], "gunstig (positief effect, verbetering)")]
+    if when == "wams":
+        keys.append((OKABE_ITO["grey"], "geen verandering verwacht"))
+    if any(r.get("stance") == "unclear" for r in rows):
+        keys.append((OKABE_ITO["yellow"], "onduidelijk: de bron spreekt zich over deze respondent tegen"))
+    legend_h = 0.17 * len(keys) + 0.2
+    height = 0.62 + 0.42 + main_h + (0.55 + other_h if other else 0) + 0.2 + legend_h + 0.3
+    thesis = bool(_TEXT.get("thesis"))
+    title = ("Effecten van gegevensuitwisseling nu, per groep" if when == "today"
+             else "Verwachte effecten onder de Wams, per groep")
+    sub = ("Aantal respondenten per groep dat het effect noemt, met het aandeel van de groep"
+           + ((" (§4.2.3)" if when == "today" else " (§4.3.1)") if thesis else ""))
+    with figure_style():
+        fig = _new_figure(_WIDTH, height)
+        _header(fig, title, sub)
+        x_effect, x_grid = 0.1, _WIDTH - 0.1 - panel_w
+        top = height - 0.62 - 0.42
+        ax = _axes(fig, x_grid, top - main_h, panel_w, main_h)
+        _cell_grid(ax, rows, gids, sizes, share_text=False)
+        for i, r in enumerate(rows):  # k/n and the share on one line: the cells are wide here
+            for j, g in enumerate(gids):
+                n, k = sizes.get(g, 0), int(r["counts"].get(g, 0))
+                if k and n:
+                    ax.texts[i * len(gids) + j].set_text(f"{k}/{n}  {round(100 * k / n)}%")
+        ax.set_yticks([i + 0.5 for i in range(len(rows))])
+        ax.set_yticklabels([r["stance_nl"] for r in rows])
+        H = height
+        seen: dict[str, list[int]] = {}
+        for i, r in enumerate(rows):
+            seen.setdefault(r["effect_nl"], []).append(i)
+        for name, idx in seen.items():
+            y = top - cell_h * (sum(idx) / len(idx) + 0.5)
+            fig.text(x_effect / _WIDTH, y / H, name, ha="left", va="center", fontweight="bold")
+            if idx[0] > 0:
+                ax.axhline(idx[0], color="#BBBBBB", lw=0.6)
+                fig.add_artist(_line(fig, x_effect, x_grid - 0.9, top - cell_h * idx[0]))
+        bottom = top - main_h
+        if other:
+            obottom = bottom - 0.55 - other_h
+            ax_o = _axes(fig, x_grid, obottom, panel_w, other_h)
+            _cell_grid(ax_o, other, gids, sizes, share_text=False)
+            for i, r in enumerate(other):
+                for j, g in enumerate(gids):
+                    n, k = sizes.get(g, 0), int(r["counts"].get(g, 0))
+                    if k and n:
+                        ax_o.texts[i * len(gids) + j].set_text(f"{k}/{n}  {round(100 * k / n)}%")
+            ax_o.set_yticks([i + 0.5 for i in range(len(other))])
+            ax_o.set_yticklabels([textwrap.fill(r["label"], 34) for r in other], linespacing=1.0)
+            ax_o.set_xticklabels([])
+            fig.text(x_effect / _WIDTH, (obottom + other_h + 0.12) / H, "Verder verwacht onder de Wams",
+                     fontweight="bold", va="bottom")
+            bottom = obottom
+        y = bottom - 0.2
+        for colour, text in keys:
+            a = _axes(fig, x_effect, y - 0.06, 0.22, 0.12)
+            a.add_patch(Rectangle((0, 0), 1, 1, facecolor=colour, edgecolor="none"))
+            a.set_axis_off()
+            fig.text((x_effect + 0.3) / _WIDTH, y / H, text, va="center")
+            y -= 0.17
+        fig.text(x_effect / _WIDTH, y / H, "Getal = respondenten dat het noemt / groepsgrootte, met het aandeel; "
+                 "sterkere kleur = groter deel van de groep.", va="center")
+        _footnote(fig)
+        return save_figure(fig, stem, title=title)
 
 
 def _line(fig, x0: float, x1: float, y: float):
@@ -577,6 +678,10 @@ def _write_figures(results, out: Path) -> dict[str, list[Path]]:
     written = {
         "effecten_per_groep": plot_effects(results.effects_today, results.effects_wams, results.groups,
                                            out / "effecten_per_groep", effect_labels=labels),
+        "effecten_nu": plot_effect_panel(results.effects_today, results.groups, out / "effecten_nu",
+                                         when="today", effect_labels=labels),
+        "effecten_wams": plot_effect_panel(results.effects_wams, results.groups, out / "effecten_wams",
+                                           when="wams", effect_labels=labels),
         "samenhang_per_effect": plot_effect_cooccurrence(results.cooccurrence, out / "samenhang_per_effect",
                                                          effect_labels=labels, groups=results.groups),
         "codes_intern_extern": plot_code_frequencies(results.frequencies, results.respondents,

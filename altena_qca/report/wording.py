@@ -21,7 +21,7 @@ from typing import Iterable
 
 import pandas as pd
 
-__all__ = ["RECONSTRUCTION_NOTICE", "QUOTE_THEMES", "ROW_NL", "n_of", "join", "nl_date", "is_reconstruction",
+__all__ = ["RECONSTRUCTION_NOTICE", "QUOTE_THEMES", "ROW_NL", "n_of", "num", "join", "nl_date", "is_reconstruction",
            "reconstruction_counts", "Facts"]
 
 RECONSTRUCTION_NOTICE = (
@@ -49,6 +49,18 @@ ROW_NL = {"coordination_approach": "Gecoördineerde aanpak komt beter van de gro
           "privacy_risk": "Privacy van de cliënt moet beter gewaarborgd",
           "client_trust_damage": "Schade aan de vertrouwensband met de cliënt",
           "professional_secrecy": "Terugvallen op het beroepsgeheim"}
+
+
+_WORDS = ("nul", "één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf")
+
+
+def num(k: int) -> str:
+    """A count standing on its own, in words up to twelve (Dutch style): 1 → 'één', 13 → '13'.
+
+    >>> num(1), num(6), num(13)
+    ('één', 'zes', '13')
+    """
+    return _WORDS[k] if 0 <= k < len(_WORDS) else str(k)
 
 
 def n_of(k: int, n: int, noun: str = "respondenten") -> str:
@@ -246,7 +258,7 @@ class Facts:
             size = sum(self.size[g] for g in rest)
             items = [f"{self.effect_nl.get(r.effect, r.effect).lower()} ({sum(getattr(r, f'group_{g}') for g in rest)}"
                      f" van de {size})" for r in pos.itertuples(index=False)]
-            out.append(f"In {self._group_phrase(rest)} ({size} respondenten) noemt niemand een negatief effect; "
+            out.append(f"In {self._group_phrase(rest)} ({num(size)} respondenten) noemt niemand een negatief effect; "
                        f"zij ervaren positieve effecten door voldoende uitwisseling: " + join(items) + ".")
         for g in neg_g:  # some members also report the positive stance
             for r in t[t["stance"] == "positive"].itertuples(index=False):
@@ -425,14 +437,14 @@ class Facts:
                  f"De netwerkfiguur toont {s['n_nodes']} organisaties en teams die in de interviews"
                  + (" en de observatie" if self.n_obs else "") + " genoemd worden of er samen in voorkomen.")
         if ext_fig and thesis:
-            first += (f" De scriptie tekent in Figuur 1 {len(ext_fig)} externe partners, gekozen op hoe vaak ze in "
+            first += (f" De scriptie tekent in Figuur 1 {num(len(ext_fig))} externe partners, gekozen op hoe vaak ze in "
                       f"de interviews en de observatie genoemd werden (§4.1.1); in de gereconstrueerde gegevens "
-                      f"komen er {len(seen)} van terug")
-            first += (f", {len(unseen)} niet ({join(unseen)}): die zijn in de figuur gestippeld, omdat de "
+                      f"komen er {num(len(seen))} van terug")
+            first += (f", {num(len(unseen))} niet ({join(unseen)}): die zijn in de figuur gearceerd, omdat de "
                       f"reconstructie ze niet kan onderbouwen." if unseen else ".")
         if interviewed:
             unknown = n_ext_resp - sum(int(G.nodes[n].get("n_respondents", 0) or 0) for n in interviewed)
-            first += (f" Bij {len(interviewed)} externe partners werkt een geïnterviewde respondent (vet)"
+            first += (f" Bij {num(len(interviewed))} externe partners werkt een geïnterviewde respondent (vet)"
                       + (f"; van {'één externe respondent' if unknown == 1 else f'{unknown} externe respondenten'} "
                          f"noemt de bron de werkgever niet." if unknown > 0 else "."))
         out = [first]
@@ -625,7 +637,7 @@ class Facts:
         if items:
             out.append("Of de verwachte effecten van de Wams zich voordoen, kan pas na de invoering worden "
                        "nagegaan. Een vervolgmeting met dezelfde topiclijst kan toetsen of "
-                       + join(f"{_WAMS_NL.get(k, k)} ({int(r['total'])} van de {self.n} verwachten dat)"
+                       + join(f"{_WAMS_NL.get(k, k)} ({n_of(int(r['total']), self.n, 'verwachten dat').replace('de enige van de', '1 van de')})"
                               for k, r in items) + " ook werkelijk optreden.")
         risk = self._other("privacy_risk")
         if risk is not None and int(risk["total"]):
@@ -657,14 +669,14 @@ class Facts:
                        f"verkleint die invloed.")
         if self.n:
             step = round(100 / self.n)
-            out.append(f"Het gaat om {self.n} interviews" + (f" en {self.n_obs} observatie" if self.n_obs == 1 else
-                                                            f" en {self.n_obs} observaties" if self.n_obs else "")
+            out.append(f"Het gaat om {self.n} interviews" + (" en één observatie" if self.n_obs == 1 else
+                                                            f" en {num(self.n_obs)} observaties" if self.n_obs else "")
                        + f". Eén respondent meer of minder verandert een aandeel al met zo'n {step} "
                        f"procentpunt; de aantallen beschrijven deze respondenten en zijn geen steekproef van "
                        f"alle professionals.")
         for code, text in (self.r.codebook.analysis.get("source_caveats") or {}).items():
             if code in self.r.codebook and self._freq(code):
-                out.append(f"{self.r.codebook[code].label_nl}: {text}")
+                out.append(f"{self.r.codebook[code].label_nl}: {text[:1].lower()}{text[1:]}")
         return out
 
 
