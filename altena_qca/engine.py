@@ -50,7 +50,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
-from .errors import AltenaError
+from .errors import AltenaError, Errors
 from .ingest.corpus import IngestedDocument, _respondents_and_pseudonymiser, _transcript_tasks, ingest_transcript
 from .model import Document
 
@@ -62,11 +62,6 @@ ENGINES = ("local", "dask")
 #: How to install what the dask engine needs.
 DASK_EXTRA = "pip install altena-qca[dask]"
 
-# Messages of this module; numbers proposed for the catalogue in errors.py.
-_E600 = "[E600] unknown engine {name!r}; expected one of: {known}"
-_E601 = ("[E601] the dask engine needs the optional packages dask and distributed ({missing} is not "
-         "installed): " + DASK_EXTRA)
-_E602 = "[E602] cannot reach the Dask scheduler at {address}: {reason}"
 _READ_LOCK = threading.Lock()
 
 
@@ -160,7 +155,7 @@ def _import_distributed():
         import dask  # noqa: F401
         import distributed
     except ImportError as exc:
-        raise AltenaError(_E601.format(missing=exc.name or "dask")) from None
+        raise AltenaError(Errors.E701.format(missing=exc.name or "dask")) from None
     return distributed
 
 
@@ -187,7 +182,7 @@ class DaskEngine:
     Raises
     ------
     AltenaError
-        [E601] when dask or distributed is not installed, [E602] when the
+        [E701] when dask or distributed is not installed, [E702] when the
         scheduler cannot be reached.
     """
 
@@ -205,7 +200,7 @@ class DaskEngine:
             try:
                 self.client = distributed.Client(scheduler, timeout="20s")
             except (OSError, TimeoutError) as exc:
-                raise AltenaError(_E602.format(address=scheduler, reason=str(exc) or type(exc).__name__)) from None
+                raise AltenaError(Errors.E702.format(address=scheduler, reason=str(exc) or type(exc).__name__)) from None
         else:
             with warnings.catch_warnings():  # its HTTP endpoint moves to a free port if 8787 is taken
                 warnings.filterwarnings("ignore", message="Port .* is already in use")
@@ -265,7 +260,7 @@ def get_engine(name: str = "local", scheduler: str | None = None, **options):
     Raises
     ------
     AltenaError
-        [E600] for an unknown name, [E601] when the dask extra is missing.
+        [E700] for an unknown name, [E701] when the dask extra is missing.
 
     Examples
     --------
@@ -277,7 +272,7 @@ def get_engine(name: str = "local", scheduler: str | None = None, **options):
         return LocalEngine()
     if name == "dask":
         return DaskEngine(scheduler, **options)
-    raise AltenaError(_E600.format(name=name, known=", ".join(ENGINES)))
+    raise AltenaError(Errors.E700.format(name=name, known=", ".join(ENGINES)))
 
 
 @contextmanager

@@ -123,6 +123,11 @@ class Errors(metaclass=_Catalogue):
     E602 = "{path}: no coding with id {id}"
     E603 = "serve --host {host}: binding to an address other people can reach needs an explicit --token"
     E604 = "serve --token: too short ({n} characters); use at least 16 random characters"
+    # execution engines (engine.py)
+    E700 = "unknown engine {name!r}; expected one of: {known}"
+    E701 = ("the dask engine needs the optional packages dask and distributed ({missing} is not installed): "
+            "pip install altena-qca[dask]")
+    E702 = "cannot reach the Dask scheduler at {address}: {reason}"
 
 
 class Warnings(metaclass=_Catalogue):

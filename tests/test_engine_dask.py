@@ -94,7 +94,7 @@ def test_worker_errors_and_warnings_reach_the_driver(tmp_path, dask_engine):
 
 
 def test_unknown_engine_is_a_clear_error():
-    with pytest.raises(AltenaError, match="E600"):
+    with pytest.raises(AltenaError, match="E700"):
         E.get_engine("spark")
 
 

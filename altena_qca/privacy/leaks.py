@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 
-from ..errors import InputError
+from ..errors import Errors, InputError
 from .terms import _clean_term, _terms_regex
 
 _XML_TAG_RE = re.compile(r"<[^>]*>")
@@ -68,7 +68,7 @@ def _sources(items: Iterable) -> Iterator[tuple[str, str]]:
             continue
         path = Path(item)
         if not path.exists():
-            raise InputError(f"[E106] {path}: file not found")
+            raise InputError(Errors.E106.format(path=path))
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for f in files:
             yield f"{f} (file name)", f.name
