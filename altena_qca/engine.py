@@ -381,9 +381,9 @@ def suggest(corpus, codebook, codings=None, *, coder=None, documents: Iterable[s
     coder = coder if coder is not None else AutoCoder()
     if codings is not None:
         X, y = training_data(corpus, codings, documents=train_documents, speakers=speakers)
-        coder = clone(coder).fit(codebook, X, y)
+        coder = clone(coder).fit(X, y, codebook=codebook)
     elif not hasattr(coder, "codebook_"):
-        coder = clone(coder).fit(codebook)
+        coder = clone(coder).fit(codebook=codebook)
     ids = list(documents) if documents is not None else list(corpus.documents)
     speakers = list(speakers) if speakers is not None else None
     with _using(engine) as runner:

@@ -268,7 +268,7 @@ def fitted_autocoder():
 
     bundled = load_study(pseudonymise=False)
     X, y = training_data(bundled.corpus, bundled.codings)
-    return AutoCoder().fit(bundled.codebook, X, y)
+    return AutoCoder().fit(X, y, codebook=bundled.codebook)
 
 
 def stage_autocode(corpus_dir: Path, largest: bool) -> dict:
@@ -434,7 +434,7 @@ def ratio_autocoder(corpus_dir: Path, max_words: int) -> dict:
     except ImportError:
         reused = False
     coder = fitted_autocoder()
-    rules = RuleCoder().fit(coder.codebook_)
+    rules = RuleCoder().fit(codebook=coder.codebook_)
     tokenizer = get_nlp().tokenizer
     contenders = {
         "bare spaCy tokenizer": lambda: sum(len(d) for d in tokenizer.pipe(texts, batch_size=256)),

@@ -342,7 +342,7 @@ alleen de regels uit het codeboek; elke suggestie zegt welke regel vuurde.
         code('''
 from altena_qca.coding import AutoCoder, suggest
 
-coder = AutoCoder(method="rules").fit(cb)
+coder = AutoCoder(method="rules").fit(codebook=cb)
 suggestions = suggest(study2.corpus, cb, coder=coder)
 mine = suggestions[suggestions["code"] == NEW_CODE].copy()
 texts = {d.id: d.text for d in study2.corpus}

@@ -69,7 +69,7 @@ def test_dask_autocoding_matches_suggest(local_study, dask_engine):
 
     s = local_study
     X, y = training_data(s.corpus, s.codings, documents=TRAIN)  # a small training set: a quick fit
-    coder = AutoCoder().fit(s.codebook, X, y)
+    coder = AutoCoder().fit(X, y, codebook=s.codebook)
     local = suggest(s.corpus, s.codebook, coder=coder, documents=DOCS)
     assert len(local)
     pd.testing.assert_frame_equal(local, E.suggest(s.corpus, s.codebook, coder=coder, documents=DOCS,

@@ -47,7 +47,7 @@ def test_codebook_rolls_codes_up_and_adds_its_labels_and_examples():
                                      [["effects"], ["effects.trust"], ["effects.trust"], ["effects.coord"],
                                       ["effects.coord"]])
     y = [["effects.trust" if c == ["trust"] else "effects.coord"] if c else [] for c in Y]
-    model = SuggestionModel().fit(X, y, cb)
+    model = SuggestionModel().fit(X, y, codebook=cb)
     assert model.classes_ == ["effects", "effects.coord", "effects.trust"]  # the parent learned from its children
 
 
@@ -76,7 +76,7 @@ def test_autocoder_combines_rules_and_model_per_code():
     cb = Codebook([Code("trust", "Vertrouwen", rules={"lemmas": ["vertrouwen"]}),
                    Code("coord", "Coordinatie", rules={"phrases": ["dubbel gedaan"]})])
     texts = ["  Het vertrouwen is groot, de taken worden dubbel gedaan.", "", "Het weer is mooi"]
-    coder = AutoCoder(calibrate_rules=False, model=SuggestionModel(threshold=0.3)).fit(cb, X, Y)
+    coder = AutoCoder(calibrate_rules=False, model=SuggestionModel(threshold=0.3)).fit(X, Y, codebook=cb)
     found = coder.predict(texts)
     assert [s.code for s in found[0]] == ["coord", "trust"] and found[1] == []
     merged = {s.code: s for s in found[0]}["trust"]
@@ -84,10 +84,10 @@ def test_autocoder_combines_rules_and_model_per_code():
     assert texts[0][merged.start:merged.end] == "vertrouwen" and 0.6 < merged.confidence <= 1
     # every rule below min_rule_confidence: the model's suggestions alone, spanning the passage
     only_model = AutoCoder(calibrate_rules=False, min_rule_confidence=1.1,
-                           model=SuggestionModel(threshold=0.3)).fit(cb, X, Y).predict(texts)
+                           model=SuggestionModel(threshold=0.3)).fit(X, Y, codebook=cb).predict(texts)
     assert all(s.rule == "model:tfidf-logreg" and (s.start, s.end) == (2, len(texts[0]))
                for s in only_model[0])
-    assert AutoCoder(method="rules", min_rule_confidence=1.1).fit(cb).predict(texts) == [[], [], []]
+    assert AutoCoder(method="rules", min_rule_confidence=1.1).fit(codebook=cb).predict(texts) == [[], [], []]
 
 
 def test_batch_counts_equal_the_hashed_feature_matrix(study):

@@ -13,7 +13,7 @@ from altena_qca.model import Code, Codebook
 
 @pytest.fixture(scope="module")
 def thesis_coder():
-    return RuleCoder().fit(load_codebook())
+    return RuleCoder().fit(codebook=load_codebook())
 
 
 def _codes(suggestions):
@@ -47,11 +47,11 @@ def test_phrases_also_match_on_lemmas(thesis_coder):
 
 def test_negation_without_a_flip_suppresses_and_stops_at_punctuation():
     cb = Codebook([Code("p", "Probleem", rules={"lemmas": ["irritatie"]})])
-    coder = RuleCoder().fit(cb)
+    coder = RuleCoder().fit(codebook=cb)
     assert coder.predict(["Er zijn geen irritaties."]) == [[]]
     assert _codes(coder.predict(["Geen idee, maar irritaties zijn er wel."])[0]) == {"p"}
     assert _codes(coder.predict(["Geen probleem. Irritaties zijn er wel."])[0]) == {"p"}
-    assert _codes(RuleCoder(window=1).fit(cb).predict(["Geen grote irritaties."])[0]) == {"p"}
+    assert _codes(RuleCoder(window=1).fit(codebook=cb).predict(["Geen grote irritaties."])[0]) == {"p"}
 
 
 def test_negation_can_be_switched_off_per_code(thesis_coder):
@@ -79,7 +79,7 @@ def test_exclude_vetoes_a_match_it_overlaps(thesis_coder):
 def test_an_exclude_in_one_passage_does_not_veto_a_match_in_the_next():
     # passages are read in batches whose token rows run on from one passage to the next
     cb = Codebook([Code("t", "Vertrouwen", rules={"lemmas": ["vertrouwen"], "exclude": ["geen idee"]})])
-    coder = RuleCoder().fit(cb)
+    coder = RuleCoder().fit(codebook=cb)
     texts = ["Daar heb ik geen idee", "Vertrouwen is er wel.", "Geen idee of vertrouwen helpt."]
     together = coder.predict(texts)
     assert together == [coder.predict([t])[0] for t in texts]
@@ -103,7 +103,7 @@ def test_empty_passage_gives_no_suggestion_and_no_error(thesis_coder):
 def test_a_rule_that_does_not_compile_names_code_and_rule(rules, fragment):
     cb = Codebook([Code("effects.trust", "Vertrouwen", rules=rules, line=12)], path="cb.yaml")
     with pytest.raises(CodebookError) as err:
-        RuleCoder().fit(cb)
+        RuleCoder().fit(codebook=cb)
     msg = str(err.value)
     assert msg.startswith("[E208] cb.yaml, line 12: code 'effects.trust'") and fragment in msg
 
@@ -114,19 +114,19 @@ def test_bad_pattern_in_a_codebook_file_reports_file_line_and_code(tmp_path):
                     encoding="utf-8")
     with pytest.raises(CodebookError, match=r"\[E208\] .*cb\.yaml, line 2: code 'a' has an invalid rule: "
                                             r"pattern 1 .* does not compile"):
-        RuleCoder().fit(load_codebook(path))
+        RuleCoder().fit(codebook=load_codebook(path))
 
 
 def test_calibrated_confidence_is_the_smoothed_precision_of_the_rule():
     cb = Codebook([Code("t", "Vertrouwen", rules={"lemmas": ["vertrouwen"]}), Code("r", "Relaties")])
     X = ["Het vertrouwen is groot.", "Vertrouwen speelt geen rol bij relaties.", "Korte lijntjes."]
     y = [["t"], ["r"], ["r"]]
-    coder = RuleCoder(confidence=0.6, prior_strength=2.0).fit(cb, X, y)
+    coder = RuleCoder(confidence=0.6, prior_strength=2.0).fit(X, y, codebook=cb)
     # fired twice, right once: (1 + 2 * 0.6) / (2 + 2)
     assert coder.rule_confidence_ == {"t|lemma:vertrouwen": 0.55}
     assert coder.predict(["Vertrouwen."])[0][0].confidence == 0.55
     # with concept labels, a firing under another code of the same concept counts as right
-    concepts = RuleCoder(concepts={"social": ["t", "r"]}).fit(cb, X, y)
+    concepts = RuleCoder(concepts={"social": ["t", "r"]}).fit(X, y, codebook=cb)
     assert concepts.rule_confidence_["t|lemma:vertrouwen"] == pytest.approx((2 + 1.2) / 4)
 
 
@@ -152,7 +152,7 @@ def test_phrase_matching_finds_what_spacy_phrasematcher_finds(study, lemma_phras
 
     from altena_qca.coding.nlp import get_nlp, pipe_batches
 
-    coder = RuleCoder(lemma_phrases=lemma_phrases).fit(study.codebook)
+    coder = RuleCoder(lemma_phrases=lemma_phrases).fit(codebook=study.codebook)
     nlp = get_nlp()
     matcher = PhraseMatcher(nlp.vocab, attr="LEMMA" if lemma_phrases else "LOWER")
     phrase_keys = {}
@@ -189,7 +189,7 @@ def test_translated_token_patterns_match_what_spacy_matcher_matches(study):
 
     from altena_qca.coding.nlp import get_nlp, pipe_batches
 
-    coder = RuleCoder().fit(study.codebook)
+    coder = RuleCoder().fit(codebook=study.codebook)
     translated = [(m, steps) for m, _, steps, _ in coder._patterns if steps is not None]
     assert len(translated) >= 10
     words = sorted({v for code in study.codebook for pattern in (code.rules or {}).get("patterns") or []
@@ -218,7 +218,7 @@ def test_patterns_arrays_cannot_run_still_use_spacy_matcher():
         Code("a", "A", rules={"patterns": [[{"LOWER": "geen"}, {"OP": "+"}, {"LEMMA": "vertrouwen"}]],
                               "negation": False}),
         Code("c", "C", rules={"patterns": [[{"LOWER": {"REGEX": "^samen"}}]], "negation": False})])
-    coder = RuleCoder().fit(cb)
+    coder = RuleCoder().fit(codebook=cb)
     assert all(steps is None for _, _, steps, _ in coder._patterns)
     text = "Geen enkel vertrouwen in de samenwerking, wel in samen werken."
     found = [(s.code, text[s.start:s.end]) for s in coder.predict([text])[0]]
@@ -244,7 +244,7 @@ def test_predicting_in_threads_gives_what_one_thread_gives(thesis_coder):
             t.join()
     finally:
         sys.setswitchinterval(interval)
-    expected = RuleCoder().fit(load_codebook()).predict(texts)  # after: the threads met the new forms first
+    expected = RuleCoder().fit(codebook=load_codebook()).predict(texts)  # after: the threads met the new forms first
     assert all(found[i] == expected[i::4] for i in range(4)) and any(expected)
 
 
@@ -253,7 +253,7 @@ def test_a_lemma_ending_in_a_star_is_a_compound_modifier():
     from altena_qca.coding import RuleCoder
 
     cb = Codebook([Code("p", "Privacy", rules={"lemmas": ["privacy*"], "negation": False})])
-    found = RuleCoder().fit(cb).predict(["Dat is een privacyrisico.", "De privacy telt.", "Een priv-zaak."])
+    found = RuleCoder().fit(codebook=cb).predict(["Dat is een privacyrisico.", "De privacy telt.", "Een priv-zaak."])
     assert [[s.rule for s in f] for f in found] == [["lemma:privacy*"], ["lemma:privacy*"], []]
 
 
@@ -264,4 +264,4 @@ def test_a_modifier_needs_three_letters():
     from altena_qca.coding import RuleCoder
 
     with _pytest.raises(CodebookError, match="modifier"):
-        RuleCoder().fit(Codebook([Code("p", "P", rules={"lemmas": ["pr*"]})]))
+        RuleCoder().fit(codebook=Codebook([Code("p", "P", rules={"lemmas": ["pr*"]})]))

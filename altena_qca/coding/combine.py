@@ -16,7 +16,7 @@ Examples
 --------
 >>> from altena_qca.model import Code, Codebook
 >>> cb = Codebook([Code("p", "Probleem", rules={"phrases": ["niet gedeeld"]})])
->>> coder = AutoCoder(method="rules").fit(cb)
+>>> coder = AutoCoder(method="rules").fit(codebook=cb)
 >>> import pandas as pd
 >>> code_passages(pd.DataFrame({"id": ["a", "b"], "text": ["Het werd niet gedeeld.", ""]}), coder)
   id code_id  confidence  start  end                 rule
@@ -83,8 +83,8 @@ class AutoCoder(BaseEstimator):
         self.min_rule_confidence = min_rule_confidence
         self.calibrate_rules = calibrate_rules
 
-    def fit(self, codebook: Codebook, X: Iterable[str] | None = None,
-            y: Iterable[Iterable[str]] | None = None) -> "AutoCoder":
+    def fit(self, X: Iterable[str] | None = None, y: Iterable[Iterable[str]] | None = None, *,
+            codebook: Codebook) -> "AutoCoder":
         """Compile the rules and, given coded passages, train the model.
 
         Raises
@@ -105,14 +105,14 @@ class AutoCoder(BaseEstimator):
             coder = clone(self.rule_coder) if self.rule_coder is not None else RuleCoder(
                 concepts=default_concepts(codebook))
             if self.calibrate_rules and X is not None:
-                coder.fit(codebook, X, y)
+                coder.fit(X, y, codebook=codebook)
             else:
-                coder.fit(codebook)
+                coder.fit(codebook=codebook)
             self.rule_coder_ = coder
         if self.method in ("model", "combined"):
             model = clone(self.model) if self.model is not None else SuggestionModel()
             if X:  # without coded passages there is nothing to learn from but the labels: rules only
-                self.model_ = model.fit(X, y, codebook)
+                self.model_ = model.fit(X, y, codebook=codebook)
         self._index_codes()
         return self
 
@@ -151,7 +151,7 @@ class AutoCoder(BaseEstimator):
         >>> suggest(study.corpus, study.codebook, coder=coder, documents=uncoded_documents(study))  # doctest: +SKIP
         """
         X, y = training_data(study.corpus, study.codings, documents=documents, speakers=speakers)
-        return self.fit(study.codebook, X, y)
+        return self.fit(X, y, codebook=study.codebook)
 
     def _index_codes(self) -> None:
         """Number every code either suggester can name (sorted, so numbers sort like codes).
@@ -356,9 +356,9 @@ def suggest(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None = N
     coder = coder if coder is not None else AutoCoder()
     if codings is not None:
         X, y = training_data(corpus, codings, documents=train_documents, speakers=speakers)
-        coder = clone(coder).fit(codebook, X, y)
+        coder = clone(coder).fit(X, y, codebook=codebook)
     elif not hasattr(coder, "codebook_"):
-        coder = clone(coder).fit(codebook)
+        coder = clone(coder).fit(codebook=codebook)
     frame = passages_frame(corpus, documents=documents, speakers=speakers)
     rows = []
     for row, found in zip(frame.itertuples(index=False), coder.predict(frame["text"].tolist())):
@@ -471,7 +471,7 @@ def code_file(input_path: str | Path, out_path: str | Path, *, data_dir: str | P
     passages = read_passages(input_path)
     study = load_study(data_dir or DEFAULT_DATA, codebook)
     X, y = training_data(study.corpus, study.codings)
-    coder = AutoCoder(method=method, min_rule_confidence=min_rule_confidence).fit(study.codebook, X, y)
+    coder = AutoCoder(method=method, min_rule_confidence=min_rule_confidence).fit(X, y, codebook=study.codebook)
     out = code_passages(passages, coder)
     write_csv(out, out_path)
     return out

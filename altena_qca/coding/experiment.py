@@ -65,10 +65,10 @@ def fitted_coders(codebook: Codebook, X: list[str], y: list[list[str]], methods:
     methods = list(methods)
     out: dict[str, AutoCoder] = {}
     if "keywords" in methods:
-        out["keywords"] = AutoCoder(method="rules", calibrate_rules=False).fit(keyword_codebook(codebook))
+        out["keywords"] = AutoCoder(method="rules", calibrate_rules=False).fit(codebook=keyword_codebook(codebook))
     if {"rules", "model", "combined"} & set(methods):
         params = {} if min_rule_confidence is None else {"min_rule_confidence": min_rule_confidence}
-        combined = AutoCoder(method="combined", **params).fit(codebook, X, y)
+        combined = AutoCoder(method="combined", **params).fit(X, y, codebook=codebook)
         for method in ("rules", "model", "combined"):
             if method in methods:
                 coder = copy.copy(combined)

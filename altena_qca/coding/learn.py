@@ -361,7 +361,8 @@ class SuggestionModel(BaseEstimator):
         return normalize(m, norm="l2", copy=False)
 
     # ----------------------------------------------------------------- fit
-    def fit(self, X: Iterable[str], y: Iterable[Iterable[str]], codebook: Codebook | None = None) -> "SuggestionModel":
+    def fit(self, X: Iterable[str], y: Iterable[Iterable[str]], *,
+            codebook: Codebook | None = None) -> "SuggestionModel":
         """Train on passages ``X`` with code lists ``y``.
 
         Parameters

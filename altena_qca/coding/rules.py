@@ -52,7 +52,7 @@ Examples
 ...     Code("trust", "Vertrouwen", rules={"lemmas": ["vertrouwen"],
 ...                                         "negation_flips_to": "trust.low"}),
 ...     Code("trust.low", "Weinig vertrouwen", parent="trust")])
->>> coder = RuleCoder().fit(cb)
+>>> coder = RuleCoder().fit(codebook=cb)
 >>> [(s.code, s.rule, s.start, s.end) for s in coder.predict(["Er is geen vertrouwen meer."])[0]]
 [('trust.low', 'negated:lemma:vertrouwen', 6, 21)]
 >>> coder.predict([""])
@@ -196,7 +196,7 @@ class RuleCoder(BaseEstimator):
     --------
     >>> from altena_qca.model import Code, Codebook
     >>> cb = Codebook([Code("p", "Probleem", rules={"phrases": ["niet gedeeld"]})])
-    >>> [s.rule for s in RuleCoder().fit(cb).predict(["Dat werd niet gedeeld."])[0]]
+    >>> [s.rule for s in RuleCoder().fit(codebook=cb).predict(["Dat werd niet gedeeld."])[0]]
     ['phrase:niet gedeeld']
     """
 
@@ -212,14 +212,12 @@ class RuleCoder(BaseEstimator):
         self.concepts = concepts
 
     # ------------------------------------------------------------------ fit
-    def fit(self, codebook: Codebook, X: Iterable[str] | None = None,
-            y: Iterable[Iterable[str]] | None = None) -> "RuleCoder":
+    def fit(self, X: Iterable[str] | None = None, y: Iterable[Iterable[str]] | None = None, *,
+            codebook: Codebook) -> "RuleCoder":
         """Compile the rules of ``codebook``; optionally calibrate confidences.
 
         Parameters
         ----------
-        codebook : Codebook
-            Codes with ``rules``.
         X : iterable of str, optional
             Training passages.
         y : iterable of iterables of str, optional
@@ -227,6 +225,8 @@ class RuleCoder(BaseEstimator):
             smoothed precision: the share of passages it fired in that carry
             its code (or a descendant of it; or, with ``concepts``, a code of
             the same concept).
+        codebook : Codebook
+            Codes with ``rules`` (keyword-only, as for every coder's ``fit``).
 
         Returns
         -------
