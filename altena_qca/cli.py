@@ -17,14 +17,21 @@ import click
 DEFAULT_OUT = "out"
 
 
-def _default_data() -> Path:
-    from .study import DEFAULT_DATA  # imports pandas: only when a command runs, not for --help
-    return DEFAULT_DATA
+def _find_study(value, *, default: bool = True) -> Path:
+    """The study folder: ``--data``, else study.yaml here or above, else (``default``) the bundled study."""
+    from .errors import AltenaError
+    from .study import DEFAULT_DATA, find_study  # imports pandas: only when a command runs, not for --help
+    try:
+        return find_study(value, default=DEFAULT_DATA if default else None)
+    except AltenaError as exc:
+        raise click.BadParameter(str(exc), param_hint="--data") from None
 
 
 def _data_option(f):
-    return click.option("--data", "data_dir", type=click.Path(path_type=Path), default=_default_data,
-                        show_default="the bundled Altena study", help="Study folder.")(f)
+    return click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
+                        callback=lambda ctx, param, value: _find_study(value),
+                        help="Study folder [default: the folder with study.yaml here or above, "
+                             "else the bundled thesis study].")(f)
 
 
 def _pseudo_option(f):
@@ -62,9 +69,10 @@ def _flush(caught) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="altena-qca")
 def cli():
-    """Qualitative content analysis of the Altena study, end to end.
+    """Qualitative content analysis of interview studies, end to end (the Altena thesis bundled).
 
-    Example: altena-qca run --out out
+    Your own study: altena-qca init my-study --title "..." --municipality NAME;
+    altena-qca check --data my-study; altena-qca run --data my-study --out out
     """
 
 
@@ -87,17 +95,37 @@ def _check_engine(engine: str, scheduler: str | None) -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
               help="Output folder.")
 @click.option("--codebook", type=click.Path(path_type=Path), default=None, help="Codebook YAML.")
+@click.option("--codings", "codings_source", type=click.Choice(["manual", "suggested"]), default="manual",
+              show_default=True,
+              help="Analyse the study's manual codings, or the auto-coder's unreviewed suggestions "
+                   "(every output then says 'automatisch gecodeerd, niet beoordeeld').")
 @_pseudo_option
 @_engine_options
 @handle_errors
-def run(data_dir, out_dir, codebook, pseudonymise, engine, scheduler):
-    """Ingest, analyse and write every table of a study.
+def run(data_dir, out_dir, codebook, codings_source, pseudonymise, engine, scheduler):
+    """Check a study, then ingest, analyse and write every table, figure and the report.
 
-    Example: altena-qca run --data my_study --out out
+    Every input is checked first (as 'altena-qca check' does); when there is a
+    problem, each is listed and nothing is written.
+
+    Example: altena-qca run --data my-study --out out
     """
+    from .check import check_study
     from .pipeline import run as run_pipeline
+    from .pipeline import use_suggestions
 
     _check_engine(engine, scheduler)
+    checked = check_study(data_dir, codebook, fit_rules=False)
+    if checked.ok:  # the warnings are printed with the run's own at the end, once each
+        for message in checked.warnings:
+            warnings.warn(message, stacklevel=1)
+    else:
+        for message in checked.warnings:
+            click.echo(f"warning: {message}", err=True)
+        click.echo(f"{len(checked.problems)} problem(s) in {data_dir}; nothing was written:", err=True)
+        for message in checked.problems:
+            click.echo(f"error: {message}", err=True)
+        sys.exit(2)
     if engine == "dask":
         from .engine import get_engine
         from .engine import load_study as load_with_engine
@@ -106,10 +134,61 @@ def run(data_dir, out_dir, codebook, pseudonymise, engine, scheduler):
     else:
         from .study import load_study
         study = load_study(data_dir, codebook, pseudonymise=pseudonymise)
+    if codings_source == "suggested":
+        study = use_suggestions(study)
     files = run_pipeline(study, out_dir, log=lambda m: click.echo(m, err=True))
     click.echo(f"wrote {len(files)} files to {Path(out_dir).resolve()}")
     for f in files:
         click.echo(f"  {f}")
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--title", required=True, help="Title of the study (report title page).")
+@click.option("--municipality", required=True, help="The municipality studied, e.g. 'Heusden'.")
+@click.option("--commissioner", default=None,
+              help="Who commissioned the study [default: 'gemeente <municipality>'].")
+@click.option("--period", default="", help="When the interviews were held, e.g. '2024' or 'voorjaar 2024'.")
+@handle_errors
+def init(folder, title, municipality, commissioner, period):
+    """Make a new study folder: study.yaml, respondents.csv, transcripts/, its own codebook.
+
+    Example: altena-qca init mijn-studie --title "Zorgnetwerk Heusden" --municipality Heusden
+    """
+    from .init import init_study
+
+    files = init_study(folder, title=title, municipality=municipality, commissioner=commissioner,
+                       period=period)
+    click.echo(f"made the study {folder}:")
+    for f in files:
+        click.echo(f"  {f}")
+    click.echo(f"next: fill in {folder / 'respondents.csv'}, put one <id>.docx or .txt per interview in "
+               f"{folder / 'transcripts'}, then: altena-qca check --data {folder}")
+
+
+@cli.command()
+@_data_option
+@click.option("--codebook", type=click.Path(path_type=Path), default=None, help="Codebook YAML.")
+@handle_errors
+def check(data_dir, codebook):
+    """List every problem of a study folder at once, before anything runs.
+
+    Checks study.yaml, respondents.csv, every transcript and observation, the
+    codebook (rules compiled), the study's actors.yaml and codings.csv. Exit
+    code 2 when there is a problem, 0 when the study can run (warnings or not).
+
+    Example: altena-qca check --data my-study
+    """
+    from .check import check_study
+
+    result = check_study(data_dir, codebook)
+    for message in result.problems:
+        click.echo(f"error: {message}", err=True)
+    for message in result.warnings:
+        click.echo(f"warning: {message}", err=True)
+    click.echo(result.summary())
+    if not result.ok:
+        sys.exit(2)
 
 
 @cli.command()
@@ -146,33 +225,52 @@ def codebook():
 @click.argument("path", type=click.Path(path_type=Path), required=False)
 @handle_errors
 def codebook_validate(path):
-    """Report every problem in a codebook (duplicates, unknown parents, cycles, ...).
+    """Report every problem in a codebook, and compile every rule.
+
+    Duplicates, unknown parents, cycles, invalid rules, spaCy patterns that do
+    not compile (errors, exit code 2); rules that can never match, such as an
+    upper-case LEMMA (warnings). Without PATH: the codebook of the study found
+    here or above (study.yaml), else the thesis codebook.
 
     Example: altena-qca codebook validate my_study/codebook.yaml
     """
-    from .codebook import DEFAULT_CODEBOOK, read_codebook_file, validate_codebook
+    from .codebook import DEFAULT_CODEBOOK, load_codebook, read_codebook_file, validate_codebook
+    from .rule_check import rule_problems
 
-    path = path or DEFAULT_CODEBOOK
+    if path is None:
+        study = _find_study(None)
+        path = study / "codebook.yaml" if (study / "codebook.yaml").is_file() else DEFAULT_CODEBOOK
     problems = validate_codebook(read_codebook_file(path), path)
+    warns: list[str] = []
+    if not problems:
+        problems, warns = rule_problems(load_codebook(path))
+    for p in problems:
+        click.echo(p, err=True)
+    for w in warns:
+        click.echo(f"warning: {w}", err=True)
     if problems:
-        for p in problems:
-            click.echo(p, err=True)
         sys.exit(2)
     n = len(read_codebook_file(path)["codes"])
-    click.echo(f"{path}: {n} codes, no problems")
+    click.echo(f"{path}: {n} codes, no problems; every rule compiles; {len(warns)} warning(s)")
 
 
 # ---------------------------------------------------------------- codebook edits (issue 8)
 
 def _edit_options(f):
+    f = click.option("--in-place", "in_place", is_flag=True,
+                     help="Allow editing the bundled thesis study inside the installed package.")(f)
     f = click.option("--codebook", "codebook_path", type=click.Path(path_type=Path), default=None,
-                     help="Codebook YAML; default: <data>/codebook.yaml, else the bundled thesis codebook.")(f)
-    return _data_option(f)
+                     help="Codebook YAML; default: <data>/codebook.yaml (made from the thesis codebook "
+                          "when the study has none).")(f)
+    return click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
+                        callback=lambda ctx, param, value: _find_study(value, default=False),
+                        help="Study folder [default: the folder with study.yaml here or above].")(f)
 
 
-def _run_edit(edit, *args, data_dir, codebook_path, **params) -> None:
+def _run_edit(edit, *args, data_dir, codebook_path, in_place=False, **params) -> None:
     from .codebook_edit import edit_study_codebook
-    result = edit_study_codebook(edit, *args, data_dir=data_dir, codebook=codebook_path, **params)
+    result = edit_study_codebook(edit, *args, data_dir=data_dir, codebook=codebook_path, in_place=in_place,
+                                 **params)
     click.echo(result.summary())
 
 
@@ -181,15 +279,15 @@ def _run_edit(edit, *args, data_dir, codebook_path, **params) -> None:
 @click.argument("new")
 @_edit_options
 @handle_errors
-def codebook_rename(old, new, data_dir, codebook_path):
+def codebook_rename(old, new, data_dir, codebook_path, in_place):
     """Rename a code, the codes below it, and every coding and reference to them.
 
     Rewrites the codebook (keeping its comments) and the study's codings.csv
     in one atomic step: both files change, or neither does.
 
-    Example: altena-qca codebook rename effects.trust effects.vertrouwen --data my_study
+    Example: altena-qca codebook rename effects.trust effects.vertrouwen --data my-study
     """
-    _run_edit("rename", old, new, data_dir=data_dir, codebook_path=codebook_path)
+    _run_edit("rename", old, new, data_dir=data_dir, codebook_path=codebook_path, in_place=in_place)
 
 
 @codebook.command("merge")
@@ -197,14 +295,14 @@ def codebook_rename(old, new, data_dir, codebook_path):
 @click.argument("target")
 @_edit_options
 @handle_errors
-def codebook_merge(sources, target, data_dir, codebook_path):
+def codebook_merge(sources, target, data_dir, codebook_path, in_place):
     """Merge one or more codes into TARGET; their codings and references move to it.
 
     Codes below a source move below TARGET. Both files change in one atomic step.
 
     Example: altena-qca codebook merge network.say.unequal network.relations.hierarchical
     """
-    _run_edit("merge", list(sources), target, data_dir=data_dir, codebook_path=codebook_path)
+    _run_edit("merge", list(sources), target, data_dir=data_dir, codebook_path=codebook_path, in_place=in_place)
 
 
 @codebook.command("move")
@@ -214,7 +312,7 @@ def codebook_merge(sources, target, data_dir, codebook_path):
 @click.option("--keep-id", is_flag=True, help="Keep the id even if it follows the old parent's.")
 @_edit_options
 @handle_errors
-def codebook_move(code, new_parent, root, keep_id, data_dir, codebook_path):
+def codebook_move(code, new_parent, root, keep_id, data_dir, codebook_path, in_place):
     """Put CODE (and the codes below it) under NEW_PARENT, renaming it after the new parent.
 
     Example: altena-qca codebook move network.islands boundaries
@@ -222,7 +320,7 @@ def codebook_move(code, new_parent, root, keep_id, data_dir, codebook_path):
     if bool(new_parent) == root:
         raise click.UsageError("give NEW_PARENT or --root (not both)")
     _run_edit("move", code, None if root else new_parent, rename=not keep_id,
-              data_dir=data_dir, codebook_path=codebook_path)
+              data_dir=data_dir, codebook_path=codebook_path, in_place=in_place)
 
 
 @codebook.command("delete")
@@ -231,12 +329,12 @@ def codebook_move(code, new_parent, root, keep_id, data_dir, codebook_path):
               help="Also delete the codes below it; keep their codings under the '_orphaned' code.")
 @_edit_options
 @handle_errors
-def codebook_delete(code, force, data_dir, codebook_path):
+def codebook_delete(code, force, data_dir, codebook_path, in_place):
     """Delete a code; refused while it has codings or codes below it, unless --force.
 
     Example: altena-qca codebook delete intro.wams_known --force
     """
-    _run_edit("delete", code, force=force, data_dir=data_dir, codebook_path=codebook_path)
+    _run_edit("delete", code, force=force, data_dir=data_dir, codebook_path=codebook_path, in_place=in_place)
 
 
 # ---------------------------------------------------------------- analysis (issue 3)

@@ -416,7 +416,7 @@ def _read_codings_csv(path: Path) -> pd.DataFrame:
 
 
 def edit_study_codebook(edit: str, *args, data_dir: str | Path, codebook: str | Path | None = None,
-                        **params) -> EditResult:
+                        in_place: bool = False, **params) -> EditResult:
     """Apply one edit to a study's codebook file and ``codings.csv`` at once.
 
     The codebook is the one :func:`~altena_qca.study.load_study` would use
@@ -427,6 +427,12 @@ def edit_study_codebook(edit: str, *args, data_dir: str | Path, codebook: str | 
     are replaced in one atomic step (see
     :func:`~altena_qca._io.write_files_atomically`): after an error both are
     as before.
+
+    Nothing inside the installed package is ever written unless
+    ``in_place``: editing the bundled thesis study (or the package's
+    codebook) is refused (E135). A study without its own ``codebook.yaml``
+    gets one: the edited copy of the thesis codebook is written there, the
+    package's file is left alone.
 
     Parameters
     ----------
@@ -441,15 +447,24 @@ def edit_study_codebook(edit: str, *args, data_dir: str | Path, codebook: str | 
     CodebookError, InputError
         Naming the file, line or code, before anything is written.
     """
+    from .study import is_bundled
+
     data_dir = Path(data_dir)
+    source = None
     if codebook is None:
         local = data_dir / "codebook.yaml"
-        codebook = local if local.exists() else DEFAULT_CODEBOOK
+        codebook = local
+        if not local.exists():  # start the study's own copy from the thesis codebook
+            source = DEFAULT_CODEBOOK
     codebook = Path(codebook)
-    func = _EDITS[edit]
-    data = read_codebook_file(codebook)
-    original = codebook.read_text(encoding="utf-8")
     codings_path = data_dir / "codings.csv"
+    if not in_place:
+        for target in (codebook, codings_path):
+            if is_bundled(target):
+                raise CodebookError(Errors.E135.format(path=target, action=f"edit ({edit})"))
+    func = _EDITS[edit]
+    data = read_codebook_file(source or codebook)
+    original = (source or codebook).read_text(encoding="utf-8")
     if codings_path.exists():
         codings = _read_codings_csv(codings_path)
     else:
@@ -474,7 +489,7 @@ def edit_study_codebook(edit: str, *args, data_dir: str | Path, codebook: str | 
         store_mapping = {o: n for o, n in zip(stored["code"], new_stored["code"]) if o != n}
     files: dict[Path, bytes] = {}
     text = dump_yaml(new_data, original)
-    if text != original:
+    if text != original or source is not None:
         files[codebook] = text.encode("utf-8")
     changed = int((new_codings["code"].to_numpy() != codings["code"].to_numpy()).sum())
     if codings_path is not None and changed:

@@ -81,7 +81,7 @@ class Errors(metaclass=_Catalogue):
     E132 = "{path}, line {line}: unknown key '{key}' (allowed: {allowed})"
     E133 = "no study found: no study.yaml in {start} or any folder above it; give --data FOLDER or run 'altena-qca init FOLDER'"
     E134 = "{path}: not a study folder ({reason})"
-    E135 = "{path}: refusing to {action} the bundled thesis study inside the installed package; copy it with 'altena-qca init' or pass --in-place"
+    E135 = "{path}: refusing to {action} a file inside the installed package (the bundled thesis study); work on your own study (altena-qca init DIR, then --data DIR), or pass --in-place to change the package's copy on purpose"
     E136 = "{path}: already exists and is not empty; choose a new folder for the study"
     E137 = "{n} problem(s) in the study {path}; run 'altena-qca check --data {path}' to list them, or fix: {first}"
     # codings
@@ -142,6 +142,7 @@ class Warnings(metaclass=_Catalogue):
     W500 = "{path}: ignored for protected terms ({reason}); organisation names there may be tagged"
     W110 = "{path}: no study.yaml; using title {title!r} and municipality {municipality!r} derived from the folder (run 'altena-qca init' for a new study, or add study.yaml)"
     W111 = "{path}: organisation {name!r} ({where}) is not in the gazetteer; it is kept as a gazetteer candidate (add it to the study's actors.yaml)"
-    W112 = "{path}: no manual codings (codings.csv missing or empty); every count and finding below rests on no codings. Code the transcripts, or run with --codings suggested to analyse the auto-coder's unreviewed suggestions"
+    W112 = "{path}: no manual codings (codings.csv missing or empty); a run's counts and findings rest on no codings at all. Code the transcripts (codings.csv), or run with --codings suggested to analyse the auto-coder's unreviewed suggestions"
     W113 = "analysing the auto-coder's suggestions (automatisch gecodeerd, niet beoordeeld): {n} suggestion(s) on {docs} document(s); review them before drawing conclusions"
+    W120 = "{path}, line {line}: code '{code}', {rule}: {reason}; this rule can never match"
     W104 = "pseudonymisation is off: transcripts may hold personal data; never share the outputs"

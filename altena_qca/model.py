@@ -252,7 +252,7 @@ def make_codings(rows: Iterable[Mapping] | pd.DataFrame) -> pd.DataFrame:
 
 def check_codings(codings: pd.DataFrame, corpus: Corpus, codebook: Codebook,
                   path: str = "codings", quotes: pd.Series | None = None,
-                  restore=None) -> None:
+                  restore=None, problems: list[str] | None = None) -> None:
     """Raise :class:`InputError` for the first coding that is not valid.
 
     A coding must point at a known document and code, lie inside the text
@@ -262,39 +262,49 @@ def check_codings(codings: pd.DataFrame, corpus: Corpus, codebook: Codebook,
     ``restore(document_id, text)`` puts the originals back in the span text
     before comparing (in memory only); a span that grew to cover a whole tag
     may then be longer than the quote, and letter case may differ. ``line``
-    in messages counts the header as line 1, as a spreadsheet does.
+    in messages counts the header as line 1, as a spreadsheet does. With
+    ``problems`` (a list), nothing is raised: the first problem of every
+    invalid row is appended to it.
     """
     lines = codings["_line"] if "_line" in codings.columns else pd.Series(
         range(2, len(codings) + 2), index=codings.index)
     for i, row in codings.iterrows():
-        line = int(lines[i])
-        doc = corpus.documents.get(row["document"])
-        if doc is None:
-            raise InputError(Errors.E120.format(path=path, line=line, doc=row["document"]))
-        if row["code"] not in codebook:
-            raise InputError(Errors.E121.format(path=path, line=line, code=row["code"]))
-        start, end = int(row["start"]), int(row["end"])
-        if not 0 <= start < end <= len(doc.text):
-            raise InputError(Errors.E122.format(path=path, line=line, start=start, end=end,
-                                                doc=doc.id, length=len(doc.text)))
-        if row["origin"] not in ORIGINS:
-            raise InputError(Errors.E125.format(path=path, line=line, value=row["origin"],
-                                                column="origin", reason=f"expected one of {ORIGINS}"))
-        if not 0.0 <= float(row["confidence"]) <= 1.0:
-            raise InputError(Errors.E125.format(path=path, line=line, value=row["confidence"],
-                                                column="confidence", reason="expected 0..1"))
-        if quotes is not None:
-            expected = quotes[i]
-            found = doc.text[start:end]
-            if restore is not None and found != expected:
-                found = restore(doc.id, found)
-                ok = isinstance(expected, str) and expected.casefold() in found.casefold()
-            else:
-                ok = found == expected
-            if isinstance(expected, str) and expected and not ok:
-                raise InputError(Errors.E123.format(path=path, line=line, doc=doc.id, start=start,
-                                                    end=end, expected=expected[:60],
-                                                    found=doc.text[start:end][:60]))
+        message = _coding_problem(i, row, int(lines[i]), corpus, codebook, path, quotes, restore)
+        if message is None:
+            continue
+        if problems is None:
+            raise InputError(message)
+        problems.append(message)
+
+
+def _coding_problem(i, row, line: int, corpus: Corpus, codebook: Codebook, path: str, quotes, restore) -> str | None:
+    """The first problem of one coding row, or None."""
+    doc = corpus.documents.get(row["document"])
+    if doc is None:
+        return Errors.E120.format(path=path, line=line, doc=row["document"])
+    if row["code"] not in codebook:
+        return Errors.E121.format(path=path, line=line, code=row["code"])
+    start, end = int(row["start"]), int(row["end"])
+    if not 0 <= start < end <= len(doc.text):
+        return Errors.E122.format(path=path, line=line, start=start, end=end, doc=doc.id, length=len(doc.text))
+    if row["origin"] not in ORIGINS:
+        return Errors.E125.format(path=path, line=line, value=row["origin"], column="origin",
+                                  reason=f"expected one of {ORIGINS}")
+    if not 0.0 <= float(row["confidence"]) <= 1.0:
+        return Errors.E125.format(path=path, line=line, value=row["confidence"], column="confidence",
+                                  reason="expected 0..1")
+    if quotes is not None:
+        expected = quotes[i]
+        found = doc.text[start:end]
+        if restore is not None and found != expected:
+            found = restore(doc.id, found)
+            ok = isinstance(expected, str) and expected.casefold() in found.casefold()
+        else:
+            ok = found == expected
+        if isinstance(expected, str) and expected and not ok:
+            return Errors.E123.format(path=path, line=line, doc=doc.id, start=start, end=end,
+                                      expected=expected[:60], found=doc.text[start:end][:60])
+    return None
 
 
 def segment_of(document: Document, start: int, end: int) -> Segment | None:

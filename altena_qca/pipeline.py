@@ -1,36 +1,55 @@
 """``altena-qca run``: every analysis on a study, written to an output folder.
 
 The run is a list of stages; each takes the :class:`~altena_qca.study.Study`
-and the output folder and returns the tables it made (name → DataFrame).
-All tables are written as CSV and collected in one Excel workbook, so two runs
-on the same input give byte-identical files.
+and the output folder and returns a :class:`StageOutput`: the tables it made
+(name → DataFrame) and the files it wrote itself (figures, report, graphs,
+``.qdpx``). All tables are written as CSV and collected in one Excel
+workbook, so two runs on the same input give byte-identical files. Output
+file stems come from ``study.yaml`` (``slug``).
+
+A study without manual codings is run with a loud warning (W112): every
+count then rests on no codings. :func:`use_suggestions` puts the
+auto-coder's unreviewed suggestions in their place (``run --codings
+suggested``; ``study.coding_source == "suggested"``).
 """
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import pandas as pd
 
+from .errors import Warnings
 from .study import Study
 
-__all__ = ["STAGES", "run"]
-
-Stage = Callable[[Study, Path], dict[str, pd.DataFrame]]
+__all__ = ["STAGES", "StageOutput", "run", "use_suggestions", "export_groups"]
 
 
-def _overview(study: Study, out: Path) -> dict[str, pd.DataFrame]:
+class StageOutput(NamedTuple):
+    """What a stage made: tables (written as CSV by :func:`run`) and the files it wrote."""
+
+    tables: dict[str, pd.DataFrame]
+    files: list[Path] = []
+
+
+Stage = Callable[[Study, Path], StageOutput]
+
+
+def _overview(study: Study, out: Path) -> StageOutput:
     from .analysis.frequencies import code_frequencies, respondent_overview
-    return {
+    return StageOutput({
         "respondents": respondent_overview(study.corpus, study.codebook, study.codings),
         "code_frequencies": code_frequencies(study.corpus, study.codebook, study.codings),
-    }
+    })
 
 
-def _autocode(study: Study, out: Path) -> dict[str, pd.DataFrame]:
+def _autocode(study: Study, out: Path) -> StageOutput:
     """Auto-coding suggestions (origin auto, kept apart from the manual codings) and their evaluation."""
+    if study.coding_source == "suggested":  # the codings are the suggestions: no evaluation against themselves
+        return StageOutput({"auto_codings": study.codings})
     from .coding.experiment import autocode_tables
-    return autocode_tables(study)
+    return StageOutput(autocode_tables(study))
 
 
 def _slug(study: Study) -> str:
@@ -55,65 +74,65 @@ def _has_typology(study: Study) -> bool:
     return bool((study.codebook.analysis.get("typology") or {}).get("groups"))
 
 
-def _groups(study: Study, out: Path) -> dict[str, pd.DataFrame]:
-    return {"groups": groups_of(study)}
+def _groups(study: Study, out: Path) -> StageOutput:
+    return StageOutput({"groups": groups_of(study)})
 
 
-def _effects(study: Study, out: Path) -> dict[str, pd.DataFrame]:
+def _effects(study: Study, out: Path) -> StageOutput:
     from .analysis.effects import effect_evidence, effects_matrix, respondent_effects
     args = (study.corpus, study.codebook, study.codings)
     groups = groups_of(study)
-    return {
+    return StageOutput({
         "effects_today": effects_matrix(*args, groups, when="today"),
         "effects_wams": effects_matrix(*args, groups, when="wams"),
         "effects_respondents": respondent_effects(*args, groups),
         "effects_evidence": effect_evidence(*args, groups),
-    }
+    })
 
 
-def _code_document(study: Study, out: Path) -> dict[str, pd.DataFrame]:
+def _code_document(study: Study, out: Path) -> StageOutput:
     from .analysis.frequencies import code_document_long, code_document_table
     args = (study.corpus, study.codebook, study.codings)
     if not _has_typology(study):  # e.g. a project imported from another tool
-        return {"code_document": code_document_table(*args, by="respondent"),
-                "code_document_by_side": code_document_table(*args, by="side")}
+        return StageOutput({"code_document": code_document_table(*args, by="respondent"),
+                            "code_document_by_side": code_document_table(*args, by="side")})
     groups = groups_of(study)
-    return {
+    return StageOutput({
         "code_document": code_document_table(*args, by="respondent"),
         "code_document_by_group": code_document_table(*args, by="group", groups=groups),
         "code_document_by_side": code_document_table(*args, by="side"),
         "code_document_shares": pd.concat([code_document_long(*args, by=by, groups=groups)
                                            for by in ("respondent", "group", "side")], ignore_index=True),
-    }
+    })
 
 
-def _cooccurrence(study: Study, out: Path) -> dict[str, pd.DataFrame]:
+def _cooccurrence(study: Study, out: Path) -> StageOutput:
     from .analysis.cooccurrence import cooccurrence_table, effect_cooccurrence
     args = (study.corpus, study.codebook, study.codings)
     tables = {f"cooccurrence_{level}": cooccurrence_table(*args, level=level)
               for level in ("segment", "document")}
     if not _has_typology(study):
-        return tables
+        return StageOutput(tables)
     groups = groups_of(study)
     for effect in study.codebook.analysis.get("effects") or {}:
         tables[f"cooccurrence_{effect}"] = pd.concat(
             [effect_cooccurrence(*args, effect, level=level, groups=groups) for level in ("document", "segment")],
             ignore_index=True)
-    return tables
+    return StageOutput(tables)
 
 
-def _network(study: Study, out: Path) -> dict[str, pd.DataFrame]:
+def _network(study: Study, out: Path) -> StageOutput:
     """Partner network, measures, Rhodes reading, DNA; graph files go to ``out/network/``."""
     from .network.outputs import network_tables, write_graph_files
     result = network_of(study)
-    write_graph_files(result, out / "network")
-    return network_tables(result)
+    files = write_graph_files(result, out / "network")
+    return StageOutput(network_tables(result), list(files))
 
 
-def _claims(study: Study, out: Path) -> dict[str, pd.DataFrame]:
+def _claims(study: Study, out: Path) -> StageOutput:
     """The study's claims.yaml checked against the data (``claims.csv``); nothing without one."""
     table = _claims_of(study)
-    return {"claims": table} if table is not None and len(table) else {}
+    return StageOutput({"claims": table} if table is not None and len(table) else {})
 
 
 def _claims_of(study: Study):
@@ -125,11 +144,10 @@ def _claims_of(study: Study):
     return study.memo("claims", lambda: check_claims(study, groups=groups, network=lambda: network_of(study)))
 
 
-def _qdpx(study: Study, out: Path) -> dict[str, pd.DataFrame]:
-    """The whole project as ``altena-qca.qdpx`` (REFI-QDA), for ATLAS.ti, NVivo, MAXQDA."""
+def _qdpx(study: Study, out: Path) -> StageOutput:
+    """The whole project as ``<slug>.qdpx`` (REFI-QDA), for ATLAS.ti, NVivo, MAXQDA."""
     from .refi import export_qdpx
-    export_qdpx(study, out / f"{_slug(study)}.qdpx", groups=export_groups(study))
-    return {}
+    return StageOutput({}, [export_qdpx(study, out / f"{_slug(study)}.qdpx", groups=export_groups(study))])
 
 
 def export_groups(study: Study) -> pd.DataFrame | None:
@@ -139,13 +157,14 @@ def export_groups(study: Study) -> pd.DataFrame | None:
     return groups_of(study)
 
 
-def _report(study: Study, out: Path) -> dict[str, pd.DataFrame]:
+def _report(study: Study, out: Path) -> StageOutput:
     """Figures (PNG, SVG) in ``out/figures/`` and the Dutch Word report ``out/report.docx``."""
     from .report.results import make_report
     claims = _claims_of(study)
-    make_report(study, out / "report.docx", figures_dir=out / "figures",
-                groups=groups_of(study), network=network_of(study), claims=False if claims is None else claims)
-    return {}
+    files = make_report(study, out / "report.docx", figures_dir=out / "figures",
+                        groups=groups_of(study), network=network_of(study),
+                        claims=False if claims is None else claims)
+    return StageOutput({}, [p for paths in files.values() for p in paths])
 
 
 #: What a stage needs from the codebook's ``analysis`` section; a codebook
@@ -172,15 +191,40 @@ STAGES: list[tuple[str, Stage]] = [
 ]
 
 
+def use_suggestions(study: Study, *, coder=None) -> Study:
+    """The study with the auto-coder's suggestions as its codings (``run --codings suggested``).
+
+    The coder is trained on the study's manual codings when it has any (else
+    it uses the codebook's rules alone) and codes every respondent turn. The
+    result's ``coding_source`` is ``"suggested"``; warning W113 says that the
+    codings are "automatisch gecodeerd, niet beoordeeld".
+    """
+    from dataclasses import replace
+
+    from .coding import AutoCoder, suggest
+
+    table = suggest(study.corpus, study.codebook, study.codings if len(study.codings) else None,
+                    coder=coder if coder is not None else AutoCoder())
+    codings = table[[c for c in study.codings.columns if c in table.columns]].reset_index(drop=True) \
+        if len(study.codings.columns) else table
+    warnings.warn(Warnings.W113.format(n=len(codings), docs=codings["document"].nunique() if len(codings) else 0),
+                  stacklevel=2)
+    return replace(study, codings=codings, coding_source="suggested", _memo={})
+
+
 def run(study: Study, out_dir: str | Path, stages: list[tuple[str, Stage]] | None = None,
         log: Callable[[str], None] = lambda msg: None) -> list[Path]:
     """Run every stage; write its tables and files; return every file written.
 
     A stage whose codebook settings are missing (:data:`NEEDS`) is skipped
-    with a log message.
+    with a log message. A study without codings warns (W112) first.
     """
     from .report.tables import write_csv, write_workbook
 
+    if study.coding_source == "none":
+        path = Path(study.data_dir) / "codings.csv" if study.data_dir else "codings.csv"
+        warnings.warn(Warnings.W112.format(path=path), stacklevel=2)
+        log(f"WARNING: {Warnings.W112.format(path=path)}")
     out = Path(out_dir)
     tables_dir = out / "tables"
     written: list[Path] = []
@@ -191,13 +235,10 @@ def run(study: Study, out_dir: str | Path, stages: list[tuple[str, Stage]] | Non
             log(f"{name}: skipped (the codebook has no analysis.{', analysis.'.join(missing)})")
             continue
         log(f"{name} ...")
-        before = set(out.rglob("*")) if out.exists() else set()
-        tables = stage(study, out)
-        for tname, df in tables.items():
+        result = stage(study, out)
+        for tname, df in result.tables.items():
             written.append(write_csv(df, tables_dir / f"{tname}.csv"))
             all_tables[tname] = df
-        # files a stage writes itself (figures, report, graphs, .qdpx)
-        written += sorted(p for p in set(out.rglob("*")) - before
-                          if p.is_file() and p not in written and p.parent != tables_dir)
+        written += [Path(p) for p in result.files if Path(p) not in written]
     written.append(write_workbook(all_tables, out / f"{_slug(study)}.xlsx"))
     return written

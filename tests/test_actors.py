@@ -72,14 +72,19 @@ def test_interviewed_is_derived_from_respondents(study, gaz):
         assert study.corpus.respondents[rid].side == gaz[aid].side, rid
 
 
-def test_unknown_respondent_organisation_is_a_clear_error(study, gaz):
+def test_unknown_respondent_organisation_is_a_finding_not_an_error(study, gaz):
+    """Issue 13: an organisation missing from the gazetteer is left out of the
+    mapping and listed by unresolved_organisations (the network warns, W111)."""
     from dataclasses import replace
 
     from altena_qca.model import Corpus
+    from altena_qca.network.actors import unresolved_organisations
     resp = dict(study.corpus.respondents)
     resp["R04"] = replace(resp["R04"], organisation="Stichting Onbekend")
-    with pytest.raises(InputError, match=r"\[E300\].*Stichting Onbekend.*R04.*add it"):
-        respondent_actors(Corpus(documents=study.corpus.documents, respondents=resp), gaz)
+    corpus = Corpus(documents=study.corpus.documents, respondents=resp)
+    own = respondent_actors(corpus, gaz)
+    assert "R04" not in own and own == {r: a for r, a in respondent_actors(study.corpus, gaz).items() if r != "R04"}
+    assert unresolved_organisations(corpus, gaz) == {"Stichting Onbekend": ["R04"]}
 
 
 def test_bundled_file_validates_and_aliases_are_unique(gaz):

@@ -209,7 +209,7 @@ def test_qdc_export_and_import(study, tmp_path, schema):
 
 def test_pipeline_stage_writes_the_project(study, tmp_path):
     from altena_qca.pipeline import STAGES
-    assert dict(STAGES)["qdpx"](study, tmp_path) == {}
+    assert dict(STAGES)["qdpx"](study, tmp_path).files == [tmp_path / "altena-qca.qdpx"]
     assert import_qdpx(tmp_path / "altena-qca.qdpx").counts["codings"] == len(study.codings)
 
 

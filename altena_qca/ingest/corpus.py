@@ -26,6 +26,7 @@ import pandas as pd
 
 from ..errors import Errors, InputError, Warnings
 from ..model import SIDES, Codebook, Corpus, Document, Respondent, check_codings, make_codings
+from .dates import parse_date
 from .docx import read_docx_paragraphs
 from .segment import TopicList, segment_paragraphs
 from .text import read_text_paragraphs
@@ -65,41 +66,70 @@ def read_transcript(path: str | Path, doc_id: str | None = None, *, kind: str = 
     return pseudonymiser(doc) if pseudonymiser else doc
 
 
-def read_respondents(path: str | Path) -> dict[str, Respondent]:
-    """Read and validate ``respondents.csv``.
+def read_respondents(path: str | Path, problems: list[str] | None = None) -> dict[str, Respondent]:
+    """Read and validate ``respondents.csv``; interview dates become ISO dates.
+
+    Parameters
+    ----------
+    path
+        The file (columns :data:`RESPONDENT_COLUMNS`).
+    problems
+        When given, every problem is appended to it (one message per line of
+        the file) and the valid rows are returned; else the first one raises.
 
     Raises
     ------
     InputError
-        For missing columns, duplicate ids, empty ids or an unknown side.
+        For missing columns, duplicate ids, empty ids, an unknown side or a
+        date that is not ISO or Dutch (``2024-03-05``, ``05-03-2024``,
+        ``5 maart 2024``).
     """
     path = Path(path)
+
+    def fail(message: str) -> None:
+        if problems is None:
+            raise InputError(message)
+        problems.append(message)
+
     if not path.exists():
-        raise InputError(Errors.E106.format(path=path))
+        fail(Errors.E106.format(path=path))
+        return {}
+    out: dict[str, Respondent] = {}
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
-        header = reader.fieldnames or []
+        header = [h.strip() for h in reader.fieldnames or []]
+        reader.fieldnames = header
         missing = [c for c in _REQUIRED_RESPONDENT if c not in header]
         if missing:
-            raise InputError(Errors.E110.format(path=path, missing=", ".join(missing),
-                                                expected=", ".join(RESPONDENT_COLUMNS)))
-        out: dict[str, Respondent] = {}
+            fail(Errors.E110.format(path=path, missing=", ".join(missing), expected=", ".join(RESPONDENT_COLUMNS)))
+            return {}
         for line, row in enumerate(reader, start=2):
+            if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+                continue  # an empty line (a spreadsheet's trailing row)
             rid = (row.get("id") or "").strip()
             if not rid:
-                raise InputError(Errors.E112.format(path=path, line=line, value="", column="id", reason="empty"))
+                fail(Errors.E112.format(path=path, line=line, value="", column="id", reason="empty"))
+                continue
             if rid in out:
-                raise InputError(Errors.E111.format(path=path, line=line, id=rid))
+                fail(Errors.E111.format(path=path, line=line, id=rid))
+                continue
             side = (row.get("side") or "").strip().lower()
-            if side not in SIDES:
-                raise InputError(Errors.E112.format(path=path, line=line, value=side, column="side",
-                                                    reason=f"expected one of {', '.join(SIDES)}"))
             label = (row.get("label") or "").strip()
-            if not label:
-                raise InputError(Errors.E112.format(path=path, line=line, value="", column="label", reason="empty"))
-            out[rid] = Respondent(id=rid, function=(row.get("function") or "").strip(), label=label, side=side,
-                                  interview_date=(row.get("interview_date") or "").strip() or None,
-                                  organisation=(row.get("organisation") or "").strip() or None)
+            raw_date = (row.get("interview_date") or "").strip()
+            try:
+                date = parse_date(raw_date)
+            except ValueError as exc:
+                fail(Errors.E112.format(path=path, line=line, value=raw_date, column="interview_date", reason=exc))
+                date = None
+            if side not in SIDES:
+                fail(Errors.E112.format(path=path, line=line, value=side, column="side",
+                                        reason=f"expected one of {', '.join(SIDES)}"))
+            elif not label:
+                fail(Errors.E112.format(path=path, line=line, value="", column="label", reason="empty"))
+            else:
+                out[rid] = Respondent(id=rid, function=(row.get("function") or "").strip(), label=label,
+                                      side=side, interview_date=date,
+                                      organisation=(row.get("organisation") or "").strip() or None)
     return dict(sorted(out.items()))
 
 
@@ -205,12 +235,15 @@ def _transcript_tasks(data_dir: Path, respondents: Mapping[str, Respondent], *,
 
 def _respondents_and_pseudonymiser(data_dir: Path, pseudonymise: bool):
     """The study's respondents and, with ``pseudonymise``, a pseudonymiser fitted
-    for them; else None and warning W104 (at the corpus loader's caller)."""
+    for them (the names in the study's own ``actors.yaml`` protected too);
+    else None and warning W104 (at the corpus loader's caller)."""
     respondents = read_respondents(data_dir / "respondents.csv")
     pseudonymiser = None
     if pseudonymise:
-        from ..privacy import Pseudonymiser
-        pseudonymiser = Pseudonymiser.for_corpus(respondents)
+        from ..privacy import Pseudonymiser, load_protected_terms
+        local = data_dir / "actors.yaml"  # the study's own organisations are protected like the package's
+        own = load_protected_terms(None, local) if local.is_file() else ()
+        pseudonymiser = Pseudonymiser.for_corpus(respondents, protected=own)
     else:
         warnings.warn(Warnings.W104, stacklevel=3)
     return respondents, pseudonymiser
@@ -256,7 +289,8 @@ def _restorer(pseudonymiser):
 _TAG_RE = re.compile(r"\[[A-Z_]+-\d+\]")
 
 
-def load_codings(path: str | Path, corpus: Corpus, codebook: Codebook) -> pd.DataFrame:
+def load_codings(path: str | Path, corpus: Corpus, codebook: Codebook,
+                 problems: list[str] | None = None) -> pd.DataFrame:
     """Read ``codings.csv`` and check every row against corpus and codebook.
 
     Offsets refer to the transcript as typed. When the corpus was
@@ -265,6 +299,10 @@ def load_codings(path: str | Path, corpus: Corpus, codebook: Codebook) -> pd.Dat
     ``text`` column holds the coded text; when present it must equal the
     document text at the span (compared with the originals put back, in memory),
     so a changed transcript cannot silently move codings onto other words.
+
+    With ``problems`` (a list), invalid rows are listed there, each with
+    file and line, instead of raising (for ``altena-qca check``); a file that
+    cannot be read at all still raises.
 
     Raises
     ------
@@ -305,6 +343,6 @@ def load_codings(path: str | Path, corpus: Corpus, codebook: Codebook) -> pd.Dat
     if pseudo is not None and getattr(pseudo, "offsets_", None):
         raw = pseudo.remap_codings(raw)
         restore = _restorer(pseudo)
-    check_codings(raw, corpus, codebook, path=str(path), quotes=quotes, restore=restore)
+    check_codings(raw, corpus, codebook, path=str(path), quotes=quotes, restore=restore, problems=problems)
     out = make_codings(raw.drop(columns=[c for c in ("text", "_line") if c in raw.columns]))
     return out

@@ -40,13 +40,14 @@ import pandas as pd
 import yaml
 
 from .._yamllines import load_yaml_lines, strip_lines
-from ..errors import CodebookError, Errors, InputError
+from ..errors import CodebookError, Errors
 from ..model import SIDES, Corpus
 from ..resources import DEFAULT_ACTORS
 
 __all__ = ["DEFAULT_ACTORS", "KINDS", "DEFAULT_DOMAINS", "Actor", "Gazetteer", "load_gazetteer",
            "validate_gazetteer", "read_gazetteer_file", "respondent_actors", "interviewed_actors",
-           "normalise_name"]
+           "normalise_name", "unresolved_organisations", "merge_study_actors", "study_gazetteer",
+           "validate_study_actors", "read_study_actors"]
 
 #: The gazetteer of the Altena study shipped with the repository.
 #: What an entry can be; only organisations and teams become network nodes by default.
@@ -338,37 +339,213 @@ def load_gazetteer(path: str | Path = DEFAULT_ACTORS) -> Gazetteer:
                      candidates=candidates, path=str(path))
 
 
+def _resolve_organisation(org: str, gazetteer: Gazetteer) -> str | None:
+    actor = gazetteer.resolve(org)
+    if actor is None:
+        from .mentions import find_mentions
+        found = find_mentions(str(org), gazetteer)
+        found = found[~found["generic"]]["actor"].unique().tolist()
+        actor = found[0] if len(found) == 1 else None
+    return actor
+
+
 def respondent_actors(corpus: Corpus, gazetteer: Gazetteer,
                       source: str | Path = "respondents.csv") -> dict[str, str]:
     """Map each respondent with an ``organisation`` to the actor it resolves to.
 
     The organisation is looked up by name and alias (any case); if that
     fails, the actors named inside it are tried, and a single specific one is
-    taken (``'Mentor bij Smo Breda'`` → ``smo_breda``).
-
-    Raises
-    ------
-    InputError
-        ``[E300]`` naming the respondent, the organisation and ``source`` when
-        an organisation cannot be resolved: add it to the gazetteer.
+    taken (``'Mentor bij Smo Breda'`` → ``smo_breda``). Organisations that do
+    not resolve are left out: they are findings, not errors
+    (:func:`unresolved_organisations` lists them; the network analysis warns
+    and adds them to the gazetteer candidates).
     """
     out: dict[str, str] = {}
     for rid, resp in corpus.respondents.items():
         org = resp.organisation
         if org is None or not str(org).strip():
             continue
-        actor = gazetteer.resolve(org)
-        if actor is None:
-            from .mentions import find_mentions
-            found = find_mentions(str(org), gazetteer)
-            found = found[~found["generic"]]["actor"].unique().tolist()
-            actor = found[0] if len(found) == 1 else None
-        if actor is None:
-            raise InputError(Errors.E300.format(
-                path=source, reason=f"organisation '{org}' of respondent {rid} is not in the gazetteer "
-                                    f"{gazetteer.path or ''}; add it as an actor name or alias"))
-        out[rid] = actor
+        actor = _resolve_organisation(org, gazetteer)
+        if actor is not None:
+            out[rid] = actor
     return out
+
+
+def unresolved_organisations(corpus: Corpus, gazetteer: Gazetteer) -> dict[str, list[str]]:
+    """Organisations in ``respondents.csv`` that are not in the gazetteer: name → respondent ids."""
+    out: dict[str, list[str]] = {}
+    for rid, resp in sorted(corpus.respondents.items()):
+        org = resp.organisation
+        if org and str(org).strip() and _resolve_organisation(org, gazetteer) is None:
+            out.setdefault(" ".join(str(org).split()), []).append(rid)
+    return out
+
+
+# --------------------------------------------------------------------------- a study's own actors
+
+#: Fields of an entry in a study's own ``actors.yaml`` (only ``name`` is required).
+STUDY_ACTOR_FIELDS = ("name", "aliases", "domain", "side", "kind", "id")
+#: Domain of a study's actor that names none.
+OTHER_DOMAIN = "overig"
+
+
+def _study_actor_problems(data: Any, path: Path, base: Gazetteer) -> list[str]:
+    problems: list[str] = []
+
+    def add(line, reason):
+        problems.append(Errors.E300.format(path=path, reason=f"line {line}: {reason}" if line else reason))
+
+    if data is None:
+        return problems
+    if not isinstance(data, dict) or not isinstance(data.get("actors"), list):
+        add(None, "expected a top-level list 'actors' with one '- name: ...' entry per organisation")
+        return problems
+    for key in sorted(set(data) - {"actors", "__line__"}, key=str):
+        add(data.get("__line__"), f"unknown top-level key '{key}'; a study's actors.yaml has only 'actors'")
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(data["actors"], start=1):
+        if isinstance(entry, str):
+            entry = {"name": entry}
+        if not isinstance(entry, dict):
+            add(None, f"actors entry {i} is not a name or a mapping (got {entry!r})")
+            continue
+        line = entry.get("__line__")
+        for key in sorted(set(entry) - set(STUDY_ACTOR_FIELDS) - {"__line__"}, key=str):
+            close = difflib.get_close_matches(str(key), STUDY_ACTOR_FIELDS, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else f"; allowed: {', '.join(STUDY_ACTOR_FIELDS)}"
+            add(line, f"unknown field '{key}'{hint}")
+        name = entry.get("name")
+        if not isinstance(name, str) or not name.strip():
+            add(line, "every actor needs a 'name'")
+            continue
+        if "aliases" in entry and not _str_list(entry["aliases"]):
+            add(line, f"'aliases' must be a list of names, got {entry['aliases']!r}")
+        if entry.get("side") not in (None, *SIDES):
+            add(line, f"side '{entry['side']}' is not one of {list(SIDES)}")
+        if entry.get("kind") not in (None, *KINDS):
+            add(line, f"kind '{entry['kind']}' is not one of {list(KINDS)}")
+        if entry.get("domain") is not None and entry["domain"] not in (*base.domains, OTHER_DOMAIN):
+            add(line, f"domain '{entry['domain']}' is not one of {[*base.domains, OTHER_DOMAIN]} (or leave it out)")
+        if entry.get("id") is not None and not _ID.match(str(entry["id"])):
+            add(line, f"invalid id '{entry['id']}' (use lowercase letters, digits and '_')")
+        for alias in [name, *(entry.get("aliases") or [] if _str_list(entry.get("aliases") or []) else [])]:
+            key = normalise_name(alias)
+            if key in seen and seen[key] != i:
+                add(line, f"'{alias}' is listed twice")
+            seen.setdefault(key, i)
+    return problems
+
+
+def read_study_actors(path: str | Path) -> Any:
+    """Parse a study's ``actors.yaml`` keeping line numbers (E300 when unreadable)."""
+    path = Path(path)
+    try:
+        return load_yaml_lines(path.read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, OSError) as exc:
+        raise CodebookError(Errors.E300.format(path=path, reason=f"cannot read ({exc})")) from None
+    except yaml.YAMLError as exc:
+        raise CodebookError(Errors.E300.format(path=path, reason="cannot parse YAML (" + " ".join(str(exc).split())
+                                               + ")")) from None
+
+
+def validate_study_actors(path: str | Path, base: Gazetteer) -> list[str]:
+    """Every problem in a study's own ``actors.yaml``, as ``[E300]`` messages with file and line."""
+    path = Path(path)
+    try:
+        data = read_study_actors(path)
+    except CodebookError as exc:
+        return [str(exc)]
+    return _study_actor_problems(data, path, base)
+
+
+def merge_study_actors(base: Gazetteer, path: str | Path) -> Gazetteer:
+    """``base`` plus the organisations of a study's own ``actors.yaml``.
+
+    A study lists only names; aliases, ``domain`` (default ``overig``),
+    ``side`` (default ``extern``), ``kind`` (default ``organisation``) and
+    ``id`` (default: from the name) are optional::
+
+        actors:
+          - name: GGZ Oost Brabant
+            aliases: [GGZ-OB]
+            domain: gezondheid
+          - Wijkteam Heusden
+
+    An entry whose name or an alias is already in ``base`` adds its other
+    names as aliases of that actor. The result's ``path`` names both files.
+
+    Raises
+    ------
+    CodebookError
+        ``[E300]`` naming the file and line of the first problem.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "actors.yaml"
+    >>> _ = p.write_text("actors:\\n  - name: GGZ Oost Brabant\\n    aliases: [GGZ-OB]\\n  - Wijkteam Heusden\\n")
+    >>> base = Gazetteer({}, path="base.yaml")
+    >>> gaz = merge_study_actors(base, p)
+    >>> gaz.resolve("ggz-ob"), gaz["wijkteam_heusden"].domain, gaz["wijkteam_heusden"].side
+    ('ggz_oost_brabant', 'overig', 'extern')
+    """
+    from dataclasses import replace
+
+    path = Path(path)
+    data = read_study_actors(path)
+    problems = _study_actor_problems(data, path, base)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise CodebookError(problems[0] + more)
+    actors = dict(base.actors)
+    domains = base.domains
+    for entry in (data or {}).get("actors") or []:
+        entry = {"name": entry} if isinstance(entry, str) else strip_lines(entry)
+        name = " ".join(entry["name"].split())
+        aliases = tuple(" ".join(a.split()) for a in entry.get("aliases") or ())
+        known = next((base.resolve(n) for n in (name, *aliases) if base.resolve(n)), None)
+        if known is not None:
+            old = actors[known]
+            extra = tuple(n for n in (name, *aliases) if n not in (old.name, *old.aliases))
+            actors[known] = replace(old, aliases=old.aliases + extra)
+            continue
+        aid = str(entry.get("id") or re.sub(r"[^a-z0-9]+", "_", normalise_name(
+            unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode())).strip("_") or "actor")
+        while aid in actors:
+            aid += "_2"
+        domain = entry.get("domain") or OTHER_DOMAIN
+        if domain not in domains:
+            domains = (*domains, domain)
+        actors[aid] = Actor(id=aid, name=name, kind=entry.get("kind") or "organisation",
+                            side=entry.get("side") or "extern", domain=domain, in_figure_1=False,
+                            aliases=aliases, basis=f"{path.name} of the study")
+    return Gazetteer(actors, domains=domains, network=dict(base.network), candidates=dict(base.candidates),
+                     path=f"{base.path} + {path}")
+
+
+def study_gazetteer(data_dir: str | Path | None, base: str | Path = DEFAULT_ACTORS, *,
+                    municipality: str = "") -> Gazetteer:
+    """The package gazetteer merged with ``<data_dir>/actors.yaml`` when the study has one.
+
+    The study's own municipality (``study.yaml``) is an actor too:
+    ``Gemeente <municipality>``, side intern, when no entry names it.
+    """
+    gazetteer = load_gazetteer(base)
+    local = Path(data_dir) / "actors.yaml" if data_dir is not None else None
+    if local is not None and local.is_file():
+        gazetteer = merge_study_actors(gazetteer, local)
+    name = f"Gemeente {' '.join(municipality.split())}" if municipality and municipality.strip() else None
+    if name and gazetteer.resolve(name) is None:
+        from dataclasses import replace
+        aid = "gemeente_" + re.sub(r"[^a-z0-9]+", "_", normalise_name(unicodedata.normalize("NFKD", municipality)
+                                                                      .encode("ascii", "ignore").decode())).strip("_")
+        domain = gazetteer.domains[0] if gazetteer.domains else OTHER_DOMAIN
+        actors = dict(gazetteer.actors)
+        actors[aid] = Actor(id=aid, name=name, kind="organisation", side="intern", domain=domain,
+                            in_figure_1=False, aliases=(f"gemeente {municipality.strip()}",),
+                            basis="the municipality of study.yaml")
+        gazetteer = replace(gazetteer, actors=actors)
+    return gazetteer
 
 
 def interviewed_actors(mapping: Mapping[str, str]) -> dict[str, list[str]]:

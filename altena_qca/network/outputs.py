@@ -22,11 +22,11 @@ import networkx as nx
 import pandas as pd
 
 from ..study import Study
-from .actors import DEFAULT_ACTORS, Gazetteer, load_gazetteer
+from .actors import Gazetteer, load_gazetteer, study_gazetteer, unresolved_organisations
 from .dna import affiliation_network, dna_edges_frame, dna_projection, dna_statements
 from .graph import edges_frame, export_gexf, export_graphml, partner_network
 from .measures import graph_measures, node_measures, with_measures
-from .mentions import mentions_and_candidates
+from .mentions import CANDIDATE_COLUMNS, mentions_and_candidates
 from .rhodes import RhodesReading, rhodes_reading
 
 __all__ = ["NetworkResult", "analyse_network", "network_tables", "write_graph_files", "write_network"]
@@ -57,8 +57,10 @@ def analyse_network(study: Study, gazetteer: Gazetteer | str | Path | None = Non
     study
         From :func:`altena_qca.load_study`.
     gazetteer
-        A :class:`Gazetteer`, a path to one, or None for
-        ``<data_dir>/actors.yaml`` if present, else ``altena_qca/resources/codebook/actors.yaml``.
+        A :class:`Gazetteer`, a path to one, or None for the package
+        gazetteer ``altena_qca/resources/codebook/actors.yaml`` merged with the study's own
+        ``<data_dir>/actors.yaml`` when it has one
+        (:func:`~altena_qca.network.actors.study_gazetteer`).
     normalization
         Normalisation of the congruence and conflict graphs written as files
         (the ``network_dna_edges`` table has all of them).
@@ -71,16 +73,21 @@ def analyse_network(study: Study, gazetteer: Gazetteer | str | Path | None = Non
     ------
     CodebookError
         For an invalid gazetteer or ``analysis.rhodes`` section.
-    InputError
-        When a respondent's organisation is not in the gazetteer.
+
+    Warns
+    -----
+    W111 for each organisation in ``respondents.csv`` that is not in the
+    gazetteer; it becomes a row of the candidates (reason
+    ``respondents.csv``) and its respondents are left out of the network.
     """
-    if not isinstance(gazetteer, Gazetteer):
-        if gazetteer is None:
-            local = Path(study.data_dir) / "actors.yaml" if study.data_dir else None
-            gazetteer = local if local is not None and local.exists() else DEFAULT_ACTORS
+    if gazetteer is None:
+        config = getattr(study, "config", None)
+        gazetteer = study_gazetteer(study.data_dir, municipality=config.municipality if config else "")
+    elif not isinstance(gazetteer, Gazetteer):
         gazetteer = load_gazetteer(gazetteer)
     source = Path(study.data_dir) / "respondents.csv" if study.data_dir else "respondents.csv"
     mentions, candidates = mentions_and_candidates(study.corpus, gazetteer)
+    candidates = _with_unknown_organisations(candidates, study, gazetteer, source)
     G = partner_network(study.corpus, gazetteer, mentions, source=source)
     summary = graph_measures(G)
     reading = rhodes_reading(study.corpus, study.codebook, study.codings, summary)
@@ -92,6 +99,26 @@ def analyse_network(study: Study, gazetteer: Gazetteer | str | Path | None = Non
         affiliation=affiliation_network(statements, names),
         congruence=dna_projection(statements, "congruence", normalization, names),
         conflict=dna_projection(statements, "conflict", normalization, names))
+
+
+def _with_unknown_organisations(candidates: pd.DataFrame, study: Study, gazetteer: Gazetteer,
+                                source) -> pd.DataFrame:
+    """Warn about organisations of ``respondents.csv`` missing from the gazetteer; list them first."""
+    import warnings
+
+    from ..errors import Warnings
+    unknown = unresolved_organisations(study.corpus, gazetteer)
+    if not unknown:
+        return candidates
+    rows = []
+    for org, rids in sorted(unknown.items()):
+        warnings.warn(Warnings.W111.format(path=source, name=org, where="organisation of " + ", ".join(rids)),
+                      stacklevel=3)
+        rows.append({"text": org, "count": len(rids), "documents": len(rids),
+                     "reason": "organisation in respondents.csv, not in the gazetteer",
+                     "example_document": rids[0], "example_start": 0})
+    known = candidates[~candidates["text"].map(lambda t: " ".join(str(t).split())).isin(unknown)]
+    return pd.concat([pd.DataFrame(rows, columns=CANDIDATE_COLUMNS), known], ignore_index=True)
 
 
 def network_tables(result: NetworkResult) -> dict[str, pd.DataFrame]:

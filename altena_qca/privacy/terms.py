@@ -63,6 +63,9 @@ def _terms_from_actors(path: Path) -> list[str]:
         return []
     terms = []
     for entry in actors:
+        if isinstance(entry, str):  # a study's actors.yaml may list bare names
+            terms.append(entry)
+            continue
         if not isinstance(entry, dict):
             continue
         for key in ("name", "aliases"):
