@@ -11,6 +11,7 @@ from .errors import AltenaError, CodebookError, InputError
 
 __all__ = [
     "load_study", "load_codebook", "load_corpus", "load_codings", "read_transcript",
+    "init_study", "check_study", "find_study", "load_config", "StudyConfig",
     "Study", "Code", "Codebook", "Corpus", "Document", "Respondent", "Segment", "make_codings",
     "AltenaError", "CodebookError", "InputError",
 ]
@@ -22,6 +23,8 @@ _LAZY = {
     "load_codebook": "codebook", "load_codings": "ingest", "load_corpus": "ingest", "read_transcript": "ingest",
     "Code": "model", "Codebook": "model", "Corpus": "model", "Document": "model", "Respondent": "model",
     "Segment": "model", "make_codings": "model", "Study": "study", "load_study": "study",
+    "find_study": "study", "load_config": "study", "StudyConfig": "study", "init_study": "init",
+    "check_study": "check",
 }
 
 

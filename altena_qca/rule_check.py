@@ -104,7 +104,7 @@ def rule_problems(codebook: Codebook, *, fit: bool = True) -> tuple[list[str], l
     if fit and not errors:
         from .coding.rules import RuleCoder
         try:
-            RuleCoder().fit(codebook)
+            RuleCoder().fit(codebook=codebook)
         except CodebookError as exc:
             errors.append(str(exc))
     return errors, warns

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build the three notebooks in ``notebooks/`` from the cells below (reviewable as plain Python).
+"""Build the four notebooks in ``notebooks/`` from the cells below (reviewable as plain Python).
 
     python scripts/make_notebooks.py           # (re)write notebooks/*.ipynb, without outputs
     python scripts/make_notebooks.py --check   # exit 1 if a committed notebook differs
@@ -604,8 +604,147 @@ edges.head(10)
     return cells
 
 
+# --------------------------------------------------------------------------- 04
+
+def notebook_04():
+    cells = [
+        md('''
+# 04 — Een eigen studie: van lege map tot rapport
+
+Dit notebook doet wat een onderzoeker met eigen interviews doet (een replicatie in een andere gemeente,
+een vervolgstudie): een studiemap maken met `init`, twee interviews toevoegen, de map controleren, de
+transcripten automatisch laten coderen, de suggesties beoordelen en de hele analyse draaien. Alles wat dit
+notebook schrijft komt in een tijdelijke map. De interviews hieronder zijn verzonnen; het formaat van elk
+bestand staat in `docs/study-format.md`.
+
+Op de opdrachtregel is dit:
+
+```bash
+altena-qca init mijn-studie --title "..." --municipality Heusden
+altena-qca check --data mijn-studie
+altena-qca run --data mijn-studie --out out
+```
+'''),
+        code('''
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from altena_qca import check_study, init_study, load_study
+from altena_qca.coding import export_review, import_review, suggest
+from altena_qca.pipeline import run
+
+pd.set_option("display.max_colwidth", 100)
+tmp = Path(tempfile.mkdtemp(prefix="altena-notebook-"))   # everything this notebook writes goes here
+folder = tmp / "heusden"
+for path in init_study(folder, title="Samenwerking in het zorgnetwerk van Heusden", municipality="Heusden",
+                       period="2024"):
+    print(path.relative_to(tmp))
+print((folder / "study.yaml").read_text(encoding="utf-8"))
+'''),
+        md('''
+## Twee interviews
+
+`respondents.csv` krijgt per geïnterviewde een regel: nooit een naam, wel een functie en een kort label.
+Datums mogen als `2024-03-05`, `05-03-2024` of `5 maart 2024`. Elk transcript heet naar het `id` en
+markeert elke beurt met een sprekerlabel (`I:`/`R:`, `Interviewer:`/`Respondent:`). De namen en het
+telefoonnummer in het eerste interview zijn er om te laten zien dat ze bij het inlezen worden vervangen.
+'''),
+        code('''
+(folder / "respondents.csv").write_text(
+    "id,function,label,side,interview_date,organisation\\n"
+    "R01,Beleidsmedewerker sociaal domein,beleidsmedewerker,intern,5 maart 2024,Gemeente Heusden\\n"
+    "R02,Casemanager GGZ,casemanager,extern,07-03-2024,GGZ Oost Brabant\\n", encoding="utf-8")
+(folder / "transcripts" / "R01.txt").write_text("""\\
+I: Wat is uw huidige functie?
+R: Ik ben beleidsmedewerker sociaal domein bij de gemeente Heusden.
+I: Hoe verloopt de gegevensuitwisseling met uw partners?
+R: Er wordt te weinig gedeeld. Als de GGZ iets weet over een cliënt, horen wij dat pas veel later. Dat schaadt het vertrouwen.
+I: Kunt u een voorbeeld geven?
+R: Mevrouw Marieke van Dongen belde ons op 06-12345678 omdat niemand ons had verteld dat er al een traject liep.
+I: Wat verwacht u van de Wams?
+R: Ik verwacht dat de Wams helpt, omdat we dan een wettelijke grondslag hebben om gegevens te delen.
+""", encoding="utf-8")
+_ = (folder / "transcripts" / "R02.txt").write_text("""\\
+Interviewer: Wat is uw huidige functie?
+Respondent: Ik ben casemanager bij GGZ Oost Brabant.
+Interviewer: Hoe verloopt het delen van gegevens met de gemeente?
+Respondent: We delen te weinig. Zonder toestemming van de cliënt mag ik bijna niets doorgeven, en dat zorgt voor irritatie.
+Interviewer: Wat verwacht u van de Wams?
+Respondent: Ik verwacht dat de Wams de samenwerking verbetert, als er duidelijke afspraken komen.
+""", encoding="utf-8")
+'''),
+        md('''
+## Controleren voordat er iets draait
+
+`check_study` (op de opdrachtregel `altena-qca check`) leest elk bestand en noemt elk probleem tegelijk,
+met bestand en regel. Een fout houdt `run` tegen; een waarschuwing niet. Hier: GGZ Oost Brabant staat niet
+in de lijst met organisaties (een *bevinding*: voeg haar toe aan `actors.yaml`), en er zijn nog geen
+coderingen.
+'''),
+        code('''
+checked = check_study(folder)
+print(checked.summary())
+for message in checked.problems + checked.warnings:
+    print(message)
+'''),
+        code('''
+(folder / "actors.yaml").write_text("actors:\\n  - name: GGZ Oost Brabant\\n    domain: gezondheid\\n",
+                                    encoding="utf-8")
+checked = check_study(folder)
+print(checked.summary())
+print(*checked.warnings, sep="\\n")
+'''),
+        md('''
+## Automatisch coderen en beoordelen
+
+De auto-coder stelt codes voor met de regels van het codeboek (`codebook.yaml` van de studie, een kopie van
+het codeboek van de scriptie). De transcripten zijn bij het inlezen gepseudonimiseerd: de naam en het
+telefoonnummer zijn tags geworden; organisaties uit `actors.yaml` blijven leesbaar.
+'''),
+        code('''
+study = load_study(folder)
+print(study.config.title, "—", study.coding_source)
+print(study.corpus.documents["R01"].text.splitlines()[5])
+suggestions = suggest(study.corpus, study.codebook)
+suggestions[["document", "code", "confidence", "rule"]].head(10)
+'''),
+        md('''
+Een beoordelaar krijgt de suggesties met hun passage in een CSV met een lege kolom `decision`. Hier
+accepteren we, ter illustratie, de suggesties met de hoogste zekerheid; in een echte studie leest een
+mens elke passage. `import_review` maakt van de geaccepteerde regels handmatige coderingen en schrijft
+de `codings.csv` van de studie.
+'''),
+        code('''
+review = export_review(suggestions, study.corpus, tmp / "review.csv", codebook=study.codebook)
+decided = review.assign(decision=["accept" if c >= review["confidence"].median() else "reject"
+                                  for c in review["confidence"]])
+decided.to_csv(tmp / "review.csv", index=False)
+codings = import_review(tmp / "review.csv", study.corpus, study.codebook, reviewer="student-a",
+                        codings=study.codings, out=folder / "codings.csv")
+print(len(codings), "coderingen in", folder / "codings.csv")
+'''),
+        md('''
+## De hele analyse
+
+`run` schrijft alle tabellen, figuren, het Word-rapport en een REFI-QDA-project; de bestandsnamen komen uit
+`study.yaml` (`slug`). Met alleen geaccepteerde suggesties van twee interviews zegt de analyse weinig: de
+aantallen tonen wat er gecodeerd is, niet meer.
+'''),
+        code('''
+study = load_study(folder)
+print(study.coding_source, len(study.codings), "coderingen")
+files = run(study, tmp / "out")
+print(len(files), "bestanden, o.a.:", *sorted({p.name for p in files if p.suffix in (".docx", ".xlsx", ".qdpx")}))
+pd.read_csv(tmp / "out" / "tables" / "code_frequencies.csv").query("codings > 0").head(10)
+'''),
+    ]
+    return cells
+
+
 NOTEBOOKS = {"01_reproduce_thesis.ipynb": notebook_01, "02_extend_codebook.ipynb": notebook_02,
-             "03_policy_network.ipynb": notebook_03}
+             "03_policy_network.ipynb": notebook_03, "04_own_study.ipynb": notebook_04}
 
 
 def build(name: str) -> nbformat.NotebookNode:

@@ -23,9 +23,9 @@ KERNEL = "altena-qca-test"
 _WATCHED = ("altena_qca/resources", "notebooks", "figures")
 
 
-def test_the_three_notebooks_exist():
+def test_the_four_notebooks_exist():
     assert [p.name for p in NOTEBOOKS] == [
-        "01_reproduce_thesis.ipynb", "02_extend_codebook.ipynb", "03_policy_network.ipynb"]
+        "01_reproduce_thesis.ipynb", "02_extend_codebook.ipynb", "03_policy_network.ipynb", "04_own_study.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

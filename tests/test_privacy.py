@@ -123,7 +123,8 @@ def test_protected_terms_read_actors_defensively(tmp_path):
     actors = tmp_path / "actors.yaml"
     actors.write_text("actors:\n  - name: Veilig Thuis\n    aliases: [VT, 'Veilig  Thuis WB']\n"
                       "  - name: 12\n  - just a string\n  - {aliases: Toegang}\n", encoding="utf-8")
-    assert load_protected_terms(allow, actors) == ("Bazalt Wonen", "Toegang", "Veilig Thuis",
+    # a bare string is a name (a study's own actors.yaml may list names only, issue 13)
+    assert load_protected_terms(allow, actors) == ("Bazalt Wonen", "just a string", "Toegang", "Veilig Thuis",
                                                     "Veilig Thuis WB", "VT")
     assert load_protected_terms(allow, tmp_path / "missing.yaml") == ("Bazalt Wonen",)
     actors.write_text("actors: [unclosed", encoding="utf-8")
