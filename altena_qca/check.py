@@ -20,7 +20,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import AltenaError, Errors, Warnings
+from .errors import AltenaError, Errors, InputError, Warnings
 
 __all__ = ["CheckResult", "check_study"]
 
@@ -185,10 +185,25 @@ def check_study(folder: str | Path, codebook: str | Path | None = None, *, fit_r
         n = len(codings) if codings is not None else 0
         # codings of a transcript that could not be read follow from that problem
         result.problems += [p for p in found if not any(f"unknown document '{d}'" in p for d in unreadable)]
+    store = folder / "study.sqlite"  # the workbench's coding store, read by load_study when present
+    if store.is_file():  # its codings lie on the pseudonymised text: counted here, checked by load_study
+        n = max(n, run(_count_store_codings, store) or 0)
     if n == 0 and not (path.is_file() and cb is None):
         result.warnings.append(Warnings.W112.format(path=path))
     result.counts["codings"] = n
     return result
+
+
+def _count_store_codings(path: Path) -> int:
+    import contextlib
+    import sqlite3
+
+    from .store._sqlite import connect
+    try:
+        with contextlib.closing(connect(path, readonly=True)) as conn:
+            return int(conn.execute("SELECT count(*) FROM codings").fetchone()[0])
+    except sqlite3.Error as exc:
+        raise InputError(Errors.E109.format(path=path, reason=f"not a coding store: {exc}")) from None
 
 
 def _check_actors(folder: Path, corpus, result: CheckResult, run, municipality: str) -> None:
