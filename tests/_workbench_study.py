@@ -41,10 +41,10 @@ def make_study(folder: Path) -> Path:
         'commissioner: gemeente Voorbeeldstad\nperiod: "2025"\nlanguage: nl\n', encoding="utf-8")
     (folder / "respondents.csv").write_text(
         "id,function,label,side,interview_date,organisation\n"
-        "W01,Wijkcoach gemeente,wijkcoach,intern,2025-03-04,Gemeente\n"
-        "W02,Maatschappelijk werker,maatschappelijk werker,extern,2025-03-06,Welzijn\n"
-        "W03,Coördinator casusoverleg,coördinator,intern,2025-03-11,Gemeente\n"
-        "W04,Teamleider jeugdgezondheidszorg,teamleider,extern,2025-03-12,JGZ\n", encoding="utf-8")
+        "W01,Wijkcoach gemeente,wijkcoach,intern,2025-03-04,\n"
+        "W02,Maatschappelijk werker,maatschappelijk werker,extern,2025-03-06,\n"
+        "W03,Coördinator casusoverleg,coördinator,intern,2025-03-11,\n"
+        "W04,Teamleider jeugdgezondheidszorg,teamleider,extern,2025-03-12,\n", encoding="utf-8")
     for doc_id, text in INTERVIEWS.items():
         (folder / "transcripts" / f"{doc_id}.txt").write_text(text, encoding="utf-8")
     return folder

@@ -168,8 +168,10 @@ def test_change_and_delete_a_coding_by_clicking_it(server, browser):
     page.locator("#here button", has_text="Verwijderen").click()
     page.wait_for_function("() => document.querySelectorAll('#margin .bar').length === 0")
     assert _store(folder, "SELECT count(*) FROM codings WHERE document = 'W03'") == [(0,)]
+    page.wait_for_function("() => document.getElementById('history').textContent.includes('verwijderd')")
     page.locator("#undo").click()
     page.wait_for_selector("#margin .bar")
+    page.wait_for_function("() => document.getElementById('history').textContent.includes('ongedaan gemaakt')")
     assert _store(folder, "SELECT count(*) FROM codings WHERE document = 'W03'") == [(1,)]
 
 

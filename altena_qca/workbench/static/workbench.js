@@ -216,7 +216,25 @@ function DocumentPage() {
   async function refreshSuggestions() {
     try { await loadSuggestions(); draw(); showSuggestion(false); } catch (e) { status(e.message, true); }
   }
+  const ACTIONS = { add: "codering", update: "gewijzigd", delete: "verwijderd", accept: "suggestie geaccepteerd",
+    reject: "suggestie afgewezen", memo: "memo", undo: "ongedaan gemaakt", codebook: "codeboek", review: "review",
+    import: "import" };
+  async function loadHistory() {
+    const rows = await api("GET", "/api/history?document=" + encodeURIComponent(docId));
+    const ol = document.getElementById("history");
+    ol.replaceChildren();
+    rows.slice(0, 8).forEach(h => {
+      const li = document.createElement("li");
+      if (h.undone) li.className = "undone";
+      const when = new Date(h.at);
+      li.textContent = when.toLocaleString("nl-NL", { dateStyle: "short", timeStyle: "short" }) + " · " + h.coder +
+        " · " + (ACTIONS[h.action] || h.action) + (h.summary ? ": " + h.summary : "");
+      ol.appendChild(li);
+    });
+    if (!rows.length) { const li = document.createElement("li"); li.textContent = "Nog niets gewijzigd."; ol.appendChild(li); }
+  }
   async function reload() {
+    loadHistory().catch(() => {});
     await loadCodings();
     await loadSuggestions();
     draw();
@@ -470,6 +488,7 @@ function DocumentPage() {
         }
       }
       document.body.dataset.ready = "1";
+      loadHistory().catch(() => {});
       await loadSuggestions();
       draw();
       showSuggestion(false);
