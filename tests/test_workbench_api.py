@@ -229,8 +229,15 @@ def test_suggestions_skip_repeats_and_decisions_are_recorded(new_study):
     assert sug, "the rules of the codebook find something in W01"
     first = sug[0]
     assert {"start", "end", "code", "rule", "confidence", "label"} <= set(first)
+    before = wb._suggester.coder
     r = c.post("/api/suggestions/decide", json={**first, "document": "W01", "decision": "accepted"})
     assert r.status_code == 201 and r.json()["coding"]
+    # the auto-coder is refitted on the accepted codings (AutoCoder.refit) for the other documents
+    assert wb.wait_for_suggester()
+    deadline = time.monotonic() + 120
+    while not wb.suggester_status()["current"] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert wb.suggester_status()["current"] and wb._suggester.coder is not before
     codings = c.get("/api/documents/W01/codings").json()
     assert any(x["code"] == first["code"] and x["start"] == first["start"] for x in codings)
     after = c.get("/api/documents/W01/suggestions").json()["suggestions"]

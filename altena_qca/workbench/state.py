@@ -285,15 +285,15 @@ class Workbench:
 
     # -- suggestions --------------------------------------------------------------------
     def _fit(self, revision: int, codings: pd.DataFrame) -> None:
-        from sklearn.base import clone
+        from types import SimpleNamespace
 
-        from ..coding.combine import AutoCoder, training_data
+        from ..coding.combine import AutoCoder
         try:
             s = self.study
-            X, y = training_data(s.corpus, codings)
-            # keywords only: the same call under either fit order of the coders
-            fitted = (clone(AutoCoder()).fit(X=X, y=y, codebook=s.codebook) if len(codings)
-                      else clone(AutoCoder()).fit(codebook=s.codebook))
+            # the library's refit on the accepted (= stored) codings of this state; rejected
+            # suggestions are simply not coded, so their segments count as negatives
+            snapshot = SimpleNamespace(corpus=s.corpus, codebook=s.codebook, codings=codings)
+            fitted = AutoCoder().refit(snapshot) if len(codings) else AutoCoder().fit(codebook=s.codebook)
             with self.lock:
                 self._suggester.coder, self._suggester.fitted_on = fitted, revision
                 self._suggester.error = None
