@@ -144,5 +144,6 @@ class Warnings(metaclass=_Catalogue):
     W111 = "{path}: organisation {name!r} ({where}) is not in the gazetteer; it is kept as a gazetteer candidate (add it to the study's actors.yaml)"
     W112 = "{path}: no manual codings (codings.csv missing or empty); a run's counts and findings rest on no codings at all. Code the transcripts (codings.csv), or run with --codings suggested to analyse the auto-coder's unreviewed suggestions"
     W113 = "analysing the auto-coder's suggestions (automatisch gecodeerd, niet beoordeeld): {n} suggestion(s) on {docs} document(s); review them before drawing conclusions"
+    W115 = "{path}: {n} respondent(s) without a side (intern/extern): {ids}; by-side tables count them as 'onbekend'"
     W120 = "{path}, line {line}: code '{code}', {rule}: {reason}; this rule can never match"
     W104 = "pseudonymisation is off: transcripts may hold personal data; never share the outputs"

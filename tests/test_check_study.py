@@ -140,3 +140,31 @@ def test_codebook_validate_compiles_patterns_and_warns_on_rules_that_never_match
     res = CliRunner().invoke(cli, ["codebook", "validate", str(cb)])
     errors = [ln for ln in res.stderr.splitlines() if "[E208]" in ln]
     assert res.exit_code == 2 and len(errors) >= 1 and any("x_bad2" in e for e in errors), res.stderr
+
+
+def test_an_empty_side_is_unknown_not_an_error(tmp_path):
+    """A project imported from another tool may not know intern/extern (refi, issue 13)."""
+    import warnings as w
+
+    from altena_qca.analysis.frequencies import code_document_table
+    from altena_qca.model import Codebook, Code, Corpus, make_codings
+
+    p = tmp_path / "respondents.csv"
+    p.write_text(HEADER + "R01,A,a,,,\nR02,B,b,intern,,\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"\[W115\] .*1 respondent\(s\) without a side .*R01"):
+        resp = read_respondents(p)
+    assert resp["R01"].side == "" and resp["R02"].side == "intern"
+    corpus = Corpus(respondents=resp)
+    from altena_qca.ingest.segment import segment_paragraphs
+    from altena_qca.ingest.text import Paragraph
+    with w.catch_warnings():
+        w.simplefilter("ignore")
+        for rid in resp:
+            corpus.documents[rid] = segment_paragraphs([Paragraph("I: Vraag?", 1), Paragraph("R: Antwoord.", 2)],
+                                                       rid, respondent=rid)
+    cb = Codebook([Code("a", "A")])
+    codings = make_codings([{"document": "R01", "start": 13, "end": 20, "code": "a"},
+                            {"document": "R02", "start": 13, "end": 20, "code": "a"}])
+    table = code_document_table(corpus, cb, codings, by="side")
+    assert {"intern", "extern", "onbekend"} <= set(table.columns)
+    assert int(table.loc[table["code"] == "a", "onbekend"].iloc[0]) == 1

@@ -117,9 +117,10 @@ def _code_document_counts(corpus: Corpus, codebook: Codebook, codings: pd.DataFr
     elif by == "respondent":
         units = sorted(corpus.respondents)
         c["unit"] = c["respondent"]
-    elif by == "side":
-        units = list(SIDES)
-        c["unit"] = c["side"]
+    elif by == "side":  # a respondent whose side is not known (empty in respondents.csv) counts as 'onbekend'
+        unknown = any(not r.side for r in corpus.respondents.values())
+        units = list(SIDES) + (["onbekend"] if unknown else [])
+        c["unit"] = c["side"].where(c["side"].isin(SIDES) | c["side"].isna(), "onbekend")
     else:
         from .typology import assign_groups, typology_groups  # typology imports this module
         if groups is None:

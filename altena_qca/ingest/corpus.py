@@ -80,8 +80,8 @@ def read_respondents(path: str | Path, problems: list[str] | None = None) -> dic
     Raises
     ------
     InputError
-        For missing columns, duplicate ids, empty ids, an unknown side or a
-        date that is not ISO or Dutch (``2024-03-05``, ``05-03-2024``,
+        For missing columns, duplicate ids, empty ids, an unknown side (an
+        empty side means "not known": warning W115) or a date that is not ISO or Dutch (``2024-03-05``, ``05-03-2024``,
         ``5 maart 2024``).
     """
     path = Path(path)
@@ -121,15 +121,19 @@ def read_respondents(path: str | Path, problems: list[str] | None = None) -> dic
             except ValueError as exc:
                 fail(Errors.E112.format(path=path, line=line, value=raw_date, column="interview_date", reason=exc))
                 date = None
-            if side not in SIDES:
+            if side and side not in SIDES:
                 fail(Errors.E112.format(path=path, line=line, value=side, column="side",
-                                        reason=f"expected one of {', '.join(SIDES)}"))
+                                        reason=f"expected one of {', '.join(SIDES)}, or empty when not known"))
             elif not label:
                 fail(Errors.E112.format(path=path, line=line, value="", column="label", reason="empty"))
             else:
                 out[rid] = Respondent(id=rid, function=(row.get("function") or "").strip(), label=label,
                                       side=side, interview_date=date,
                                       organisation=(row.get("organisation") or "").strip() or None)
+    unknown = sorted(rid for rid, r in out.items() if not r.side)
+    if unknown:
+        warnings.warn(Warnings.W115.format(path=path, n=len(unknown), ids=", ".join(unknown[:10])
+                                           + (", ..." if len(unknown) > 10 else "")), stacklevel=2)
     return dict(sorted(out.items()))
 
 
