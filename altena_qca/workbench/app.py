@@ -103,10 +103,13 @@ def study_page(request, wb):
     docs = wb.documents()
     coders = sorted({c for d in docs for c in d["codings_by_coder"]})
     warnings = list(wb.warnings)
-    try:
-        from ..study import check_study  # from the "study" work; absent in older versions
-    except ImportError:
-        check_study = None
+    check_study = None
+    for module in ("check", "study"):  # `altena-qca check`'s library function, where it lives
+        try:
+            check_study = getattr(__import__(f"altena_qca.{module}", fromlist=["check_study"]), "check_study")
+            break
+        except (ImportError, AttributeError):
+            continue
     if check_study is not None:
         try:
             found = check_study(wb.data_dir)
