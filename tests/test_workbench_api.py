@@ -454,3 +454,31 @@ def test_two_servers_on_one_study_see_each_others_work(new_study):
     assert groups_after["W02"] == 2 and groups_before != list(groups_after)
     # each server's browser cookie has its own name (cookies are shared across ports)
     assert app1.cookie != app2.cookie
+
+
+def test_passages_behind_numbers(bundled):
+    """Each number of the analysis page links to exactly the passages it counts."""
+    wb, app = bundled
+    c = bearer(app)
+    effects = {(r["code"]): r for r in c.get("/api/analysis/effects?when=today").json()}
+    row = effects["effects.trust.today.negative"]
+    df = wb.passages(code="effects.trust.today.negative", group=1)
+    respondents = {wb.study.corpus.respondent_of(d).id for d in df["document"]}
+    assert len(respondents) == row["group_1"]          # the cell counts respondents with such a passage
+    page = c.get("/passages?code=effects.trust.today.negative&group=1").text
+    assert f"· {len(df)}</small>" in page
+    ungrouped = wb.passages(code="problems", group="ungrouped")
+    assert set(ungrouped["document"]) <= {r for r, g in zip(wb.groups()["respondent"], wb.groups()["group"]) if g != g}
+    assert c.get("/passages?code=problems&group=ungrouped").status_code == 200
+    assert c.get("/passages?code=problems&group=x").status_code == 404
+    assert c.get("/passages?code=geen.code").status_code == 404
+
+
+def test_cooccurrence_numbers_link_to_documents_holding_both_codes(bundled):
+    wb, app = bundled
+    c = bearer(app)
+    rows = [r for r in c.get("/api/analysis/cooccurrence/trust").json() if r["n12"]]
+    r = rows[0]
+    df = wb.passages(codes=[r["problem_code"], r["stance_code"]], group=r["group"], together=True)
+    assert df["document"].nunique() == r["n12"]
+    assert "together=1" in c.get("/analysis?effect=trust").text

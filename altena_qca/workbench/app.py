@@ -171,17 +171,22 @@ def passages_page(request, wb):
     q = request.query_params
     code = q.get("code") or None
     codes = q.getlist("codes") or None
-    group = q.get("group")
-    group = int(group) if group not in (None, "", "ungrouped") and group.isdigit() else None
+    group = q.get("group") or None
+    if group is not None and group != "ungrouped":
+        if not group.isdigit():
+            raise KeyError(f"group {group}")
+        group = int(group)
     documents = q.getlist("document") or None
     respondent_docs = None
     if q.get("respondent"):
         respondent_docs = [d.id for d in wb.study.corpus if d.respondent == q.get("respondent")]
     df = wb.passages(code=code, codes=codes, group=group, coder=q.get("coder") or None,
+                     together=q.get("together") == "1",
                      documents=documents if documents is not None else respondent_docs)
     cb = wb.study.codebook
-    title = " + ".join(f"{cb[c].label_nl} ({c})" for c in ([code] if code else []) + list(codes or []))
-    return {"title": title or "Alle coderingen", "rows": api.records(df), "group": group,
+    title = (" & " if q.get("together") == "1" else " + ").join(f"{cb[c].label_nl} ({c})" for c in ([code] if code else []) + list(codes or []))
+    return {"title": title or "Alle coderingen", "rows": api.records(df),
+            "group": "niet ingedeeld" if group == "ungrouped" else group,
             "labels": {c.id: c.label_nl for c in cb}, "n": len(df)}
 
 

@@ -230,26 +230,34 @@ class Workbench:
             s.corpus, s.codebook, s.codings, effect, level="document", groups=groups))
 
     def passages(self, *, code: str | None = None, codes: list[str] | None = None,
-                 documents: list[str] | None = None, group: int | None = None,
-                 coder: str | None = None, descendants: bool = True) -> pd.DataFrame:
-        """The codings behind a number: by code (with its descendants), group, documents."""
+                 documents: list[str] | None = None, group: int | str | None = None,
+                 coder: str | None = None, descendants: bool = True, together: bool = False) -> pd.DataFrame:
+        """The codings behind a number: by code (with its descendants), group (or ``"ungrouped"``), documents."""
         self.sync()
         s = self.study
         df = s.codings
         wanted: set[str] = set()
+        per_code = []
         for c in ([code] if code else []) + list(codes or []):
             if c not in s.codebook:
                 raise KeyError(c)
-            wanted |= set(s.codebook.descendants(c)) if descendants else {c}
+            below = set(s.codebook.descendants(c)) if descendants else {c}
+            per_code.append(below)
+            wanted |= below
         if wanted:
             df = df[df["code"].isin(wanted)]
+        if together and len(per_code) > 1:
+            # co-occurrence at document level: only documents that hold every one of the codes
+            docs = set.intersection(*(set(df.loc[df["code"].isin(b), "document"]) for b in per_code))
+            df = df[df["document"].isin(docs)]
         if documents is not None:
             df = df[df["document"].isin(documents)]
         if coder is not None:
             df = df[df["coder"] == coder]
         if group is not None:
             g = self.groups()
-            members = set(g.loc[g["group"] == group, "respondent"])
+            placed = g["group"] == group if group != "ungrouped" else g["group"].isna()
+            members = set(g.loc[placed.fillna(False).astype(bool), "respondent"])
             df = df[df["document"].map(lambda d: (r := s.corpus.respondent_of(d)) is not None and r.id in members)]
         df = df.copy()
         df["quote"] = [s.corpus.documents[d].text[a:b] for d, a, b in zip(df["document"], df["start"], df["end"])]
