@@ -20,6 +20,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from .identifiers import VERSION as IDENTIFIERS_VERSION
+from .textview import normalised_view
+
+_VIEW_VERSION = "1"  # bump when normalised_view changes what deduce sees
+
 _DEDUCE = None  # the process's one instance (get_deduce)
 _DEDUCE_LOCK = threading.Lock()
 _BUILD_MESSAGE = "altena-qca: building the Dutch de-identification lookup tables once (about a minute; longer on a slow machine)..."
@@ -84,6 +89,16 @@ def _build_deduce():
     return instance
 
 
+def _add_identifier_annotator(instance):
+    """Add :class:`~.identifiers.DutchIdentifierAnnotator` to deduce's ``identifiers`` group."""
+    from .identifiers import DutchIdentifierAnnotator
+
+    group = instance.processors["identifiers"]
+    if "dutch_identifiers" not in group.get_names(recursive=False):
+        group.add_processor("dutch_identifiers", DutchIdentifierAnnotator())
+    return instance
+
+
 def get_deduce():
     """The process's one ``deduce.Deduce`` instance, created on first use.
 
@@ -95,7 +110,7 @@ def get_deduce():
     with _DEDUCE_LOCK:
         if _DEDUCE is None:
             with _root_logger_untouched():
-                _DEDUCE = _build_deduce()
+                _DEDUCE = _add_identifier_annotator(_build_deduce())
         return _DEDUCE
 
 
@@ -106,12 +121,20 @@ def _annotation_cache_file(text: str) -> Path:
     transcript or an upgraded deduce is annotated afresh. The file holds only
     offsets and tag kinds, never the annotated words.
     """
-    digest = hashlib.sha256(f"{deduce_cache_dir().name}\0{text}".encode("utf-8")).hexdigest()
+    version = f"{deduce_cache_dir().name}+ids{IDENTIFIERS_VERSION}+view{_VIEW_VERSION}"
+    digest = hashlib.sha256(f"{version}\0{text}".encode("utf-8")).hexdigest()
     return deduce_cache_dir().parent.parent / "annotations" / digest[:2] / f"{digest}.json"
 
 
 def deduce_annotations(text: str, deidentifier=None) -> list[tuple[int, int, str]]:
     """deduce's annotations of ``text`` as sorted ``(start, end, KIND)``.
+
+    deduce reads the text as a reader sees it
+    (:func:`~.textview.normalised_view`: NFKC, invisible characters removed),
+    so that ``P\u200diet`` or fullwidth ``Ｊａｎ`` is tagged, whole; the
+    offsets are mapped back onto ``text`` as written. The shared instance
+    also finds Dutch identifiers in their written forms
+    (:mod:`~.identifiers`).
 
     With the shared deduce instance, results are cached on disk (see
     :func:`_annotation_cache_file`): re-running on unchanged transcripts
@@ -124,11 +147,13 @@ def deduce_annotations(text: str, deidentifier=None) -> list[tuple[int, int, str
         except (OSError, ValueError):
             pass  # unreadable cache entry: annotate again
     deid = deidentifier if deidentifier is not None else get_deduce()
-    result = deid.deidentify(text, disabled={"redactor"})
+    view = normalised_view(text)
+    result = deid.deidentify(view.text, disabled={"redactor"})
     # int(): deduce's overlap resolver gives numpy integers for the parts of a
     # cut annotation ('Dorpsstraat 12-03-1980'), which json cannot write.
-    found = sorted((int(a.start_char), int(a.end_char), re.sub(r"[^A-Z]+", "_", a.tag.upper()))
-                   for a in result.annotations)
+    found = sorted({(*view.original_span(int(a.start_char), int(a.end_char)),
+                     re.sub(r"[^A-Z]+", "_", a.tag.upper()))
+                    for a in result.annotations if int(a.end_char) > int(a.start_char)})
     if cache is not None:
         try:
             cache.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

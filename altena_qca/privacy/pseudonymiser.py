@@ -21,6 +21,26 @@ _CONNECTORS = frozenset(
 #: deduce's tags for names of persons, places and institutions (cut at protected terms).
 _NAME_KINDS = frozenset({"PERSOON", "PATIENT", "LOCATIE", "ZORGINSTELLING", "ZIEKENHUIS", "INSTELLING"})
 _TAG_RE = re.compile(r"\[([A-Z_]+)-(\d+)\]")
+#: Tags of persons: never shortened by a one-word protected term ('Carlos Rivas', 'Truus Mee').
+_PERSON_KINDS = frozenset({"PERSOON", "PATIENT"})
+
+
+#: A capitalised word right after a person's name: the surname deduce left out
+#: because it is also a word or an organisation ('Truus Mee', 'Anna Rivas').
+_SURNAME_AFTER_RE = re.compile(r"[ \u00a0]((?:[A-Z][a-z\u00df-\u00ff'\u2019]+)(?:-[A-Z][a-z\u00df-\u00ff]+)?)(?!\w)")
+
+
+def _extend_surname(text: str, start: int, end: int, blocked: bytearray) -> int:
+    """``end`` moved over a capitalised word that directly follows a person's name."""
+    m = _SURNAME_AFTER_RE.match(text, end)
+    if m is None or m.group(1).casefold() in _CONNECTORS or any(blocked[m.start(1):m.end(1)]):
+        return end
+    return m.end(1)
+
+
+def _is_multi_word(term: str) -> bool:
+    """'Bazalt Wonen', 'GGZ-Breburg': yes; 'Rivas', 'MEE': no."""
+    return len([p for p in re.split(_SEP, term) if p]) > 1
 
 
 def _strip_cut_edge(text: str, s: int, e: int, left: bool) -> tuple[int, int]:
@@ -172,6 +192,10 @@ class Pseudonymiser:
         """Load the protected terms; ``documents`` is ignored. Returns self."""
         self.protected_terms_ = load_protected_terms(self.allowlist, self.actors, self.protected)
         self._protected_re = _terms_regex(self.protected_terms_)
+        # Persons are cut only at multi-word names: a surname may equal a
+        # one-word organisation ('Carlos Rivas', 'Truus Mee').
+        self._multi_word_re = _terms_regex([t for t in self.protected_terms_ if _is_multi_word(t)])
+        self._single_words = frozenset(t.casefold() for t in self.protected_terms_ if not _is_multi_word(t))
         self.key_: dict[str, dict[str, str]] = {}
         self.offsets_: dict[str, OffsetMap] = {}
         return self
@@ -200,15 +224,26 @@ class Pseudonymiser:
         bounds = sorted(tagged + [(p, p) for p in {p for s in document.segments for p in (s.start, s.end)}])
         protected = [m.span() for m in self._protected_re.finditer(text)] if self._protected_re else []
         holes = sorted(protected + bounds)
+        multi = getattr(self, "_multi_word_re", self._protected_re)
+        person_holes = sorted(([m.span() for m in multi.finditer(text)] if multi else []) + bounds)
 
+        blocked = bytearray(len(text))  # multi-word protected names and segment boundaries
+        for s, e in person_holes:
+            blocked[max(s - 1, 0) if s == e else s:e] = b"\x01" * ((e - s) or 1)
         found: list[tuple[int, int, str]] = []
         for start, end, kind in self._annotations(text):
             # Only name-like tags are cut at protected terms: the 'bazalt' of
             # 'j.devries@bazalt.nl' is part of an e-mail address.
-            cuts = holes if kind in _NAME_KINDS else bounds
-            found += [(s, e, kind) for s, e in _cut(start, end, text, cuts)]
+            if kind in _PERSON_KINDS:
+                # a person tag that is nothing but a one-word organisation ('Rivas',
+                # 'MEE') is deduce's misreading; any longer one is kept whole
+                pieces = [(s, _extend_surname(text, s, e, blocked)) for s, e in _cut(start, end, text, person_holes)
+                          if _clean_term(text[s:e]).casefold() not in self._single_words]
+            else:
+                pieces = _cut(start, end, text, holes if kind in _NAME_KINDS else bounds)
+            found += [(s, e, kind) for s, e in pieces]
         if self.propagate:
-            found = self._propagate(text, found, holes)
+            found = self._propagate(text, found, holes, person_holes)
 
         # Resolve overlaps (first, then longest wins) and number the tags.
         taken: list[tuple[int, int, str]] = []
@@ -275,7 +310,8 @@ class Pseudonymiser:
 
     @staticmethod
     def _propagate(text: str, found: list[tuple[int, int, str]],
-                   holes: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
+                   holes: Sequence[tuple[int, int]],
+                   person_holes: Sequence[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:
         kinds: dict[str, str] = {}
         for s, e, kind in found:
             original = _clean_term(text[s:e])
@@ -285,13 +321,19 @@ class Pseudonymiser:
         if pattern is None:
             return found
         by_norm = {re.sub(_SEP, " ", t): k for t, k in kinds.items()}
-        covered = bytearray(len(text))
-        for s, e in [(s, e) for s, e, _ in found] + list(holes):
+        person_holes = holes if person_holes is None else person_holes
+        covered, person_covered = bytearray(len(text)), bytearray(len(text))
+        for s, e, _ in found:
+            covered[s:e] = person_covered[s:e] = b"\x01" * (e - s)
+        for s, e in holes:
             covered[s:e] = b"\x01" * (e - s)
+        for s, e in person_holes:
+            person_covered[s:e] = b"\x01" * (e - s)
         extra = []
         for m in pattern.finditer(text):
-            if any(covered[m.start():m.end()]):
-                continue
             kind = by_norm.get(re.sub(_SEP, " ", m.group(0)), "PERSOON")
-            extra += [(s, e, kind) for s, e in _cut(m.start(), m.end(), text, holes)]
+            person = kind in _PERSON_KINDS
+            if any((person_covered if person else covered)[m.start():m.end()]):
+                continue
+            extra += [(s, e, kind) for s, e in _cut(m.start(), m.end(), text, person_holes if person else holes)]
         return found + extra
