@@ -170,7 +170,8 @@ def test_iban_in_every_written_form_is_tagged_whole(iban, template):
 @PROPERTY
 @given(kentekens(), st.sampled_from(SENTENCES))
 def test_kenteken_of_every_sidecode_is_tagged_whole(plate, template):
-    _assert_tagged_whole(*_plant(template, plate), {"KENTEKEN"})
+    # '1000BB' (sidecode 2 without separators) is also a postcode; either tag hides it
+    _assert_tagged_whole(*_plant(template, plate), {"KENTEKEN", "POSTCODE"})
 
 
 @PROPERTY
