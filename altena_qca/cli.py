@@ -351,7 +351,8 @@ def _emit_table(df, out_path) -> None:
         write_csv(df, out_path)
         click.echo(f"wrote {len(df)} rows to {out_path}", err=True)
     else:
-        click.echo(df.to_csv(index=False, float_format="%.4f", lineterminator="\n"), nl=False)
+        from ._cells import neutralise_frame
+        click.echo(neutralise_frame(df).to_csv(index=False, float_format="%.4f", lineterminator="\n"), nl=False)
 
 
 def _load(data_dir, pseudonymise):

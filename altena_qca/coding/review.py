@@ -172,7 +172,7 @@ def import_review(path: str | Path, corpus: Corpus, codebook: Codebook, *, revie
         new = make_codings(pd.concat([codings, new], ignore_index=True))
     if out is not None:
         from ..report.tables import write_csv
-        write_csv(to_typed_offsets(new[CODING_COLUMNS], corpus), out)
+        write_csv(to_typed_offsets(new[CODING_COLUMNS], corpus), out, neutralise=False)  # data, read back
     return new
 
 

@@ -14,10 +14,17 @@ from .._io import normalise_zip, write_text
 __all__ = ["write_csv", "write_workbook"]
 
 
-def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
-    """CSV with fixed float format and Unix newlines, written atomically."""
+def write_csv(df: pd.DataFrame, path: str | Path, *, neutralise: bool = True) -> Path:
+    """CSV with fixed float format and Unix newlines, written atomically.
+
+    Text cells that a spreadsheet would run as a formula get a leading ``'``
+    (:mod:`altena_qca._cells`); ``neutralise=False`` only for files the
+    toolkit reads back as data (codings.csv).
+    """
+    from .._cells import neutralise_frame
+
     buf = io.StringIO()
-    df.to_csv(buf, index=False, float_format="%.4f", lineterminator="\n")
+    (neutralise_frame(df) if neutralise else df).to_csv(buf, index=False, float_format="%.4f", lineterminator="\n")
     return write_text(path, buf.getvalue())
 
 
@@ -29,11 +36,14 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path
     """
     import datetime as dt
 
+    from .._cells import strings_only
+
     path = Path(path)
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         for name, df in tables.items():
             df.to_excel(xw, sheet_name=name[:31], index=False)
+        strings_only(xw.book)  # no text cell is a formula, whatever it starts with
         props = xw.book.properties
         props.creator = "altena-qca"
         props.created = props.modified = dt.datetime(2023, 7, 1)
