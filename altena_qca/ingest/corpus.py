@@ -159,6 +159,7 @@ class IngestedDocument:
     key: dict[str, str] | None = None
     offsets: Any = None
     warnings: list[tuple[type, str]] = field(default_factory=list)
+    renamed_from: str | None = None
 
     def add_to(self, corpus: Corpus) -> None:
         """Put the document into ``corpus``, its key and offset map into the corpus's pseudonymiser."""
@@ -167,6 +168,8 @@ class IngestedDocument:
         if corpus.pseudonymiser is not None:
             corpus.pseudonymiser.key_[doc.id] = self.key
             corpus.pseudonymiser.offsets_[doc.id] = self.offsets
+            if self.renamed_from is not None:
+                corpus.pseudonymiser.ids_[self.renamed_from] = doc.id
 
 
 def ingest_transcript(path: str | Path, doc_id: str, *, kind: str = "interview", respondent: str | None = None,
@@ -196,9 +199,12 @@ def ingest_transcript(path: str | Path, doc_id: str, *, kind: str = "interview",
         private = copy.copy(pseudonymiser)
         private.key_, private.offsets_ = {}, {}
     doc = read_transcript(path, doc_id, kind=kind, respondent=respondent, speakers=speakers, pseudonymiser=private)
-    key = private.key_.get(doc_id) if private is not None else None
-    offsets = private.offsets_.get(doc_id) if private is not None else None
-    return IngestedDocument(doc, key, offsets)
+    key = private.key_.get(doc.id) if private is not None else None
+    offsets = private.offsets_.get(doc.id) if private is not None else None
+    result = IngestedDocument(doc, key, offsets)
+    if doc.id != doc_id:  # the file name held personal data (W501)
+        result.renamed_from = doc_id
+    return result
 
 
 def _transcript_files(folder: Path) -> list[Path]:
@@ -247,6 +253,9 @@ def _respondents_and_pseudonymiser(data_dir: Path, pseudonymise: bool):
         from ..privacy import Pseudonymiser, load_protected_terms
         local = data_dir / "actors.yaml"  # the study's own organisations are protected like the package's
         own = load_protected_terms(None, local) if local.is_file() else ()
+        # a name typed into a function or label ('contact: Sanne Verbeek') is
+        # tagged there (W502) before the labels are protected in transcripts
+        respondents = Pseudonymiser(protected=own).fit().clean_respondents(respondents, data_dir / "respondents.csv")
         pseudonymiser = Pseudonymiser.for_corpus(respondents, protected=own)
     else:
         warnings.warn(Warnings.W104, stacklevel=3)

@@ -4,11 +4,13 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
+import warnings
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from ..errors import Warnings
 from ..model import Document, Respondent
 from .deidentify import deduce_annotations
 from .replacements import OffsetMap, apply_replacements
@@ -141,6 +143,10 @@ class Pseudonymiser:
     offsets_ : dict of str to OffsetMap
         ``{document id: OffsetMap}``: where offsets into each original text
         lie in the pseudonymised one (see :meth:`remap_codings`).
+    ids_ : dict of str to str
+        ``{original id: new id}`` of observations whose file name held
+        personal data ('Overleg met Jan Pietersen' -> 'Overleg met
+        PERSOON-1'), with warning W501; codings follow the new id.
 
     See Also
     --------
@@ -181,12 +187,62 @@ class Pseudonymiser:
         """A fitted pseudonymiser that also protects the respondents' labels.
 
         The function, label and organisation of each respondent are not
-        personal data ('Mentor bij Smo Breda', 'wijk-GGD'er').
+        personal data ('Mentor bij Smo Breda', 'wijk-GGD'er'); pass them
+        through :meth:`clean_respondents` first, so that a name typed into
+        one ('contact: Sanne Verbeek') is neither protected nor shown.
         """
         terms = [value for r in respondents.values()
                  for value in (r.function, r.label, r.organisation) if value]
         terms += list(params.pop("protected", ()))
         return cls(protected=tuple(terms), **params).fit()
+
+    def clean_name(self, name: str) -> tuple[str, list[str]]:
+        """``name`` with persons, places and identifiers replaced by ``KIND-n``; and the kinds found.
+
+        For names that end up in outputs without being a text: a document
+        id taken from a file name, a respondent's function. Dates are kept
+        (an observation named after the day of a meeting is no personal data).
+        """
+        if not hasattr(self, "protected_terms_"):
+            self.fit()
+        doc = Document("name", name, segments=[])
+        spans = [(s, e, k) for s, e, k in self._found(doc) if k != "DATUM"]
+        if not spans:
+            return name, []
+        counters: dict[str, int] = {}
+        seen: dict[str, str] = {}
+        out = []
+        for s, e, kind in spans:
+            norm = _norm_key(name[s:e])
+            if norm not in seen:
+                counters[kind] = counters.get(kind, 0) + 1
+                seen[norm] = f"{kind}-{counters[kind]}"
+            out.append((s, e, seen[norm]))
+        new, _ = apply_replacements(name, out)
+        return new, sorted({k for _, _, k in spans})
+
+    def clean_respondents(self, respondents: Mapping[str, Respondent],
+                          path: str | Path = "respondents.csv") -> dict[str, Respondent]:
+        """Respondents whose function, label and organisation hold no personal data.
+
+        Each field goes through :meth:`clean_name`; a field that changed is
+        reported with warning W502 (its line in ``path``; the warning shows
+        the cleaned value only).
+        """
+        out = {}
+        for line, (rid, r) in enumerate(respondents.items(), start=2):
+            changes = {}
+            for column in ("function", "label", "organisation"):
+                value = getattr(r, column)
+                if not value:
+                    continue
+                new, kinds = self.clean_name(value)
+                if kinds:
+                    changes[column] = new
+                    warnings.warn(Warnings.W502.format(path=path, line=line, column=column,
+                                                       kinds=", ".join(kinds), new=new), stacklevel=2)
+            out[rid] = dataclasses.replace(r, **changes) if changes else r
+        return out
 
     def fit(self, documents: Iterable[Document] | None = None) -> "Pseudonymiser":
         """Load the protected terms; ``documents`` is ignored. Returns self."""
@@ -198,27 +254,14 @@ class Pseudonymiser:
         self._single_words = frozenset(t.casefold() for t in self.protected_terms_ if not _is_multi_word(t))
         self.key_: dict[str, dict[str, str]] = {}
         self.offsets_: dict[str, OffsetMap] = {}
+        self.ids_: dict[str, str] = {}
         return self
 
     def _annotations(self, text: str) -> list[tuple[int, int, str]]:
         return deduce_annotations(text, self.deidentifier)
 
-    def transform(self, document: Document) -> Document:
-        """Pseudonymise one document; record its key in ``key_``.
-
-        Parameters
-        ----------
-        document
-            A segmented document (segments may be empty).
-
-        Returns
-        -------
-        Document
-            A new document: same id and attributes, pseudonymised text,
-            remapped segments, ``meta["pseudonymised"] = True``.
-        """
-        if not hasattr(self, "protected_terms_"):
-            self.fit()
+    def _found(self, document: Document) -> list[tuple[int, int, str]]:
+        """deduce's annotations of ``document``, cut and propagated, without overlaps, sorted."""
         text = document.text
         tagged = [m.span() for m in _TAG_RE.finditer(text)]
         bounds = sorted(tagged + [(p, p) for p in {p for s in document.segments for p in (s.start, s.end)}])
@@ -250,6 +293,26 @@ class Pseudonymiser:
         for s, e, kind in sorted(found, key=lambda f: (f[0], -f[1])):
             if not taken or s >= taken[-1][1]:
                 taken.append((s, e, kind))
+        return taken
+
+    def transform(self, document: Document) -> Document:
+        """Pseudonymise one document; record its key in ``key_``.
+
+        Parameters
+        ----------
+        document
+            A segmented document (segments may be empty).
+
+        Returns
+        -------
+        Document
+            A new document: same id and attributes, pseudonymised text,
+            remapped segments, ``meta["pseudonymised"] = True``.
+        """
+        if not hasattr(self, "protected_terms_"):
+            self.fit()
+        text = document.text
+        taken = self._found(document)
         counters: dict[str, int] = {}
         for m in _TAG_RE.finditer(text):
             counters[m.group(1)] = max(counters.get(m.group(1), 0), int(m.group(2)))
@@ -270,10 +333,18 @@ class Pseudonymiser:
         for seg in document.segments:
             start, end = offsets.span(seg.start, seg.end)
             segments.append(dataclasses.replace(seg, start=start, end=end, meta=dict(seg.meta)))
-        self.key_[document.id] = key
-        self.offsets_[document.id] = offsets
-        return dataclasses.replace(document, text=new_text, segments=segments,
-                                   meta={**document.meta, "pseudonymised": True})
+        doc_id, meta = document.id, {**document.meta, "pseudonymised": True}
+        if document.kind != "interview":  # an interview's id is its respondent's id
+            doc_id, kinds = self.clean_name(document.id)
+            if kinds:
+                self.ids_[document.id] = doc_id
+                meta["file"] = doc_id + Path(str(meta.get("file", ""))).suffix
+                warnings.warn(Warnings.W501.format(what=f"{document.kind} file name", kinds=", ".join(kinds),
+                                                   new=doc_id), stacklevel=2)
+                segments = [dataclasses.replace(seg, document=doc_id) for seg in segments]
+        self.key_[doc_id] = key
+        self.offsets_[doc_id] = offsets
+        return dataclasses.replace(document, id=doc_id, text=new_text, segments=segments, meta=meta)
 
     __call__ = transform
 
@@ -297,6 +368,9 @@ class Pseudonymiser:
         out = codings.copy()
         if not len(out):
             return out
+        ids = getattr(self, "ids_", None)
+        if ids:  # documents renamed because their file name held a name
+            out["document"] = out["document"].map(lambda d: ids.get(d, d))
         starts, ends = out["start"].to_numpy().copy(), out["end"].to_numpy().copy()
         # one pass over the codings grouped by document (not one scan per document)
         for doc_id, rows in out.groupby("document", sort=False).indices.items():
