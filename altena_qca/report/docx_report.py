@@ -255,6 +255,12 @@ def _network(b: Builder, f: "w.Facts", r: Results, png) -> None:
         b.figure(png["beleidsnetwerk"], "De organisaties in het netwerk rond een cliënt met meervoudige "
                  "problematiek, naar domein" + (" (naar Figuur 1 van de scriptie)." if f.t.thesis else "."))
     b.heading("De drie principes van het Rhodes-model", 2)
+    if not f.rhodes_coded():
+        b.para("Het Rhodes-model toetst aan drie kernprincipes (stabiliteit, inclusie met een gezamenlijk doel, "
+               "middelenafhankelijkheid) of een netwerk een beleidsgemeenschap of een issuenetwerk is. In deze studie "
+               "is geen uitspraak over die principes gecodeerd; de gegevens zeggen daarom niets over het soort "
+               "netwerk.")
+        return
     b.para(("De scriptie (§4.1.1) toetst" if f.t.thesis else "Het Rhodes-model toetst")
            + " aan drie kernprincipes of het netwerk een beleidsgemeenschap is "
            "(weinig, sterk verbonden leden met een gezamenlijk doel) of een issuenetwerk (veel leden met "
@@ -458,7 +464,7 @@ def _frequencies_appendix(b: Builder, f: "w.Facts", png) -> None:
     h.paragraph_format.keep_with_next = True
     b.para("Welke thema's interne en externe respondenten noemen: het aantal respondenten aan elke kant dat het "
            "thema minstens één keer noemt, met het aandeel. " + f.side_sentence())
-    caveats = f.r.codebook.analysis.get("source_caveats") or {}
+    caveats = f.caveats()
     rows = []
     for row in fr[fr["depth"] <= 1].itertuples(index=False):
         if row.depth == 0:

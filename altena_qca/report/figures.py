@@ -1,4 +1,4 @@
-"""Figures of the Altena study (matplotlib), written as PNG and SVG.
+"""Figures of a study (matplotlib), written as PNG and SVG.
 
 Four figures, each a plain function from analysis results to files:
 
@@ -647,7 +647,7 @@ def plot_code_frequencies(frequencies: pd.DataFrame, respondents: pd.DataFrame, 
         ax.grid(axis="x", color="#DDDDDD", lw=0.6)
         ax.set_axisbelow(True)
         from matplotlib.patches import Patch
-        fig.legend(handles=[Patch(color=OKABE_ITO["blue"], label=f"intern (gemeente Altena, n = {ni})"),
+        fig.legend(handles=[Patch(color=OKABE_ITO["blue"], label=f"intern ({_TEXT.get('municipality') or 'gemeente'}, n = {ni})"),
                             Patch(color=OKABE_ITO["orange"], label=f"extern (partners, n = {ne})")],
                    loc="lower left", bbox_to_anchor=(0.05 / _WIDTH, 0.25 / height), ncol=2, frameon=False)
         _footnote(fig)
@@ -688,6 +688,8 @@ def _write_figures(results, out: Path) -> dict[str, list[Path]]:
                                                      out / "codes_intern_extern", codebook=results.codebook),
     }
     if results.graph is not None:
-        from .network_figure import plot_network
-        written["beleidsnetwerk"] = plot_network(results.graph, out / "beleidsnetwerk")
+        from .network_figure import plot_network, visible_graph
+        G = visible_graph(results.graph, thesis=bool(_TEXT.get("thesis")), municipality=_TEXT.get("municipality", ""))
+        if G.number_of_nodes():
+            written["beleidsnetwerk"] = plot_network(G, out / "beleidsnetwerk")
     return written

@@ -17,7 +17,7 @@ from pathlib import Path
 from .figures import (_TEXT, _WIDTH, DOMAIN_COLOURS, _axes, _footnote, _header, _new_figure, figure_style,
                       save_figure)
 
-__all__ = ["plot_network"]
+__all__ = ["visible_graph", "plot_network"]
 
 
 def _undirected_weights(G) -> dict[tuple[str, str], float]:
@@ -92,6 +92,67 @@ def _layout(G) -> tuple[dict[str, tuple[float, float]], dict[str, float], str | 
         hi, lo = angles[run[0]] + step / 2, angles[run[-1]] - step / 2
         sectors.append((domain(run[0]) or "overig", lo, hi))
     return pos, angles, centre, sectors
+
+
+def visible_graph(G, thesis: bool, municipality: str = ""):
+    """The actors a study's data support.
+
+    For the thesis study every Figure 1 actor is kept (unsupported ones are
+    marked in the figure). For any other study only organisations and teams
+    that are mentioned, present at an observed meeting, employ a respondent
+    or have a tie are kept, and the internal side is one node: the study's
+    own gemeente (``municipality``). The package gazetteer describes the
+    Altena study — its teams and 'Gemeente Altena' are what the generic words
+    'gemeente' or 'Wmo-consulent' resolve to — so another study's report
+    names its own gemeente instead.
+
+    >>> import networkx as nx
+    >>> G = nx.DiGraph()
+    >>> G.add_node("g", label="Gemeente Altena", side="intern", mentioned=1)
+    >>> G.add_node("t", label="Team Toegang", side="intern", parent="g", mentioned=1)
+    >>> G.add_node("k", label="Kredietbank", side="extern", mentioned=0)
+    >>> H = visible_graph(G, thesis=False, municipality="gemeente Heusden")
+    >>> [d["label"] for _, d in H.nodes(data=True)]
+    ['Gemeente Heusden']
+    >>> sorted(visible_graph(G, thesis=True))
+    ['g', 'k', 't']
+    """
+    if thesis:
+        return G
+    import networkx as nx
+    keep = [n for n, d in G.nodes(data=True)
+            if int(d.get("mentioned", 0) or 0) + int(d.get("present", 0) or 0) > 0 or d.get("interviewed")
+            or G.degree(n) > 0]
+    H = G.subgraph(keep).copy()
+    intern = [n for n, d in H.nodes(data=True) if d.get("side") == "intern"]
+    if not intern:
+        return H
+    name = (municipality[:1].upper() + municipality[1:]) if municipality else "Gemeente"
+    out = nx.DiGraph() if H.is_directed() else nx.Graph()
+    centre = "gemeente"
+    mapping = {n: (centre if n in intern else n) for n in H.nodes}
+    for n, d in H.nodes(data=True):
+        m = mapping[n]
+        if m == centre:
+            prev = out.nodes[centre] if centre in out else {}
+            out.add_node(centre, **{**d, **prev, "label": name, "parent": "", "side": "intern",
+                                    "mentioned": int(prev.get("mentioned", 0) or 0) + int(d.get("mentioned", 0) or 0),
+                                    "present": int(prev.get("present", 0) or 0) + int(d.get("present", 0) or 0),
+                                    "interviewed": bool(prev.get("interviewed")) or bool(d.get("interviewed"))})
+        else:
+            out.add_node(n, **d)
+    for u, v, d in H.edges(data=True):
+        a, b = mapping[u], mapping[v]
+        if a == b:
+            continue
+        if out.has_edge(a, b):
+            old = out.edges[a, b]
+            for k, val in d.items():
+                if isinstance(val, (int, float)) and not isinstance(val, bool):
+                    old[k] = old.get(k, 0) + val
+        else:
+            out.add_edge(a, b, **d)
+    return out
 
 
 def plot_network(G, stem: str | Path, *, title: str | None = None, min_weight: float = 2.0) -> list[Path]:

@@ -155,6 +155,7 @@ class Facts:
         return sorted(ids)
 
     def _group_phrase(self, gids: list[int]) -> str:
+        gids = [g for g in gids if self.size.get(g)] or list(gids)
         if len(gids) == 1:
             return f"groep {gids[0]}"
         return "de groepen " + join(str(g) for g in gids)
@@ -183,7 +184,7 @@ class Facts:
     # ------------------------------------------------------------------ groups
     def group_sentence(self) -> str:
         parts = [f"groep {gid} ({self.size.get(gid, 0)}): {self.group_label[gid][:1].lower()}"
-                 f"{self.group_label[gid][1:]}" for gid in sorted(self.group_label)]
+                 f"{self.group_label[gid][1:]}" for gid in sorted(self.group_label) if self.size.get(gid)]
         text = f"De {self.n} respondenten ervaren het delen van gegevens verschillend: " + "; ".join(parts) + "."
         if len(self.unplaced):
             text += (f" {len(self.unplaced)} respondent(en) passen niet eenduidig in één groep: "
@@ -251,15 +252,17 @@ class Facts:
             lead = "Alleen " if len(neg_g) < len(self.group_label) else ""
             out.append(f"{lead}{self._group_phrase(neg_g)} ({n_of(size, self.n)}) noemt nu negatieve effecten van "
                        f"te weinig gegevensuitwisseling op de samenwerking: " + join(items) + ".")
-        else:
-            out.append(f"Geen van de {self.n} respondenten noemt nu een negatief effect op de samenwerking.")
-        rest = [g for g in sorted(self.group_label) if g not in neg_g]
+        rest = [g for g in sorted(self.group_label) if g not in neg_g and self.size.get(g)]
+        pos_items = []
         if rest:
             size = sum(self.size[g] for g in rest)
-            items = [f"{self.effect_nl.get(r.effect, r.effect).lower()} ({sum(getattr(r, f'group_{g}') for g in rest)}"
-                     f" van de {size})" for r in pos.itertuples(index=False)]
-            out.append(f"In {self._group_phrase(rest)} ({num(size)} respondenten) noemt niemand een negatief effect; "
-                       f"zij ervaren positieve effecten door voldoende uitwisseling: " + join(items) + ".")
+            pos_items = [f"{self.effect_nl.get(r.effect, r.effect).lower()} "
+                         f"({sum(getattr(r, f'group_{g}') for g in rest)} van de {size})"
+                         for r in pos.itertuples(index=False) if sum(getattr(r, f"group_{g}") for g in rest) > 0]
+            if pos_items:
+                out.append(f"In {self._group_phrase(rest)} ({num(size)} respondenten) noemt niemand een negatief "
+                           f"effect; zij ervaren positieve effecten door voldoende uitwisseling: "
+                           + join(pos_items) + ".")
         for g in neg_g:  # some members also report the positive stance
             for r in t[t["stance"] == "positive"].itertuples(index=False):
                 k = getattr(r, f"group_{g}")
@@ -380,7 +383,7 @@ class Facts:
         if pos:
             out.append(f"{_cap(n_of(pos, self.n))} {self._verb(pos, 'verwacht', 'verwachten')} dat de Wams de "
                        f"samenwerking verbetert" + ("; niemand verwacht dat de samenwerking erdoor verslechtert."
-                                                    if not neg else "."))
+                                                    if not neg and pos == self.n else "."))
         damage = self._other("client_trust_damage")
         if damage is not None and int(damage["total"]):
             ids = self.who("wams_other.client_trust_damage")
@@ -421,21 +424,32 @@ class Facts:
 
     # ------------------------------------------------------------------ network
     def network_paragraphs(self, thesis: bool = False) -> list[str]:
-        net = self.r.network
-        G, s = net.graph, net.summary
         from ..network import tie_graph
+        from .network_figure import visible_graph
+        net = self.r.network
+        G = visible_graph(net.graph, thesis, self.t.municipality)
         H = tie_graph(G)
+        if not G.number_of_nodes():
+            return ["In de interviews" + (" en de observatie" if self.n_obs else "")
+                    + " worden geen organisaties uit de lijst van bekende actoren genoemd."]
         ext_fig = [n for n, d in G.nodes(data=True) if d.get("side") == "extern" and d.get("in_figure_1")]
         seen = [n for n in ext_fig if int(G.nodes[n].get("mentioned", 0) or 0) + int(G.nodes[n].get("present", 0) or 0)
                 or (n in H and H.degree(n))]
         unseen = sorted((G.nodes[n].get("label", n) for n in ext_fig if n not in seen), key=str.casefold)
         interviewed = [n for n, d in G.nodes(data=True) if d.get("interviewed") and d.get("side") == "extern"]
         teams = [n for n, d in G.nodes(data=True) if d.get("side") == "intern" and d.get("parent")]
-        n_ext_resp = self.n_extern
-        team_text = (f"de gemeente en haar {len(teams)} teams" if teams else "de gemeente")
-        first = (f"Rond een cliënt met meervoudige problematiek werken {team_text} samen met externe partners. "
-                 f"De netwerkfiguur toont {s['n_nodes']} organisaties en teams die in de interviews"
-                 + (" en de observatie" if self.n_obs else "") + " genoemd worden of er samen in voorkomen.")
+        n_nodes = G.number_of_nodes()
+        where = "in de interviews" + (" en de observatie" if self.n_obs else "")
+        if thesis:
+            team_text = f"de gemeente en haar {num(len(teams))} teams" if teams else "de gemeente"
+            first = (f"Rond een cliënt met meervoudige problematiek werken {team_text} samen met externe partners. "
+                     f"De netwerkfiguur toont {n_nodes} organisaties en teams die {where} genoemd worden of er "
+                     f"samen in voorkomen.")
+        else:
+            names = sorted((str(d.get("label", n)) for n, d in G.nodes(data=True)), key=str.casefold)
+            first = (f"{_cap(where)} {'wordt' if n_nodes == 1 else 'worden'} {num(n_nodes)} "
+                     f"{'organisatie of team' if n_nodes == 1 else 'organisaties en teams'} genoemd"
+                     + (f": {join(names)}." if n_nodes <= 12 else "; de netwerkfiguur toont ze naar domein."))
         if ext_fig and thesis:
             first += (f" De scriptie tekent in Figuur 1 {num(len(ext_fig))} externe partners, gekozen op hoe vaak ze in "
                       f"de interviews en de observatie genoemd werden (§4.1.1); in de gereconstrueerde gegevens "
@@ -443,25 +457,36 @@ class Facts:
             first += (f", {num(len(unseen))} niet ({join(unseen)}): die zijn in de figuur gearceerd, omdat de "
                       f"reconstructie ze niet kan onderbouwen." if unseen else ".")
         if interviewed:
-            unknown = n_ext_resp - sum(int(G.nodes[n].get("n_respondents", 0) or 0) for n in interviewed)
-            first += (f" Bij {num(len(interviewed))} externe partners werkt een geïnterviewde respondent (vet)"
+            unknown = self.n_extern - sum(int(G.nodes[n].get("n_respondents", 0) or 0) for n in interviewed)
+            first += (f" Bij {num(len(interviewed))} externe "
+                      f"{'partner' if len(interviewed) == 1 else 'partners'} werkt een geïnterviewde respondent (vet)"
                       + (f"; van {'één externe respondent' if unknown == 1 else f'{unknown} externe respondenten'} "
                          f"noemt de bron de werkgever niet." if unknown > 0 else "."))
         out = [first]
-        wdeg = dict(H.degree(weight="weight")) if H.number_of_edges() else {}
-        if wdeg:
+        wdeg = {n: v for n, v in H.degree(weight="weight") if v > 0} if H.number_of_edges() else {}
+        n_ties = H.number_of_edges()
+        if wdeg and n_ties >= 3:
             ranked = sorted(wdeg.items(), key=lambda x: (-x[1], str(x[0])))
             cut = ranked[min(2, len(ranked) - 1)][1]
             top = [n for n, v in ranked if v >= cut]
             names = join(G.nodes[n].get("label", n) for n in top)
-            out.append(f"Organisaties worden in de interviews vaak samen genoemd: het netwerk telt {s['n_ties']} "
-                       f"verbindingen. Gewogen naar hoe vaak ze samen genoemd worden, zijn {names} het sterkst "
-                       f"verbonden.")
+            out.append(f"Organisaties worden in de interviews vaak samen genoemd: het netwerk telt {n_ties} "
+                       f"verbindingen. Gewogen naar hoe vaak ze samen genoemd worden, "
+                       f"{'is' if len(top) == 1 else 'zijn'} {names} het sterkst verbonden.")
+        elif n_ties:
+            pairs = join(f"{G.nodes[u].get('label', u)} en {G.nodes[v].get('label', v)}" for u, v in H.edges())
+            out.append(f"Samen genoemd worden alleen {pairs}: te weinig verbindingen om over een netwerkstructuur "
+                       f"te spreken.")
         k = self._freq("network.description")
         if k * 2 > self.n:
             out.append(f"{_cap(n_of(k, self.n))} {self._verb(k, 'zegt', 'zeggen')} dat per cliënt steeds een ander, "
                        f"kleiner deel van dit netwerk betrokken is, afhankelijk van de hulpvraag.")
         return out
+
+    def rhodes_coded(self) -> bool:
+        """Whether any respondent is coded on a Rhodes principle (else the model says nothing here)."""
+        p = self.r.network.rhodes.principles if self.r.network is not None else None
+        return p is not None and len(p) > 0 and int((p["n_community"] + p["n_issue"]).sum()) > 0
 
     def rhodes_rows(self):
         rows = []
@@ -576,8 +601,15 @@ class Facts:
         ids = self._having(code)
         return len(ids), self.labels(ids)
 
+    def caveats(self) -> dict:
+        """``analysis.source_caveats`` of the codebook: notes about the thesis's source, so shown for the thesis
+        study only (a copied codebook keeps them, but they say nothing about another study)."""
+        if not (self.t.thesis or self.t.reconstructed):
+            return {}
+        return dict(self.r.codebook.analysis.get("source_caveats") or {})
+
     def _caveat(self, code: str) -> str:
-        return str((self.r.codebook.analysis.get("source_caveats") or {}).get(code) or "")
+        return str(self.caveats().get(code) or "")
 
     def wams_not_whole_paragraphs(self) -> list[str]:
         """§5.2-style discussion from the boundary codes: what the Wams changes and what it leaves."""
@@ -641,8 +673,9 @@ class Facts:
                               for k, r in items) + " ook werkelijk optreden.")
         risk = self._other("privacy_risk")
         if risk is not None and int(risk["total"]):
-            out.append("Onderzoek daarbij ook of de zorg over de privacy van cliënten uitkomt, of dat "
-                       "professionals zorgvuldig genoeg blijven delen.")
+            out.append(("Onderzoek daarbij ook" if out else "Onderzoek na de invoering van de Wams")
+                       + " of de zorg over de privacy van cliënten uitkomt, of dat professionals zorgvuldig genoeg "
+                         "blijven delen.")
         bounds = [name for code, name in (("boundaries.institutional", "institutionele"),
                                           ("boundaries.personal", "persoonlijke"),
                                           ("boundaries.interprofessional", "interprofessionele"))
@@ -660,7 +693,7 @@ class Facts:
             size = sum(self.size[g] for g in neg_g)
             if size < self.n:
                 out.append(f"De onderzoeksvraag gaat over de effecten van te weinig gegevensuitwisseling, maar "
-                           f"{n_of(size, self.n)} ervaren dat tekort. Het antwoord op dat deel van de vraag "
+                           f"{n_of(size, self.n)} {self._verb(size, 'ervaart', 'ervaren')} dat tekort. Het antwoord op dat deel van de vraag "
                            f"rust dus op hen; een vervolgonderzoek kan vooraf vragen wie een tekort ervaart.")
         if self.t.commissioner:
             out.append(f"Het onderzoek is uitgevoerd in opdracht van {self.t.commissioner}. Respondenten die voor "
@@ -674,14 +707,14 @@ class Facts:
                        + f". Eén respondent meer of minder verandert een aandeel al met zo'n {step} "
                        f"procentpunt; de aantallen beschrijven deze respondenten en zijn geen steekproef van "
                        f"alle professionals.")
-        for code, text in (self.r.codebook.analysis.get("source_caveats") or {}).items():
+        for code, text in self.caveats().items():
             if code in self.r.codebook and self._freq(code):
                 out.append(f"{self.r.codebook[code].label_nl}: {text[:1].lower()}{text[1:]}")
         return out
 
 
     def network_sentence(self) -> str:
-        if self.r.network is None:
+        if self.r.network is None or not self.rhodes_coded():
             return ""
         rh = self.r.network.rhodes
         if rh.classification != "beleidsgemeenschap":
@@ -720,16 +753,19 @@ class Facts:
         neg_g = self._neg_groups()
         if neg_g:
             size = sum(self.size[g] for g in neg_g)
-            clauses.append(f"{n_of(size, self.n)} ervaren nu te weinig gegevensuitwisseling en merken daarvan "
-                           f"negatieve gevolgen voor de samenwerking")
+            clauses.append(f"{n_of(size, self.n)} {self._verb(size, 'ervaart', 'ervaren')} nu te weinig "
+                           f"gegevensuitwisseling en {self._verb(size, 'merkt', 'merken')} daarvan negatieve gevolgen "
+                           f"voor de samenwerking")
         universal = [k for k, r in self._wams_items() if int(r["total"]) == self.n]
         if universal:
             clauses.append("iedereen verwacht dat de Wams de samenwerking op een aantal punten verbetert")
         risk = self._other("privacy_risk")
         tail = ""
         if risk is not None and int(risk["total"]) * 2 > self.n:
-            who = "iedereen" if int(risk["total"]) == self.n else n_of(int(risk["total"]), self.n)
-            tail = (f", maar {who} vindt ook dat de privacy van de cliënt dan nog beter gewaarborgd moet worden, "
+            k = int(risk["total"])
+            who = "iedereen" if k == self.n else n_of(k, self.n)
+            verb = "vindt" if k == self.n or k == 1 else "vinden"
+            tail = (f", maar {who} {verb} ook dat de privacy van de cliënt dan nog beter gewaarborgd moet worden, "
                     f"omdat gegevens makkelijker zonder toestemming gedeeld kunnen worden")
         if not clauses:
             return "De gegevens laten geen eenduidig beeld zien; zie de hoofdstukken hieronder."
@@ -780,7 +816,7 @@ class Facts:
 
     def side_sentence(self) -> str:
         f = self.r.frequencies
-        caveats = set(self.r.codebook.analysis.get("source_caveats") or {})
+        caveats = set(self.caveats())
         f = f[(f["depth"] == 1) & (f["respondents"] > 0) & ~f["code"].isin(caveats)]
         if not self.n_intern or not self.n_extern or f.empty:
             return ""

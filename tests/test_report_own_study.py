@@ -1,0 +1,127 @@
+"""The report of a small study that is not the thesis, read as that study's researcher would.
+
+Three short hand-written Dutch interviews in a fresh folder with its own study.yaml: the report must be that
+study's report (its title, its gemeente, no thesis wording, nothing about Altena) and say nothing the data do
+not support — no sentence built from a zero, verbs that agree with small counts, no findings at all when there
+are no codings.
+"""
+from __future__ import annotations
+
+import csv
+import re
+
+import pytest
+
+docx = pytest.importorskip("docx")
+
+TRANSCRIPTS = {
+    "H01": ["I: Wat is jouw huidige functie?",
+            "R: Ik werk als Wmo-consulent bij de gemeente en houd me bezig met aanvragen voor ondersteuning.",
+            "I: Welke problemen ervaar jij wat betreft de samenwerking en gegevensuitwisseling?",
+            "R: Er is vaak geen gegevensuitwisseling. De huisarts deelt weinig en daardoor ontstaat er minder "
+            "vertrouwen tussen ons.",
+            "I: Denk je dat de Wams positief is voor de samenwerking?",
+            "R: Ja, ik verwacht dat de samenwerking verbetert. Wel moet de privacy van de cliënt nog beter "
+            "gewaarborgd worden."],
+    "H02": ["I: Wat is jouw huidige functie?",
+            "R: Ik ben wijkverpleegkundige in de wijk.",
+            "I: Welke problemen ervaar jij wat betreft de samenwerking en gegevensuitwisseling?",
+            "R: Ik ervaar eigenlijk geen problemen, er wordt goed gecommuniceerd over de cliënten.",
+            "R: Ik vertrouw mijn collega's, ik kan altijd bij ze terecht voor informatie."],
+    "H03": ["I: Wat is jouw huidige functie?",
+            "R: Ik ben schuldhulpverlener.",
+            "I: Welke problemen ervaar jij wat betreft de samenwerking en gegevensuitwisseling?",
+            "R: Soms wordt er te makkelijk gedeeld zonder dat het noodzakelijk is.",
+            "I: Denk je dat de Wams positief is voor de samenwerking?",
+            "R: Ik ben bang dat het nog makkelijker wordt om gegevens zonder toestemming te delen, de privacy komt "
+            "dan in het geding."],
+}
+CODINGS = [
+    ("H01", "Er is vaak geen gegevensuitwisseling.", "problems.insufficient"),
+    ("H01", "De huisarts deelt weinig en daardoor ontstaat er minder vertrouwen tussen ons.",
+     "effects.trust.today.negative"),
+    ("H01", "Ja, ik verwacht dat de samenwerking verbetert.", "wams.collaboration.positive"),
+    ("H01", "Wel moet de privacy van de cliënt nog beter gewaarborgd worden.", "wams.other.less_privacy"),
+    ("H02", "Ik ervaar eigenlijk geen problemen, er wordt goed gecommuniceerd over de cliënten.", "problems.none"),
+    ("H02", "Ik vertrouw mijn collega's, ik kan altijd bij ze terecht voor informatie.",
+     "effects.trust.today.positive"),
+    ("H03", "Soms wordt er te makkelijk gedeeld zonder dat het noodzakelijk is.", "problems.too_easy"),
+    ("H03", "Ik ben bang dat het nog makkelijker wordt om gegevens zonder toestemming te delen, de privacy komt "
+            "dan in het geding.", "wams.other.less_privacy"),
+]
+
+
+def _study_folder(root, with_codings: bool):
+    (root / "transcripts").mkdir(parents=True)
+    (root / "study.yaml").write_text(
+        'title: "Gegevens delen rond meervoudige problematiek in Heusden"\nmunicipality: Heusden\n'
+        'commissioner: ""\nperiod: "2024"\nlanguage: nl\nslug: heusden-2024\nthesis: false\n'
+        'reconstructed: false\n', encoding="utf-8")
+    (root / "respondents.csv").write_text(
+        "id,function,label,side,interview_date,organisation\n"
+        "H01,Wmo-consulent,Wmo-consulent,intern,2024-03-05,\n"
+        "H02,Wijkverpleegkundige,wijkverpleegkundige,extern,2024-03-07,\n"
+        "H03,Schuldhulpverlener,schuldhulpverlener,extern,2024-03-12,\n", encoding="utf-8")
+    for rid, lines in TRANSCRIPTS.items():
+        (root / "transcripts" / f"{rid}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if with_codings:
+        from altena_qca import load_study
+        texts = {d.id: d.text for d in load_study(root, pseudonymise=False).corpus}
+        with (root / "codings.csv").open("w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["document", "start", "end", "code", "coder", "origin", "confidence", "text"])
+            for doc, phrase, code in CODINGS:
+                i = texts[doc].index(phrase)
+                w.writerow([doc, i, i + len(phrase), code, "onderzoeker", "manual", 1.0, phrase])
+    return root
+
+
+def _report_text(root, tmp_path):
+    from altena_qca import load_study
+    from altena_qca.report.results import make_report
+    out = tmp_path / "out"
+    files = make_report(load_study(root), out / "report.docx", figures_dir=out / "figures")
+    d = docx.Document(str(files["report"][0]))
+    parts = [p.text for p in d.paragraphs] + [c.text for t in d.tables for r in t.rows for c in r.cells]
+    for sec in d.sections:
+        parts += [p.text for p in sec.footer.paragraphs]
+    svgs = "\n".join(p.read_text(encoding="utf-8") for p in (out / "figures").glob("*.svg"))
+    return "\n".join(parts), d, svgs
+
+
+@pytest.fixture(scope="module")
+def coded(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("own-study")
+    return _report_text(_study_folder(tmp / "heusden", with_codings=True), tmp)
+
+
+def test_report_is_the_studys_own(coded):
+    text, d, svgs = coded
+    assert "Gegevens delen rond meervoudige problematiek in Heusden" in text
+    assert "gemeente Heusden" in text
+    assert "Altena" not in text                                     # nothing about the thesis's gemeente
+    svg_text = " ".join(re.findall(r">([^<>]+)</text>", svgs)) + " ".join(re.findall(r"<!-- (.*?) -->", svgs))
+    assert "Altena" not in svg_text                                 # nor in the figures' text
+    for thesis_only in ("scriptie", "§", "Figuur 1 van", "Gereconstrueerde", "Aanbevelingen uit",
+                        "leeuwendeel"):
+        assert thesis_only not in text, thesis_only
+
+
+def test_no_sentence_from_a_zero_and_small_counts_agree(coded):
+    text, _, _ = coded
+    assert "1 van de 3 respondenten ervaart nu te weinig gegevensuitwisseling" in text
+    assert "(0 van de" not in text                                  # no listed effect nobody named
+    assert "niemand verwacht dat de samenwerking erdoor verslechtert" not in text   # only 1 of 3 said 'better'
+    assert "gemengd" not in text                                    # Rhodes: nothing coded, nothing concluded
+    assert "zeggen daarom niets over het soort netwerk" in text
+    assert "groep 3 (0)" not in text
+
+
+def test_no_codings_no_findings(tmp_path):
+    text, d, _ = _report_text(_study_folder(tmp_path / "uncoded", with_codings=False), tmp_path)
+    h1 = [p.text for p in d.paragraphs if p.style.name == "Heading 1"]
+    assert "Geen coderingen, geen bevindingen" in h1
+    assert "rust op geen enkele codering" in text
+    for finding in ("Vier groepen", "Effecten nu", "Zorgen over privacy", "Conclusie", "respondenten vinden",
+                    "verwachten", "Geen van de"):
+        assert finding not in h1 and finding not in text, finding
