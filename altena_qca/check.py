@@ -174,7 +174,7 @@ def check_study(folder: str | Path, codebook: str | Path | None = None, *, fit_r
     result.counts["codes"] = len(cb) if cb is not None else 0
 
     # the study's own actors, and organisations the gazetteer does not know
-    _check_actors(folder, corpus, result, run, config.municipality if config is not None else "")
+    _check_actors(folder, corpus, result, run, config)
 
     # codings: every row, on the text as typed
     path = folder / "codings.csv"
@@ -206,7 +206,7 @@ def _count_store_codings(path: Path) -> int:
         raise InputError(Errors.E109.format(path=path, reason=f"not a coding store: {exc}")) from None
 
 
-def _check_actors(folder: Path, corpus, result: CheckResult, run, municipality: str) -> None:
+def _check_actors(folder: Path, corpus, result: CheckResult, run, config) -> None:
     from .network.actors import (DEFAULT_ACTORS, load_gazetteer, study_gazetteer, unresolved_organisations,
                                  validate_study_actors)
 
@@ -219,7 +219,8 @@ def _check_actors(folder: Path, corpus, result: CheckResult, run, municipality: 
         result.problems += problems
         if problems:
             return
-    gazetteer = run(study_gazetteer, folder, municipality=municipality)
+    gazetteer = run(study_gazetteer, folder, municipality=config.municipality if config is not None else "",
+                    thesis=config.thesis if config is not None else True)
     if gazetteer is None:
         return
     for org, rids in unresolved_organisations(corpus, gazetteer).items():

@@ -168,3 +168,20 @@ def test_an_empty_side_is_unknown_not_an_error(tmp_path):
     table = code_document_table(corpus, cb, codings, by="side")
     assert {"intern", "extern", "onbekend"} <= set(table.columns)
     assert int(table.loc[table["code"] == "a", "onbekend"].iloc[0]) == 1
+
+
+def test_another_study_does_not_inherit_the_thesis_municipality():
+    """Merged with the package gazetteer, a Heusden study must not find gemeente Altena, its teams or the
+    generic aliases that only hold in the Altena interviews ('de GGZ' = GGZ-Breburg there)."""
+    from altena_qca.network.actors import load_gazetteer, study_gazetteer
+
+    package = load_gazetteer()
+    thesis = study_gazetteer(None, municipality="Altena", thesis=True)
+    assert [a.id for a in thesis] == [a.id for a in package] and thesis.resolve("de GGZ") == package.resolve("de GGZ")
+    own = study_gazetteer(None, municipality="Heusden", thesis=False)
+    ids = {a.id for a in own}
+    assert "gemeente_altena" not in ids and not any(a.parent == "gemeente_altena" for a in own)
+    assert own.resolve("gemeente") == own.resolve("Gemeente Heusden") == "gemeente_heusden"
+    assert own.resolve("GGZ") is None and own.resolve("inkomensconsulent") is None
+    assert not any("Altena" in a.name and a.name != "Woonstichting Land van Altena" for a in own)
+    assert own["politie"].name == "Politie" and not any(a.in_figure_1 for a in own)

@@ -523,27 +523,68 @@ def merge_study_actors(base: Gazetteer, path: str | Path) -> Gazetteer:
                      path=f"{base.path} + {path}")
 
 
+def _without_thesis_specifics(gazetteer: Gazetteer) -> Gazetteer:
+    """The package gazetteer for a study of another municipality.
+
+    The thesis municipality (the internal organisation with the generic alias
+    'gemeente') and its teams (their role words, 'Wmo-consulent' → Team
+    Toegang, hold only there) are left out; "gemeente <name>" is cut from the
+    other names ('Politie gemeente Altena' → 'Politie') and aliases naming it
+    are dropped; generic aliases and Figure-1 places are dropped.
+    """
+    from dataclasses import replace
+
+    home = [a for a in gazetteer if a.side == "intern" and a.parent is None and a.kind == "organisation"
+            and "gemeente" in {normalise_name(g) for g in a.generic}]
+    drop = {a.id for a in home}
+    drop |= {a.id for a in gazetteer if a.parent in drop}
+    local = [re.compile(r"\s*\b" + re.escape(a.name) + r"\b", re.IGNORECASE) for a in home]
+    actors = {}
+    for aid, a in gazetteer.actors.items():
+        if aid in drop:
+            continue
+        generic = set(a.generic)
+        name = a.name
+        for pattern in local:
+            name = pattern.sub("", name).strip() or a.name
+        keep = tuple(x for x in a.aliases if x not in generic and not any(p.search(x) for p in local))
+        actors[aid] = replace(a, name=name, in_figure_1=False, generic=(), aliases=keep,
+                              cased=tuple(x for x in a.cased if x in keep or x == name),
+                              parent=None if a.parent in drop else a.parent)
+    return replace(gazetteer, actors=actors)
+
+
 def study_gazetteer(data_dir: str | Path | None, base: str | Path = DEFAULT_ACTORS, *,
-                    municipality: str = "") -> Gazetteer:
+                    municipality: str = "", thesis: bool = True) -> Gazetteer:
     """The package gazetteer merged with ``<data_dir>/actors.yaml`` when the study has one.
 
-    The study's own municipality (``study.yaml``) is an actor too:
-    ``Gemeente <municipality>``, side intern, when no entry names it.
+    For another study than the thesis (``thesis=False``) the package's entries
+    lose what only holds in the Altena interviews: their generic aliases ('de
+    GGZ', 'gemeente', 'wijkagent' mean *some* organisation of that type, not
+    GGZ-Breburg or gemeente Altena) and their place in Figure 1 of the
+    thesis (so the partner network holds the organisations the study names,
+    not the thesis's fifteen partners). The study's own municipality
+    (``study.yaml``) is an actor too: ``Gemeente <municipality>``, side
+    intern, with 'gemeente' as its generic alias, when no entry names it.
     """
+    from dataclasses import replace
+
     gazetteer = load_gazetteer(base)
+    if not thesis:
+        gazetteer = _without_thesis_specifics(gazetteer)
     local = Path(data_dir) / "actors.yaml" if data_dir is not None else None
     if local is not None and local.is_file():
         gazetteer = merge_study_actors(gazetteer, local)
     name = f"Gemeente {' '.join(municipality.split())}" if municipality and municipality.strip() else None
     if name and gazetteer.resolve(name) is None:
-        from dataclasses import replace
         aid = "gemeente_" + re.sub(r"[^a-z0-9]+", "_", normalise_name(unicodedata.normalize("NFKD", municipality)
                                                                       .encode("ascii", "ignore").decode())).strip("_")
         domain = gazetteer.domains[0] if gazetteer.domains else OTHER_DOMAIN
         actors = dict(gazetteer.actors)
+        generic = ("gemeente",) if not thesis and gazetteer.resolve("gemeente") is None else ()
         actors[aid] = Actor(id=aid, name=name, kind="organisation", side="intern", domain=domain,
-                            in_figure_1=False, aliases=(f"gemeente {municipality.strip()}",),
-                            basis="the municipality of study.yaml")
+                            in_figure_1=False, aliases=(f"gemeente {municipality.strip()}", *generic),
+                            generic=generic, basis="the municipality of study.yaml")
         gazetteer = replace(gazetteer, actors=actors)
     return gazetteer
 

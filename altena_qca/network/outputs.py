@@ -82,7 +82,8 @@ def analyse_network(study: Study, gazetteer: Gazetteer | str | Path | None = Non
     """
     if gazetteer is None:
         config = getattr(study, "config", None)
-        gazetteer = study_gazetteer(study.data_dir, municipality=config.municipality if config else "")
+        gazetteer = study_gazetteer(study.data_dir, municipality=config.municipality if config else "",
+                                    thesis=config.thesis if config else True)
     elif not isinstance(gazetteer, Gazetteer):
         gazetteer = load_gazetteer(gazetteer)
     source = Path(study.data_dir) / "respondents.csv" if study.data_dir else "respondents.csv"
