@@ -90,6 +90,17 @@ def _check_engine(engine: str, scheduler: str | None) -> None:
         raise click.UsageError("--scheduler needs --engine dask")
 
 
+def _runner(engine: str, scheduler: str | None):
+    """The engine of --engine/--scheduler as a context manager; None for local (the library's default)."""
+    import contextlib
+
+    _check_engine(engine, scheduler)
+    if engine == "local":
+        return contextlib.nullcontext(None)
+    from .engine import get_engine
+    return get_engine(engine, scheduler)
+
+
 @cli.command()
 @_data_option
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
@@ -113,6 +124,7 @@ def run(data_dir, out_dir, codebook, codings_source, pseudonymise, engine, sched
     from .check import check_study
     from .pipeline import run as run_pipeline
     from .pipeline import use_suggestions
+    from .study import load_study
 
     _check_engine(engine, scheduler)
     checked = check_study(data_dir, codebook, fit_rules=False)
@@ -126,14 +138,8 @@ def run(data_dir, out_dir, codebook, codings_source, pseudonymise, engine, sched
         for message in checked.problems:
             click.echo(f"error: {message}", err=True)
         sys.exit(2)
-    if engine == "dask":
-        from .engine import get_engine
-        from .engine import load_study as load_with_engine
-        with get_engine("dask", scheduler) as runner:
-            study = load_with_engine(data_dir, codebook, pseudonymise=pseudonymise, engine=runner)
-    else:
-        from .study import load_study
-        study = load_study(data_dir, codebook, pseudonymise=pseudonymise)
+    with _runner(engine, scheduler) as runner:
+        study = load_study(data_dir, codebook, pseudonymise=pseudonymise, engine=runner)
     if codings_source == "suggested":
         study = use_suggestions(study)
     files = run_pipeline(study, out_dir, log=lambda m: click.echo(m, err=True))
@@ -603,8 +609,8 @@ def code(data_dir, input_path, out_path, method, min_rule_confidence, codebook_p
 
     Example: altena-qca code --input passages.jsonl --out suggestions.csv
     """
-    _check_engine(engine, scheduler)
     if input_path is not None:
+        _check_engine(engine, scheduler)
         from .coding import PASSAGE_MIN_RULE_CONFIDENCE, code_file
         if engine != "local":
             raise click.UsageError("--engine dask codes a study's documents, not --input passages")
@@ -617,18 +623,15 @@ def code(data_dir, input_path, out_path, method, min_rule_confidence, codebook_p
         return
     from .coding import AutoCoder
 
+    from .engine import suggest
+    from .study import load_study
+
     params = {} if min_rule_confidence is None else {"min_rule_confidence": min_rule_confidence}
     coder = AutoCoder(method=method, **params)
-    if engine == "dask":  # documents are read and coded on the cluster; the coder is fitted here
-        from . import engine as engines
-        with engines.get_engine("dask", scheduler) as runner:
-            study = engines.load_study(data_dir, codebook_path, pseudonymise=pseudonymise, engine=runner)
-            table = engines.suggest(study.corpus, study.codebook, study.codings, coder=coder, engine=runner)
-    else:
-        from .coding import suggest
-        from .study import load_study
-        study = load_study(data_dir, codebook_path, pseudonymise=pseudonymise)
-        table = suggest(study.corpus, study.codebook, study.codings, coder=coder)
+    # documents are read and coded by the engine; the coder is fitted here
+    with _runner(engine, scheduler) as runner:
+        study = load_study(data_dir, codebook_path, pseudonymise=pseudonymise, engine=runner)
+        table = suggest(study.corpus, study.codebook, study.codings, coder=coder, engine=runner)
     _emit_table(table, out_path)
 
 

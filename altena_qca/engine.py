@@ -14,16 +14,19 @@ calls (they rewrite nothing):
   already fitted :class:`~altena_qca.coding.AutoCoder` on one document.
 
 An *engine* maps such a function over the documents. :class:`LocalEngine`
-does it in this process, one document after the other; :class:`DaskEngine`
-sends the documents to a Dask cluster — a :class:`distributed.LocalCluster`
-on this machine by default, or the scheduler at ``scheduler`` — with the
-shared state (pseudonymiser, fitted coder) sent to each worker once. Results
-come back in document order, at most ``window`` documents in flight, so the
-driver never holds more than the results it keeps.
+does it in this process, one document after the other; :class:`ProcessEngine`
+in a pool of processes on this machine (what :func:`load_corpus` uses by
+itself when several documents are new); :class:`DaskEngine` sends the
+documents to a Dask cluster — a :class:`distributed.LocalCluster` on this
+machine by default, or the scheduler at ``scheduler`` — with the shared state
+(pseudonymiser, fitted coder) sent to each worker once. Results come back in
+document order, at most ``window`` documents in flight, so the driver never
+holds more than the results it keeps.
 
-:func:`load_study` and :func:`suggest` assemble the results exactly as
-:func:`altena_qca.load_study` and :func:`altena_qca.coding.suggest` do: the
-same corpus, the same codings, whichever engine ran them (tested in
+:func:`load_corpus` (which :func:`altena_qca.load_study` calls with its
+``engine``) and :func:`suggest` assemble the results exactly as
+:func:`altena_qca.ingest.load_corpus` and :func:`altena_qca.coding.suggest`
+do: the same corpus, the same codings, whichever engine ran them (tested in
 ``tests/test_engine_dask.py``). Everything after them (typology, effects,
 co-occurrence, network, report) works on whole-corpus tables and stays on
 the driver.
@@ -35,14 +38,16 @@ altena-qca installed.
 
 Examples
 --------
->>> with get_engine("local") as engine:
-...     study = load_study(pseudonymise=False, engine=engine)  # doctest: +SKIP
+>>> from altena_qca import load_study
 >>> with get_engine("dask", n_workers=2) as engine:             # doctest: +SKIP
 ...     study = load_study(engine=engine)
 ...     auto = suggest(study.corpus, study.codebook, study.codings, engine=engine)
 """
 from __future__ import annotations
 
+import copy
+import multiprocessing
+import os
 import threading
 import warnings
 from collections import deque
@@ -54,11 +59,13 @@ from .errors import AltenaError, Errors
 from .ingest.corpus import IngestedDocument, _respondents_and_pseudonymiser, _transcript_tasks, ingest_transcript
 from .model import Document
 
-__all__ = ["ENGINES", "DASK_EXTRA", "LocalEngine", "DaskEngine", "get_engine", "IngestedDocument",
-           "ingest_document", "autocode_document", "load_corpus", "load_study", "suggest"]
+__all__ = ["ENGINES", "DASK_EXTRA", "POOL_MIN_DOCUMENTS", "LocalEngine", "ProcessEngine", "DaskEngine",
+           "get_engine", "IngestedDocument", "ingest_document", "autocode_document", "load_corpus", "suggest"]
 
-#: Names accepted by :func:`get_engine` (and ``altena-qca run --engine``).
-ENGINES = ("local", "dask")
+#: Names accepted by :func:`get_engine` (``altena-qca run --engine`` offers local and dask).
+ENGINES = ("local", "processes", "dask")
+#: From this many documents to read on, ``load_corpus`` reads them in a pool of processes.
+POOL_MIN_DOCUMENTS = 4
 #: How to install what the dask engine needs.
 DASK_EXTRA = "pip install altena-qca[dask]"
 
@@ -148,6 +155,81 @@ class LocalEngine:
 
     def __repr__(self) -> str:
         return "LocalEngine()"
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+_POOL_SHARED: dict = {}
+
+
+def _pool_init(fn: Callable, shared: dict) -> None:
+    _POOL_SHARED.clear()
+    _POOL_SHARED.update(fn=fn, shared=shared)
+
+
+def _pool_call(item: tuple):
+    return _POOL_SHARED["fn"](*item, **_POOL_SHARED["shared"])
+
+
+class ProcessEngine:
+    """Run per-document functions in a pool of worker processes on this machine.
+
+    Workers are forked from this process (where the platform allows), so they
+    start with its imported modules — and with deduce's tables when this
+    process has loaded them; otherwise each worker loads deduce when it first
+    meets a text not in the annotation cache. Shared arguments reach each
+    worker once. Results come back in order, at most ``window`` in flight.
+
+    Parameters
+    ----------
+    processes : int, optional
+        Number of workers (default: one per core).
+    window : int
+        At most this many documents in flight.
+    """
+
+    name = "processes"
+
+    def __init__(self, processes: int | None = None, *, window: int = 64):
+        self.processes = max(1, int(processes or _cpus()))
+        self.window = max(1, int(window))
+
+    def map(self, fn: Callable, items: Iterable[tuple], **shared) -> Iterator:
+        """``fn(*item, **shared)`` for each item in the pool, lazily, in order."""
+        from concurrent.futures import ProcessPoolExecutor
+
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        with ProcessPoolExecutor(self.processes, mp_context=context, initializer=_pool_init,
+                                 initargs=(fn, shared)) as pool:
+            pending: deque = deque()
+            try:
+                for item in items:
+                    pending.append(pool.submit(_pool_call, tuple(item)))
+                    if len(pending) >= self.window:
+                        yield pending.popleft().result()
+                while pending:
+                    yield pending.popleft().result()
+            finally:
+                for f in pending:
+                    f.cancel()
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> "ProcessEngine":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"ProcessEngine({self.processes})"
 
 
 def _import_distributed():
@@ -270,6 +352,8 @@ def get_engine(name: str = "local", scheduler: str | None = None, **options):
     """
     if name == "local":
         return LocalEngine()
+    if name == "processes":
+        return ProcessEngine(**options)
     if name == "dask":
         return DaskEngine(scheduler, **options)
     raise AltenaError(Errors.E700.format(name=name, known=", ".join(ENGINES)))
@@ -292,26 +376,47 @@ def _ingest_task(path, doc_id, kind, respondent, speakers, pseudonymiser=None) -
                            pseudonymiser=pseudonymiser)
 
 
+def _runner_for(engine, n_new: int):
+    """The engine for ``n_new`` documents to read: a pool of processes when several, unless one was given."""
+    if engine is None or engine == "local":
+        workers = min(_cpus(), n_new)
+        return ProcessEngine(workers) if n_new >= POOL_MIN_DOCUMENTS and workers > 1 else None
+    return engine
+
+
 def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True, speakers: Mapping[str, str] | None = None,
-                require_all: bool = True, engine=None):
-    """:func:`altena_qca.ingest.load_corpus` with the documents read by an engine.
+                require_all: bool = True, engine=None, cache=None):
+    """Load a study folder's corpus: unchanged documents from the study cache, the others read by an engine.
 
     The study folder is checked (E112, E113, E114) before any transcript is
-    read; then each transcript is read and pseudonymised by
-    :func:`ingest_document` on the engine, and the pseudonym keys and offset
-    maps are collected in the corpus's pseudonymiser, so codings are
-    remapped as :func:`altena_qca.ingest.load_codings` expects.
+    read. Documents whose study-cache entry matches (:mod:`altena_qca.store.cache`)
+    are taken from it, their texts loaded when first used; every other
+    transcript is read and pseudonymised by :func:`ingest_document` on the
+    engine and stored in the cache. Pseudonym keys and offset maps are
+    collected in the corpus's pseudonymiser, so codings are remapped as
+    :func:`altena_qca.ingest.load_codings` expects. The result equals
+    :func:`altena_qca.ingest.load_corpus` (tested), whichever way each
+    document came.
 
     Parameters
     ----------
-    engine : LocalEngine, DaskEngine, str or None
-        None or ``"local"``: this process.
+    data_dir, pseudonymise, speakers, require_all
+        As for :func:`altena_qca.ingest.load_corpus`.
+    engine : LocalEngine, ProcessEngine, DaskEngine, str or None
+        None or ``"local"``: this machine — in this process, or in a pool of
+        processes (:class:`ProcessEngine`, one per core) when
+        :data:`POOL_MIN_DOCUMENTS` or more documents are to be read. An engine
+        object is used as given.
+    cache : StudyCache or None
+        The study's cache (:func:`altena_qca.store.cache.open_study_cache`);
+        None reads every document. Not used without pseudonymisation.
 
     Returns
     -------
     Corpus
     """
     from .model import Corpus
+    from .store.cache import LazyMapping, settings_key
 
     data_dir = Path(data_dir)
     respondents, pseudonymiser = _respondents_and_pseudonymiser(data_dir, pseudonymise)
@@ -319,42 +424,63 @@ def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True, speakers: Ma
     speakers = dict(speakers) if speakers else None
     tasks = [(*task, speakers) for task in _transcript_tasks(data_dir, respondents, require_all=require_all)]
     corpus = Corpus(respondents=respondents, pseudonymiser=pseudonymiser)
-    shared = {"pseudonymiser": pseudonymiser} if pseudonymiser is not None else {}
-    with _using(engine) as runner:
-        for result in runner.map(_ingest_task, tasks, **shared):
-            for category, message in result.warnings:
+    settings = settings_key(pseudonymiser, speakers) if cache is not None else None
+    keys: dict[str, str] = {}
+    cached: dict = {}
+    if settings is not None:
+        keys = {doc_id: cache.document_key(settings, path, doc_id, kind, respondent)
+                for path, doc_id, kind, respondent, _ in tasks}
+        cached = cache.lookup(keys)
+        tasks_by_id = {task[1]: task for task in tasks}
+        pseudonymiser.key_ = LazyMapping(lambda doc_id: _key_again(tasks_by_id[doc_id], pseudonymiser))
+        pseudonymiser.offsets_ = LazyMapping(cache.offsets)
+    new = [task for task in tasks if task[1] not in cached]
+    # the readers get a copy without the corpus's key and offsets (those stay here)
+    shared = {"pseudonymiser": _bare(pseudonymiser)} if pseudonymiser is not None else {}
+    stored = []
+    with _using(_runner_for(engine, len(new))) as runner:
+        results = runner.map(_ingest_task, new, **shared)
+        for task in tasks:
+            doc = cached.get(task[1])
+            if doc is None:
+                result = next(results)
+                result.add_to(corpus)
+                if settings is not None:
+                    stored.append((keys[task[1]], result))
+                found = result.warnings
+            else:
+                corpus.documents[doc.id] = doc
+                pseudonymiser.key_.defer(doc.id)
+                pseudonymiser.offsets_.defer(doc.id)
+                found = [(_category(name), message) for name, message in doc.__dict__["_warnings"]]
+            for category, message in found:
                 warnings.warn(message, category, stacklevel=2)
-            result.add_to(corpus)
+    if settings is not None and (stored or len(keys) != len(cached)):
+        cache.put_documents(stored, keep=set(keys))
     return corpus
 
 
-def load_study(data_dir: str | Path | None = None, codebook: str | Path | None = None, *,
-               pseudonymise: bool = True, engine=None):
-    """:func:`altena_qca.load_study` with ingest and pseudonymisation run by an engine.
+def _bare(pseudonymiser):
+    bare = copy.copy(pseudonymiser)
+    bare.key_, bare.offsets_ = {}, {}
+    return bare
 
-    Same arguments and result as :func:`altena_qca.load_study`, plus
-    ``engine`` (see :func:`load_corpus`).
-    """
-    from .codebook import DEFAULT_CODEBOOK, load_codebook
-    from .ingest import load_codings
-    from .model import make_codings
-    from .study import DEFAULT_DATA, Study, load_config
 
-    data_dir = Path(data_dir) if data_dir is not None else DEFAULT_DATA
-    config = load_config(data_dir)
-    if codebook is None:
-        local = data_dir / "codebook.yaml"
-        codebook = local if local.exists() else DEFAULT_CODEBOOK
-    cb = load_codebook(codebook)
-    corpus = load_corpus(data_dir, pseudonymise=pseudonymise, speakers=config.speaker_roles or None, engine=engine)
-    path = data_dir / "codings.csv"
-    store = data_dir / "study.sqlite"  # the coding store (store/codings.py), as in study.load_study
-    if store.exists():
-        from .store.codings import read_store_codings
-        codings = read_store_codings(store, corpus)
-    else:
-        codings = load_codings(path, corpus, cb) if path.exists() else make_codings([])
-    return Study(corpus=corpus, codebook=cb, codings=codings, data_dir=data_dir, config=config)
+def _key_again(task, pseudonymiser) -> dict[str, str]:
+    """The pseudonym key of a cached document: its file read and pseudonymised again (in memory only)."""
+    path, doc_id, kind, respondent, speakers = task
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # raised when the document was first read
+        return ingest_transcript(path, doc_id, kind=kind, respondent=respondent, speakers=speakers,
+                                 pseudonymiser=pseudonymiser).key
+
+
+def _category(name: str) -> type[Warning]:
+    import builtins
+
+    from . import errors
+    found = getattr(errors, name, None) or getattr(builtins, name, None)
+    return found if isinstance(found, type) and issubclass(found, Warning) else UserWarning
 
 
 def _autocode_task(document, coder=None, speakers=None):

@@ -30,7 +30,7 @@ import yaml
 from ._yamllines import LINE_KEY, load_yaml_lines
 from .codebook import DEFAULT_CODEBOOK, load_codebook
 from .errors import Errors, InputError, Warnings
-from .ingest.corpus import load_codings, load_corpus
+from .ingest.corpus import load_codings
 from .model import Codebook, Corpus, make_codings
 from .resources import DEFAULT_DATA
 
@@ -360,7 +360,7 @@ class Study:
 
 
 def load_study(data_dir: str | Path = DEFAULT_DATA, codebook: str | Path | None = None, *,
-               pseudonymise: bool = True) -> Study:
+               pseudonymise: bool = True, engine=None, cache: bool = True) -> Study:
     """Load the description, corpus, codebook and codings of a study folder.
 
     Parameters
@@ -376,19 +376,36 @@ def load_study(data_dir: str | Path = DEFAULT_DATA, codebook: str | Path | None 
         else the thesis codebook ``altena_qca/resources/codebook/altena.yaml``.
     pseudonymise
         Pseudonymise transcripts on ingest (default).
+    engine
+        Who reads and pseudonymises the documents not in the study cache: None
+        or ``"local"`` (this machine; a pool of processes when several are
+        new), or an engine of :mod:`altena_qca.engine` (e.g. a Dask cluster).
+    cache
+        Use the study cache (:mod:`altena_qca.store.cache`, in the user's
+        cache folder): unchanged documents and codings are not read again.
+        The result is the same either way.
     """
+    from .engine import load_corpus
+    from .store.cache import open_study_cache
+
     data_dir = Path(data_dir)
     config = load_config(data_dir)
     if codebook is None:
         local = data_dir / "codebook.yaml"
         codebook = local if local.exists() else DEFAULT_CODEBOOK
     cb = load_codebook(codebook)
-    corpus = load_corpus(data_dir, pseudonymise=pseudonymise, speakers=config.speaker_roles or None)
+    cached = open_study_cache(data_dir) if cache and pseudonymise else None
+    corpus = load_corpus(data_dir, pseudonymise=pseudonymise, speakers=config.speaker_roles or None,
+                         engine=engine, cache=cached)
     path = data_dir / "codings.csv"
-    store = data_dir / "study.sqlite"  # the coding store, once coding has started (store/codings.py)
-    if store.exists():
+    coding_store = data_dir / "study.sqlite"  # the coding store, once coding has started (store/codings.py)
+    if coding_store.exists():
         from .store.codings import read_store_codings
-        codings = read_store_codings(store, corpus)
+        codings = read_store_codings(coding_store, corpus)
+    elif not path.exists():
+        codings = make_codings([])
+    elif cached is not None:
+        codings = cached.codings(path, cb, lambda: load_codings(path, corpus, cb))
     else:
-        codings = load_codings(path, corpus, cb) if path.exists() else make_codings([])
+        codings = load_codings(path, corpus, cb)
     return Study(corpus=corpus, codebook=cb, codings=codings, data_dir=data_dir, config=config)

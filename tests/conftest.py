@@ -16,6 +16,9 @@ DATA = ROOT / "altena_qca" / "resources" / "studies" / "altena"
 
 def pytest_configure(config):
     os.environ.setdefault("PYTHONHASHSEED", "0")
+    # the study cache (altena_qca.store.cache) of this session: starts empty, leaves the user's alone
+    import tempfile
+    os.environ.setdefault("ALTENA_QCA_STUDY_CACHE", tempfile.mkdtemp(prefix="altena-study-cache-"))
 
 
 @pytest.fixture(scope="session")

@@ -49,19 +49,19 @@ def dask_engine():
 def test_local_engine_matches_load_study(local_study):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        _same_study(local_study, E.load_study(engine="local"))
+        _same_study(local_study, load_study(engine=E.LocalEngine(), cache=False))
 
 
 def test_dask_engine_matches_local_engine(local_study, dask_engine):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        _same_study(local_study, E.load_study(engine=dask_engine))
+        _same_study(local_study, load_study(engine=dask_engine, cache=False))
 
 
 def test_dask_engine_without_pseudonymisation(dask_engine):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        _same_study(load_study(pseudonymise=False), E.load_study(pseudonymise=False, engine=dask_engine))
+        _same_study(load_study(pseudonymise=False), load_study(pseudonymise=False, engine=dask_engine))
 
 
 def test_dask_autocoding_matches_suggest(local_study, dask_engine):

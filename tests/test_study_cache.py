@@ -1,0 +1,250 @@
+"""The study cache (altena_qca.store.cache): same study with and without it, invalidated by every input, private.
+
+Every test works on its own copy of a study folder and its own cache folder
+(``$ALTENA_QCA_STUDY_CACHE``), and compares a cached load with a load that
+does not use the cache at all (``cache=False``).
+"""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import stat
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from altena_qca import engine as E
+from altena_qca import load_study
+from altena_qca.errors import AltenaError
+from altena_qca.store import cache as C
+from altena_qca.store.cache import CachedDocument
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "altena"
+#: Tables of `altena-qca run` compared byte for byte (the auto-coder and report stages are left out: slow).
+STAGES = ("overview", "groups", "effects", "code_document", "cooccurrence")
+
+
+KEEP = ("R01", "R04", "R09", "MaSS-2023-04-06")  # three interviews and the observation keep it quick
+
+
+@pytest.fixture()
+def folder(tmp_path, monkeypatch):
+    """Part of the bundled study (three interviews, the observation) and an empty cache folder of its own."""
+    data = tmp_path / "study"
+    shutil.copytree(DATA, data)
+    for p in [*data.glob("transcripts/*"), *data.glob("observations/*")]:
+        if p.stem not in KEEP:
+            p.unlink()
+    for name in ("respondents.csv", "codings.csv"):
+        lines = (data / name).read_text(encoding="utf-8").splitlines(keepends=True)
+        (data / name).write_text("".join(lines[:1] + [x for x in lines[1:] if x.split(",")[0] in KEEP]),
+                                 encoding="utf-8")
+    monkeypatch.setenv(C.ENV, str(tmp_path / "cache"))
+    return data
+
+
+def _load(data, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_study(data, **kw)
+
+
+def _same(a, b) -> None:
+    """Two studies hold the same documents, codings, keys and offset maps."""
+    assert list(a.corpus.documents) == list(b.corpus.documents)
+    for doc_id, da in a.corpus.documents.items():
+        db = b.corpus.documents[doc_id]
+        assert (da.text, da.segments, da.meta, da.kind, da.respondent, da.path) == \
+               (db.text, db.segments, db.meta, db.kind, db.respondent, db.path), doc_id
+        assert da == db and db == da
+    assert a.corpus.respondents == b.corpus.respondents
+    pd.testing.assert_frame_equal(a.codings, b.codings)
+    pa, pb = a.corpus.pseudonymiser, b.corpus.pseudonymiser
+    assert dict(pa.key_) == dict(pb.key_)
+    assert {k: v.edits for k, v in pa.offsets_.items()} == {k: v.edits for k, v in pb.offsets_.items()}
+
+
+def _outputs(study, out: Path) -> dict[str, bytes]:
+    from altena_qca.pipeline import STAGES as ALL
+    from altena_qca.pipeline import run
+    run(study, out, stages=[(n, f) for n, f in ALL if n in STAGES])
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted((out / "tables").glob("*.csv"))}
+
+
+def _cached_ids(study) -> list[str]:
+    return [d for d, doc in study.corpus.documents.items() if isinstance(doc, CachedDocument)]
+
+
+def _check_same_as_uncached(data, tmp_path, name) -> object:
+    warm = _load(data)
+    plain = _load(data, cache=False)
+    _same(plain, warm)
+    assert _outputs(warm, tmp_path / f"{name}-cached") == _outputs(plain, tmp_path / f"{name}-plain")
+    return warm
+
+
+def test_second_load_comes_from_the_cache_and_equals_an_uncached_load(folder, tmp_path):
+    cold = _load(folder)
+    assert _cached_ids(cold) == []
+    warm = _check_same_as_uncached(folder, tmp_path, "warm")
+    assert _cached_ids(warm) == list(warm.corpus.documents)  # every document from the cache
+
+
+def test_an_edited_transcript_is_read_again_alone(folder, tmp_path):
+    _load(folder)
+    path = folder / "observations" / "MaSS-2023-04-06.txt"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\n", "\nR: Jan Smit uit Almkerk belde over de Wams.\n", 1), encoding="utf-8")
+    warm = _check_same_as_uncached(folder, tmp_path, "edited")
+    assert "MaSS-2023-04-06" not in _cached_ids(warm)
+    assert len(_cached_ids(warm)) == len(warm.corpus.documents) - 1
+
+
+def test_an_edited_codebook_is_used(folder, tmp_path):
+    import yaml
+    _load(folder)
+    cb = yaml.safe_load((DATA.parents[1] / "codebook" / "altena.yaml").read_text(encoding="utf-8")) \
+        if (DATA.parents[1] / "codebook" / "altena.yaml").exists() else None
+    if cb is None:
+        pytest.skip("codebook moved")
+    # a label changed: outputs that show labels follow it
+    shutil.copy(DATA.parents[1] / "codebook" / "altena.yaml", folder / "codebook.yaml")
+    text = (folder / "codebook.yaml").read_text(encoding="utf-8")
+    (folder / "codebook.yaml").write_text(text.replace("label_nl: ", "label_nl: X ", 1), encoding="utf-8")
+    _check_same_as_uncached(folder, tmp_path, "label")
+    # a code that has codings removed: the codings are checked again and refused, as without the cache
+    used = pd.read_csv(folder / "codings.csv")["code"].value_counts().index[-1]
+    lines = (folder / "codebook.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.strip() == f"- id: {used}")
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].lstrip().startswith("- id:")), len(lines))
+    (folder / "codebook.yaml").write_text("".join(lines[:start] + lines[end:]), encoding="utf-8")
+    for kw in ({}, {"cache": False}):
+        with pytest.raises(AltenaError, match="E121|E2"):
+            _load(folder, **kw)
+
+
+def test_edited_codings_are_used(folder, tmp_path):
+    _load(folder)
+    codings = (folder / "codings.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (folder / "codings.csv").write_text("".join(codings[:1] + codings[1::2]), encoding="utf-8")
+    warm = _check_same_as_uncached(folder, tmp_path, "codings")
+    assert len(warm.codings) == len(codings[1::2])
+    assert _cached_ids(warm) == list(warm.corpus.documents)  # the documents did not change
+
+
+def test_a_coding_made_invalid_is_refused_with_or_without_the_cache(folder):
+    _load(folder)
+    with (folder / "codings.csv").open("a", encoding="utf-8") as fh:
+        fh.write("R01,10,5,intro.function,thesis,manual,1.0,\n")
+    for kw in ({}, {"cache": False}):
+        with pytest.raises(AltenaError, match="E122"):
+            _load(folder, **kw)
+
+
+def test_a_new_package_version_reads_everything_again(folder, tmp_path, monkeypatch):
+    _load(folder)
+    monkeypatch.setattr(C, "code_fingerprint", lambda: "9.9.9+other")
+    warm = _check_same_as_uncached(folder, tmp_path, "version")
+    assert _cached_ids(warm) == []
+    assert len(_cached_ids(_load(folder))) == len(warm.corpus.documents)
+
+
+def test_changed_protected_terms_read_everything_again(folder, tmp_path):
+    _load(folder)
+    resp = folder / "respondents.csv"
+    resp.write_text(resp.read_text(encoding="utf-8").replace("kwaliteitsregisseur,intern",
+                                                             "regisseur kwaliteit,intern"), encoding="utf-8")
+    warm = _check_same_as_uncached(folder, tmp_path, "terms")
+    assert _cached_ids(warm) == []
+
+
+def test_a_damaged_cache_file_is_rebuilt(folder, tmp_path):
+    _load(folder)
+    (db,) = (tmp_path / "cache").glob("*.sqlite")
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    db.write_bytes(b"not a database" * 100)
+    _check_same_as_uncached(folder, tmp_path, "damaged")
+
+
+def test_texts_are_read_only_when_used(folder):
+    from altena_qca.analysis.cooccurrence import cooccurrence_table
+
+    _load(folder)
+    warm = _load(folder)
+    docs = list(warm.corpus.documents.values())
+    cooccurrence_table(warm.corpus, warm.codebook, warm.codings, level="document")
+    assert all(doc.__dict__["_text"] is None for doc in docs)  # codings were enough
+    assert docs[0].text.startswith(docs[0].text[:10]) and docs[0].__dict__["_text"] is not None
+    assert all(doc.__dict__["_text"] is None for doc in docs[1:])
+
+
+def test_no_cache_without_pseudonymisation_or_inside_the_study(folder, tmp_path, monkeypatch):
+    _load(folder, pseudonymise=False)
+    assert not (tmp_path / "cache").exists()
+    monkeypatch.setenv(C.ENV, str(folder / ".cache"))
+    _load(folder)
+    assert not (folder / ".cache").exists()
+    monkeypatch.setenv(C.ENV, "off")
+    assert C.open_study_cache(folder) is None
+
+
+def test_process_pool_gives_the_same_corpus(folder):
+    plain = _load(folder, engine=E.LocalEngine(), cache=False)
+    pooled = _load(folder, engine=E.ProcessEngine(2), cache=False)
+    _same(plain, pooled)
+
+
+# --------------------------------------------------------------------------- privacy
+
+NAMES = ["Johannes Verhoeven", "Petronella Kuipers", "Dorpsstraat 14", "Woudrichem", "06-12345678",
+         "j.verhoeven@example.nl", "Kuipers", "Verhoeven"]
+
+
+def _private_study(root: Path) -> Path:
+    data = root / "mine"
+    (data / "transcripts").mkdir(parents=True)
+    (data / "respondents.csv").write_text(
+        "id,function,label,side\nP1,Wijkverpleegkundige,wijkverpleegkundige,extern\n"
+        "P2,Beleidsmedewerker,beleidsmedewerker,intern\n", encoding="utf-8")
+    (data / "transcripts" / "P1.txt").write_text(
+        "I: Kunt u een voorbeeld geven?\n"
+        "R: Mevrouw Petronella Kuipers woont aan de Dorpsstraat 14 in Woudrichem. Haar zoon Johannes "
+        "Verhoeven belde mij op 06-12345678 en mailde vanaf j.verhoeven@example.nl.\n"
+        "I: En daarna?\nR: Daarna heb ik met Kuipers en Verhoeven overlegd met de huisarts.\n", encoding="utf-8")
+    (data / "transcripts" / "P2.txt").write_text(
+        "I: Hoe deelt u gegevens?\nR: Met toestemming van de cliënt, zoals bij mevrouw Petronella Kuipers.\n",
+        encoding="utf-8")
+    start = (data / "transcripts" / "P1.txt").read_text(encoding="utf-8").index("Mevrouw")
+    (data / "codings.csv").write_text(f"document,start,end,code\nP1,{start},{start + 40},intro.function\n",
+                                      encoding="utf-8")
+    return data
+
+
+def test_the_cache_folder_holds_no_name_only_pseudonymised_text_and_offsets(tmp_path, monkeypatch):
+    cache_dir = tmp_path / "cache"
+    monkeypatch.setenv(C.ENV, str(cache_dir))
+    data = _private_study(tmp_path)
+    first = _load(data)
+    assert "[PERSOON-" in first.corpus.documents["P1"].text
+    warm = _load(data)
+    _same(_load(data, cache=False), warm)
+    assert warm.corpus.pseudonymiser.key_["P1"]  # rebuilt in memory when asked for
+    files = [p for p in cache_dir.rglob("*") if p.is_file()]
+    assert files
+    for p in files:  # every byte of every file, and every value SQLite holds
+        raw = p.read_bytes().lower()
+        for name in NAMES:
+            assert name.lower().encode() not in raw, (p.name, name)
+        assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
+    assert stat.S_IMODE(cache_dir.stat().st_mode) == 0o700
+    (db,) = [p for p in files if p.suffix == ".sqlite"]
+    conn = sqlite3.connect(db)
+    values = [str(v) for table in ("documents", "codings")
+              for row in conn.execute(f"SELECT * FROM {table}") for v in row]
+    conn.close()
+    for name in NAMES:
+        assert not any(name.lower() in v.lower() for v in values), name
+    assert not list(data.rglob("*.sqlite*"))  # nothing written into the study
