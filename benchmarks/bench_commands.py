@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Whole-process benchmarks of altena-qca commands, with and without the study cache, side by side.
+
+Each measurement is one fresh ``altena-qca`` process, timed from start to
+exit: wall seconds, CPU seconds (user + system, the process and the pool
+workers it waited for) and peak resident memory (``os.wait4``). Three
+variants of every (command, N) are run *interleaved*, repeat after repeat, so
+that a busy machine slows them alike and their ratios stay fair:
+
+* ``no cache`` — the study cache switched off (``ALTENA_QCA_STUDY_CACHE=off``):
+  every transcript read, segmented and pseudonymised, codings checked, as
+  before the cache existed;
+* ``cold`` — an empty study cache (the run fills it);
+* ``warm`` — the study cache filled by an earlier run on the same study.
+
+deduce's annotation cache is warm in all three (a first, untimed run fills
+it), so no variant runs deduce; the *first run on new text* is measured
+apart: ``altena-qca run`` on a copy of the bundled study with a warm study
+cache after three transcripts were changed (a new sentence, different in
+every repeat, so deduce must be loaded and run on them).
+
+Usage::
+
+    python benchmarks/bench_commands.py --sizes 13,130,1300 --commands groups,cooccurrence,run \\
+        --repeat 3 --work /tmp/altena-bench --json results.json --markdown results.md
+
+Corpora are ``benchmarks/synth.py``'s (seed 9, mixed ``.docx``/``.txt``),
+written once to ``--work``. Never part of the test suite; timings are what
+this machine gave at that moment (see the load average in the output).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+import run as R  # noqa: E402  (benchmarks/run.py: machine(), _run_rusage, cli_command, ensure_corpus)
+
+VARIANTS = ("no cache", "cold", "warm")
+COMMANDS = ("groups", "cooccurrence", "run")
+
+
+def _args(command: str, data: Path | None, out: Path) -> list[str]:
+    data_args = ["--data", str(data)] if data is not None else []
+    if command == "run":
+        return ["run", *data_args, "--out", str(out / "out")]
+    return [command, *data_args, "--out", str(out / f"{command}.csv")]
+
+
+def _once(command: str, data: Path | None, env: dict) -> dict:
+    with tempfile.TemporaryDirectory(prefix="bench-cmd-") as tmp:
+        r = R._run_rusage(R.cli_command() + _args(command, data, Path(tmp)), env, Path(tmp))
+    if r["rc"] != 0:
+        raise RuntimeError(f"{command} on {data} failed ({r['rc']}): {r['stderr_tail']}")
+    r.pop("stderr_tail", None)
+    return r
+
+
+def _summary(runs: list[dict]) -> dict:
+    return {"runs": runs, "median_wall": statistics.median(r["wall"] for r in runs),
+            "median_cpu": statistics.median(r["cpu"] for r in runs),
+            "peak_mb": max(r["peak_mb"] for r in runs), "n": len(runs)}
+
+
+def bench_command(command: str, data: Path | None, repeat: int, base_env: dict, log) -> dict:
+    """The three variants of one command on one study, interleaved ``repeat`` times."""
+    caches = Path(tempfile.mkdtemp(prefix="bench-study-cache-"))
+    try:
+        warm_dir = caches / "warm"
+        _once(command, data, dict(base_env, ALTENA_QCA_STUDY_CACHE=str(warm_dir)))  # fills annotations + warm
+        runs: dict[str, list[dict]] = {v: [] for v in VARIANTS}
+        for i in range(repeat):
+            for variant in VARIANTS:
+                if variant == "no cache":
+                    env = dict(base_env, ALTENA_QCA_STUDY_CACHE="off")
+                elif variant == "cold":
+                    env = dict(base_env, ALTENA_QCA_STUDY_CACHE=str(caches / f"cold-{i}"))
+                else:
+                    env = dict(base_env, ALTENA_QCA_STUDY_CACHE=str(warm_dir))
+                r = _once(command, data, env)
+                r["load_avg"] = os.getloadavg()[0]
+                runs[variant].append(r)
+                log(f"  {command} {variant:8s} #{i + 1}: {r['wall']:.2f} s wall, {r['cpu']:.2f} s CPU, "
+                    f"{r['peak_mb']:.0f} MB (load {r['load_avg']:.1f})")
+        out = {v: _summary(rs) for v, rs in runs.items()}
+        out["ratio_wall_nocache_over_warm"] = out["no cache"]["median_wall"] / out["warm"]["median_wall"]
+        out["ratio_cpu_nocache_over_warm"] = out["no cache"]["median_cpu"] / out["warm"]["median_cpu"]
+        return out
+    finally:
+        shutil.rmtree(caches, ignore_errors=True)
+
+
+def _append_turn(path: Path, sentence: str) -> None:
+    """A new respondent turn at the end of a transcript (.docx or .txt)."""
+    if path.suffix.lower() == ".docx":
+        import docx
+        d = docx.Document(str(path))
+        d.add_paragraph(f"R: {sentence}")
+        d.save(str(path))
+    else:
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(f"\nR: {sentence}\n")
+
+
+def bench_new_text(repeat: int, changed: int, base_env: dict, work: Path, log) -> dict:
+    """``altena-qca run`` on the bundled study after ``changed`` transcripts got a new sentence; warm study cache."""
+    from altena_qca.resources import DEFAULT_DATA
+
+    runs = []
+    for i in range(repeat):
+        study = work / "bundled-copy"
+        if study.exists():
+            shutil.rmtree(study)
+        shutil.copytree(DEFAULT_DATA, study)
+        cache = Path(tempfile.mkdtemp(prefix="bench-study-cache-"))
+        env = dict(base_env, ALTENA_QCA_STUDY_CACHE=str(cache))
+        try:
+            _once("run", study, env)  # warm study cache for this copy
+            stamp = f"{time.time_ns()}"
+            for k, path in enumerate(sorted((study / "transcripts").iterdir())[:changed]):
+                _append_turn(path, f"Op dag {stamp[-6:]}-{k} belde Mevrouw Hendrika van Wijngaarden uit "
+                                   f"Giessenburg over het dossier {stamp[-4:]}{k}.")
+            r = _once("run", study, env)
+            r["load_avg"] = os.getloadavg()[0]
+            runs.append(r)
+            log(f"  run after {changed} transcripts changed #{i + 1}: {r['wall']:.2f} s wall, {r['cpu']:.2f} s CPU, "
+                f"{r['peak_mb']:.0f} MB (load {r['load_avg']:.1f})")
+        finally:
+            shutil.rmtree(cache, ignore_errors=True)
+    return _summary(runs)
+
+
+def markdown(report: dict) -> str:
+    m = report["machine"]
+    lines = [f"Machine: {m['nproc']} cores ({m['cpu']}), {m['ram_gib']} GiB RAM, Python {m['python']}, "
+             f"{m['platform']}; code: commit {m['git']}; load average at start {m['load_avg_at_start'][0]:.1f}. "
+             f"Command: `{report['command']}`.", ""]
+    lines += ["| command | N | codings | no cache: wall s (CPU s) | cold: wall s (CPU s) | warm: wall s (CPU s) | "
+              "peak MB no cache / cold / warm | no cache ÷ warm, wall (CPU) |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for row in report["commands"]:
+        v = row["result"]
+        cells = [f"{v[k]['median_wall']:.2f} ({v[k]['median_cpu']:.2f})" for k in VARIANTS]
+        peaks = " / ".join(f"{v[k]['peak_mb']:.0f}" for k in VARIANTS)
+        lines.append(f"| `{row['command']}` | {row['label']} | {row['codings']:,} | {' | '.join(cells)} | {peaks} | "
+                     f"{v['ratio_wall_nocache_over_warm']:.1f}× ({v['ratio_cpu_nocache_over_warm']:.1f}×) |")
+    nt = report.get("new_text")
+    if nt:
+        lines += ["", f"First run on new text: `altena-qca run` on the bundled study after {report['changed']} "
+                      f"transcripts changed (warm study cache; deduce loaded and run on those three): median "
+                      f"{nt['median_wall']:.2f} s wall, {nt['median_cpu']:.2f} s CPU, peak {nt['peak_mb']:.0f} MB "
+                      f"({nt['n']} runs: " + ", ".join(f"{r['wall']:.1f}" for r in nt["runs"]) + " s)."]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="13,130,1300")
+    ap.add_argument("--commands", default=",".join(COMMANDS))
+    ap.add_argument("--bundled", action=argparse.BooleanOptionalAction, default=True,
+                    help="also the bundled study (N=13 real transcripts)")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat-large", type=int, default=1, help="repeats of `run` at N >= 1300")
+    ap.add_argument("--new-text", type=int, default=3, metavar="REPEATS", help="0: skip the first-run case")
+    ap.add_argument("--changed", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=9)
+    ap.add_argument("--work", default=os.environ.get("ALTENA_BENCH_DIR", str(Path(tempfile.gettempdir())
+                                                                           / "altena-bench")))
+    ap.add_argument("--json", default=None)
+    ap.add_argument("--markdown", default=None)
+    args = ap.parse_args(argv)
+
+    def log(msg: str) -> None:
+        print(msg, file=sys.stderr, flush=True)
+
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    report = {"machine": R.machine(), "command": "python benchmarks/bench_commands.py " + " ".join(argv or sys.argv[1:]),
+              "commands": [], "changed": args.changed}
+    studies: list[tuple[str, Path | None, int, int]] = []
+    if args.bundled:
+        from altena_qca.resources import DEFAULT_DATA
+        with open(DEFAULT_DATA / "codings.csv", encoding="utf-8") as fh:
+            studies.append(("13 (bundled)", None, sum(1 for _ in fh) - 1, 13))
+    for n in (int(x) for x in args.sizes.split(",") if x.strip()):
+        d = R.ensure_corpus(n, work, args.seed, log)
+        studies.append((f"{n:,}", d, json.loads((d / "SYNTH.json").read_text())["codings"], n))
+    for label, data, codings, n in studies:
+        for command in (c.strip() for c in args.commands.split(",") if c.strip()):
+            repeat = args.repeat_large if command == "run" and n >= 1300 else args.repeat
+            log(f"{command} on N={label}")
+            report["commands"].append({"command": command, "label": label, "codings": codings,
+                                       "result": bench_command(command, data, repeat, env, log)})
+    if args.new_text:
+        log("first run on new text")
+        report["new_text"] = bench_new_text(args.new_text, args.changed, env, work, log)
+    text = markdown(report)
+    print(text)
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
+    if args.markdown:
+        Path(args.markdown).write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
