@@ -16,6 +16,9 @@ import yaml
 from ..errors import CodebookError, Errors, Warnings
 from ..resources import DEFAULT_ACTORS, DEFAULT_ALLOWLIST
 
+#: libyaml's safe loader where PyYAML has it (about 10× faster), else the pure-Python one.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 _E501 = Errors.E501
 _W500 = Warnings.W500
@@ -30,7 +33,7 @@ def _terms_from_allowlist(path: Path) -> list[str]:
     if not path.is_file():
         raise CodebookError(_E501.format(path=path, reason="allowlist of protected terms not found"))
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 - safe
     except yaml.YAMLError as exc:
         raise CodebookError(_E501.format(path=path, reason=f"cannot parse YAML ({exc})".replace("\n", " ")))
     if data is None:
@@ -53,7 +56,7 @@ def _terms_from_actors(path: Path) -> list[str]:
     if not path.is_file():
         return []
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 - safe
     except (yaml.YAMLError, OSError, UnicodeDecodeError) as exc:
         warnings.warn(_W500.format(path=path, reason=str(exc).splitlines()[0]), stacklevel=3)
         return []
