@@ -111,16 +111,14 @@ def _append_turn(path: Path, sentence: str) -> None:
             fh.write(f"\nR: {sentence}\n")
 
 
-def bench_new_text(repeat: int, changed: int, base_env: dict, work: Path, log) -> dict:
+def bench_new_text(repeat: int, changed: int, base_env: dict, work: Path, bundled: Path, log) -> dict:
     """``altena-qca run`` on the bundled study after ``changed`` transcripts got a new sentence; warm study cache."""
-    from altena_qca.resources import DEFAULT_DATA
-
     runs = []
     for i in range(repeat):
         study = work / "bundled-copy"
         if study.exists():
             shutil.rmtree(study)
-        shutil.copytree(DEFAULT_DATA, study)
+        shutil.copytree(bundled, study)
         cache = Path(tempfile.mkdtemp(prefix="bench-study-cache-"))
         env = dict(base_env, ALTENA_QCA_STUDY_CACHE=str(cache))
         try:
@@ -142,7 +140,7 @@ def bench_new_text(repeat: int, changed: int, base_env: dict, work: Path, log) -
 def markdown(report: dict) -> str:
     m = report["machine"]
     lines = [f"Machine: {m['nproc']} cores ({m['cpu']}), {m['ram_gib']} GiB RAM, Python {m['python']}, "
-             f"{m['platform']}; code: commit {m['git']}; load average at start {m['load_avg_at_start'][0]:.1f}. "
+             f"{m['platform']}; code: {report['code']}; load average at start {m['load_avg_at_start'][0]:.1f}. "
              f"Command: `{report['command']}`.", ""]
     lines += ["| command | N | codings | no cache: wall s (CPU s) | cold: wall s (CPU s) | warm: wall s (CPU s) | "
               "peak MB no cache / cold / warm | no cache ÷ warm, wall (CPU) |",
@@ -175,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=9)
     ap.add_argument("--work", default=os.environ.get("ALTENA_BENCH_DIR", str(Path(tempfile.gettempdir())
                                                                            / "altena-bench")))
+    ap.add_argument("--snapshot", choices=("head", "worktree", "none"), default="head",
+                    help="measure a frozen copy of the last commit (default), of the working tree, or it live")
     ap.add_argument("--json", default=None)
     ap.add_argument("--markdown", default=None)
     args = ap.parse_args(argv)
@@ -185,12 +185,15 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, PYTHONHASHSEED="0")
-    report = {"machine": R.machine(), "command": "python benchmarks/bench_commands.py " + " ".join(argv or sys.argv[1:]),
-              "commands": [], "changed": args.changed}
+    code, code_label = R.snapshot(args.snapshot, work, [], log)
+    if args.snapshot != "none":  # the commands import the frozen copy, not the working tree
+        env["PYTHONPATH"] = os.pathsep.join([str(code), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    bundled = code / "altena_qca" / "resources" / "studies" / "altena"
+    report = {"machine": R.machine(), "code": code_label, "commands": [], "changed": args.changed,
+              "command": "python benchmarks/bench_commands.py " + " ".join(sys.argv[1:] if argv is None else argv)}
     studies: list[tuple[str, Path | None, int, int]] = []
     if args.bundled:
-        from altena_qca.resources import DEFAULT_DATA
-        with open(DEFAULT_DATA / "codings.csv", encoding="utf-8") as fh:
+        with open(bundled / "codings.csv", encoding="utf-8") as fh:
             studies.append(("13 (bundled)", None, sum(1 for _ in fh) - 1, 13))
     for n in (int(x) for x in args.sizes.split(",") if x.strip()):
         d = R.ensure_corpus(n, work, args.seed, log)
@@ -203,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
                                        "result": bench_command(command, data, repeat, env, log)})
     if args.new_text:
         log("first run on new text")
-        report["new_text"] = bench_new_text(args.new_text, args.changed, env, work, log)
+        report["new_text"] = bench_new_text(args.new_text, args.changed, env, work, bundled, log)
     text = markdown(report)
     print(text)
     if args.json:
