@@ -373,6 +373,8 @@ class SuggestionModel(BaseEstimator):
             The codes of each passage (may be empty: a negative for every code).
         codebook : Codebook, optional
             Rolls codes up to their ancestors and adds the codebook passages.
+            A top-level code that no passage carries directly (a category such
+            as *effects*) is never suggested.
 
         Returns
         -------
@@ -382,9 +384,15 @@ class SuggestionModel(BaseEstimator):
         X, y = list(X), [list(codes) for codes in y]
         if len(X) != len(y):
             raise ValueError(f"X has {len(X)} passages but y has {len(y)} code lists")
+        # A top-level category nobody codes directly ('effects', 'boundaries') is
+        # suggested for any passage near its many children, off-topic talk included:
+        # it keeps its model (and its place among a passage's best) but is not suggested.
+        direct = {c for codes in y for c in codes}
         if codebook is not None and self.use_codebook:
             cx, cy = codebook_passages(codebook)
             X, y = X + cx, y + cy
+        vague = ({c.id for c in codebook if c.parent is None and c.id not in direct}
+                 if codebook is not None else set())
         if codebook is not None:
             y = [sorted({a for c in codes if c in codebook for a in (c, *codebook.ancestors(c))} |
                         {c for c in codes if c not in codebook}) for codes in y]
@@ -408,6 +416,7 @@ class SuggestionModel(BaseEstimator):
                     continue
                 self.classes_.append(code)
                 self.estimators_.append(self._estimator(n_pos).fit(features, target))
+        self._unsuggested = np.asarray([c in vague for c in self.classes_], dtype=bool)
         if self.estimator == "logreg" and self.estimators_:
             # Dense: a sparse × dense product is several times faster than sparse × sparse
             # and adds the same terms in the same order (identical logits).
@@ -486,6 +495,10 @@ class SuggestionModel(BaseEstimator):
             rank = np.arange(len(hit_p)) - np.repeat(starts, sizes)
             size = np.repeat(sizes, sizes)
             keep = rank < (cut if cut >= 0 else size + cut)
+            hit_p, hit_c, values = hit_p[keep], hit_c[keep], values[keep]
+        unsuggested = getattr(self, "_unsuggested", None)
+        if unsuggested is not None and unsuggested.any():  # after the cut: the other suggestions stay as they were
+            keep = ~unsuggested[hit_c]
             hit_p, hit_c, values = hit_p[keep], hit_c[keep], values[keep]
         return (hit_p, hit_c, values.tolist()) if len(hit_p) else None
 
