@@ -101,3 +101,15 @@ def test_refit_learns_from_the_study_s_accepted_codings_and_changes_the_suggesti
     texts = [study.corpus.documents["R02"].segment_text(s) for s in study.corpus.documents["R02"].segments]
     assert one.model_ is not None and set(one.model_.classes_) < set(everything.model_.classes_)
     assert one.predict(texts) != everything.predict(texts)
+
+
+def test_learning_curve_scores_only_text_the_coded_respondents_do_not_have(study):
+    from altena_qca.coding import learning_curve
+
+    curve = learning_curve(study, sizes=(1, 4), draws=1, methods=("rules",))
+    assert list(curve["coded_respondents"].unique()) == [1, 4]
+    assert set(curve["passages"]) == {"all", "quotes"}
+    all_rows = curve[curve["passages"] == "all"].set_index("coded_respondents")
+    # more coded respondents: fewer unseen turns left to score
+    assert all_rows.loc[4, "units"] < all_rows.loc[1, "units"]
+    assert curve["f1"].between(0, 1).all()

@@ -151,7 +151,7 @@ class AutoCoder(BaseEstimator):
         >>> suggest(study.corpus, study.codebook, coder=coder, documents=uncoded_documents(study))  # doctest: +SKIP
         """
         X, y = training_data(study.corpus, study.codings, documents=documents, speakers=speakers)
-        return self.fit(X, y, codebook=study.codebook)
+        return self.fit(X=X, y=y, codebook=study.codebook)
 
     def _index_codes(self) -> None:
         """Number every code either suggester can name (sorted, so numbers sort like codes).
