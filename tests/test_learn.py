@@ -110,11 +110,11 @@ def test_a_top_level_category_nobody_codes_directly_is_never_suggested():
     X = ["Er is geen vertrouwen", "Het vertrouwen is groot", "Taken worden dubbel gedaan",
          "De intake is dubbel gedaan", "Wij vertrouwen elkaar", "Niemand doet de taak", "Het regent vandaag"] * 2
     y = [["cat.a"], ["cat.a"], ["cat.b"], ["cat.b"], ["cat.a"], ["cat.b"], []] * 2
-    model = SuggestionModel(threshold=0.0).fit(X, y, cb)
+    model = SuggestionModel(threshold=0.0).fit(X, y, codebook=cb)
     assert "cat" in model.classes_  # still modelled (it keeps its place among a passage's best)...
     found = {s.code for f in model.predict(["Het regent vandaag", "Geen vertrouwen"]) for s in f}
     assert "cat" not in found and found  # ...but never suggested
     # coded directly somewhere, it is suggested like any code
     direct = SuggestionModel(threshold=0.0).fit(X + ["Een categorie", "Nog een categorie", "Leeg", "Niets"],
-                                                y + [["cat"], ["cat"], [], []], cb)
+                                                y + [["cat"], ["cat"], [], []], codebook=cb)
     assert "cat" in {s.code for f in direct.predict(["Een categorie"]) for s in f}
