@@ -70,6 +70,7 @@ def browser():
 
 def _page(browser, url):
     context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(120_000)   # a shared, loaded CI machine: wait, don't fail
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -86,6 +87,7 @@ def _open(page, url, path):
 
 def _select(page, phrase: str) -> None:
     """Select ``phrase`` in the transcript by dragging the mouse over it."""
+    page.bring_to_front()   # one window per coder: the page being used has the focus
     box = page.evaluate("""phrase => {
         const text = document.getElementById('text');
         const walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT);
@@ -262,3 +264,19 @@ def test_two_browsers_code_the_same_document_at_once(server, browser):
     a.reload()
     a.wait_for_selector("body[data-ready]")
     a.wait_for_function("() => Array.from(document.querySelectorAll('.hl')).some(e => e.textContent.includes('sneller hulp'))")
+
+
+def test_keyboard_only_coding_of_a_turn(server, browser):
+    folder, url = server
+    page = _page(browser, url)
+    _open(page, url, "/documents/W03")
+    page.locator("h1").click()
+    page.keyboard.press("t")                       # the first respondent turn
+    assert page.locator(".turn-focus").inner_text().startswith("Ik coördineer")
+    page.keyboard.press("c")
+    page.wait_for_selector("#picker:not([hidden])")
+    page.keyboard.type("functie")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#margin .bar[data-code='intro.function']")
+    rows = _store(folder, "SELECT text FROM codings WHERE document = 'W03' AND code = 'intro.function'")
+    assert rows == [("Ik coördineer het overleg over complexe casussen voor de gemeente.",)]

@@ -42,6 +42,8 @@ function DocumentPage() {
   const textEl = document.getElementById("text");
   const marginEl = document.getElementById("margin");
   const pieces = Array.from(textEl.querySelectorAll(".piece"));
+  const turns = pieces.filter(p => p.classList.contains("turn") && !p.classList.contains("sp-interviewer"));
+  let turnAt = -1;
   const codes = {};
   data.codebook.forEach(c => { codes[c.id] = c; });
   let codings = data.codings;   // as the page was rendered; re-read from /api after each change
@@ -448,7 +450,25 @@ function DocumentPage() {
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
     if (ev.key === "c" || ev.key === "Enter") {
       const t = selectionTarget();
-      if (t) { ev.preventDefault(); openPicker({ start: t.start, end: t.end }, t.rect); }
+      if (t) { ev.preventDefault(); openPicker({ start: t.start, end: t.end }, t.rect); return; }
+      // keyboard only: the turn marked with t / T, as a whole
+      const turn = turns[turnAt];
+      if (turn && turn.classList.contains("turn-focus")) {
+        ev.preventDefault();
+        const s = Number(turn.dataset.start), e = Number(turn.dataset.end);
+        const txt = turn.textContent;
+        const lead = txt.length - txt.replace(/^\s+/, "").length, trail = txt.length - txt.replace(/\s+$/, "").length;
+        openPicker({ start: s + lead, end: e - trail }, turn.getBoundingClientRect());
+      }
+      return;
+    }
+    if (ev.key === "t" || ev.key === "T") {
+      // mark the next (t) or previous (T) turn of a respondent or observer, to code it by keyboard
+      ev.preventDefault();
+      if (turns[turnAt]) turns[turnAt].classList.remove("turn-focus");
+      turnAt = ev.key === "t" ? Math.min(turnAt + 1, turns.length - 1) : Math.max(turnAt - 1, 0);
+      const turn = turns[turnAt];
+      if (turn) { turn.classList.add("turn-focus"); turn.scrollIntoView({ block: "center" }); }
       return;
     }
     if (!document.getElementById("show-suggestions").checked || !suggestions.length) return;
