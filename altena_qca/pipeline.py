@@ -219,6 +219,7 @@ def run(study: Study, out_dir: str | Path, stages: list[tuple[str, Stage]] | Non
     A stage whose codebook settings are missing (:data:`NEEDS`) is skipped
     with a log message. A study without codings warns (W112) first.
     """
+    from ._io import write_text
     from .report.tables import write_csv, write_workbook
 
     if study.coding_source == "none":
@@ -240,5 +241,9 @@ def run(study: Study, out_dir: str | Path, stages: list[tuple[str, Stage]] | Non
             written.append(write_csv(df, tables_dir / f"{tname}.csv"))
             all_tables[tname] = df
         written += [Path(p) for p in result.files if Path(p) not in written]
-    written.append(write_workbook(all_tables, out / f"{_slug(study)}.xlsx"))
+    note = ("Automatisch gecodeerd, niet beoordeeld: elke tabel in deze map rust op voorstellen van de "
+            "automatische codeerder die niemand heeft beoordeeld." if study.coding_source == "suggested" else None)
+    if note:
+        written.append(write_text(tables_dir / "LET_OP.txt", note + "\n"))
+    written.append(write_workbook(all_tables, out / f"{_slug(study)}.xlsx", note=note))
     return written

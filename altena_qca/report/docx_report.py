@@ -201,7 +201,8 @@ def _method(b: Builder, f: "w.Facts", r: Results, png, study: Study) -> None:
            f"rond cliënten met meervoudige problematiek{where}, en wat het wetsvoorstel Wams daaraan zou "
            f"veranderen. Daarvoor zijn {f.n} semigestructureerde interviews gehouden met {f.n_intern} "
            f"{'medewerker' if f.n_intern == 1 else 'medewerkers'} van de gemeente (intern) en {f.n_extern} "
-           f"{'medewerker' if f.n_extern == 1 else 'medewerkers'} van partnerorganisaties (extern){f.date_range()}"
+           f"{'medewerker van een partnerorganisatie' if f.n_extern == 1 else 'medewerkers van partnerorganisaties'}"
+           f" (extern){f.date_range()}"
            + (", aangevuld met één observatie van een casusoverleg." if f.n_obs == 1 else
               f", aangevuld met {w.num(f.n_obs)} observaties." if f.n_obs else "."))
     b.para("Elk interview volgde een topiclijst in vier delen:")
@@ -336,8 +337,10 @@ def _wams_not_whole(b: Builder, f: "w.Facts") -> None:
         return
     b.heading(SECTIONS[7], 1)
     b.para("De Wams wordt vaak gezien als dé oplossing voor de privacyknelpunten bij het delen van gegevens. "
-           "Langs de vier samenwerkingsgrenzen bekeken lost de wet een deel op en laat een deel bestaan"
-           + ("; de scriptie bespreekt dit in §5.2." if f.t.thesis else "."))
+           + ("Langs de vier samenwerkingsgrenzen bekeken lost de wet een deel op en laat een deel bestaan; de "
+              "scriptie bespreekt dit in §5.2." if f.t.thesis else
+              "Hieronder staat, langs de samenwerkingsgrenzen die respondenten noemen, wat de wet verandert en "
+              "wat niet."))
     for text in paras:
         b.para(text)
 

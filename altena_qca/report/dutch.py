@@ -51,7 +51,7 @@ VALUES_NL = {
                "reproduced": "gereproduceerd", "differs": "wijkt af", "not reconstructable": "niet te reconstrueren"},
     "kind": {"quote": "citaat", "paraphrase": "parafrase", "deductive": "deductief", "inductive": "inductief"},
 }
-_EXTRA_ROWS = {"coordination_approach": "Gecoördineerde aanpak komt beter van de grond",
+_EXTRA_ROWS = {"coordination_approach": "komt beter van de grond",
                "privacy_risk": "Privacy moet beter gewaarborgd worden",
                "client_trust_damage": "Schade aan de vertrouwensband met de cliënt",
                "professional_secrecy": "Terugvallen op het beroepsgeheim"}
@@ -99,11 +99,13 @@ def dutch(table: pd.DataFrame, *, effect_labels: Mapping[str, str] | None = None
         out["evidence"] = out["evidence"].map(_evidence_nl)
     if effect_labels and "effect" in out.columns:
         labels = dict(effect_labels)
-        out["effect"] = out["effect"].map(lambda e: labels.get(e, {"wams_details": "Coördinatie",
+        out["effect"] = out["effect"].map(lambda e: labels.get(e, {"wams_details": "Gecoördineerde aanpak",
                                                                   "wams_other": "Andere effecten"}.get(e, e)))
     out = out.drop(columns=[c for c in drop if c in out.columns])
     names = {c: (f"groep {c.split('_', 1)[1]}" if c.startswith("group_") and c[6:].isdigit()
                  else COLUMNS_NL.get(c, c)) for c in out.columns}
+    if "claim" in out.columns and "status" in out.columns:
+        names["status"] = "uitkomst"
     return out.rename(columns=names)
 
 

@@ -236,6 +236,8 @@ def _effect_rows(table: pd.DataFrame, effect_labels: Mapping[str, str]) -> list[
     gids = _group_ids(table)
     rows = []
     for r in table[table["section"] == "effects"].itertuples(index=False):
+        if r.stance == "unclear" and not int(r.total):
+            continue  # the third state only where the source contradicts itself
         rows.append({"effect": r.effect, "effect_nl": effect_labels.get(r.effect, r.effect),
                      "stance": r.stance, "stance_nl": STANCE_NL.get(r.stance, r.stance),
                      "colour": _STANCE_COLOUR.get(r.stance, OKABE_ITO["grey"]),

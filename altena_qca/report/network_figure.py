@@ -11,6 +11,7 @@ width, deterministic PNG and SVG.
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from pathlib import Path
 
@@ -139,8 +140,9 @@ def visible_graph(G, thesis: bool, municipality: str = ""):
                                     "mentioned": int(prev.get("mentioned", 0) or 0) + int(d.get("mentioned", 0) or 0),
                                     "present": int(prev.get("present", 0) or 0) + int(d.get("present", 0) or 0),
                                     "interviewed": bool(prev.get("interviewed")) or bool(d.get("interviewed"))})
-        else:
-            out.add_node(n, **d)
+        else:  # 'Politie gemeente Altena' is the thesis's local police: in another study it is 'Politie'
+            label = re.sub(r"\s+gemeente\s+\S+$", "", str(d.get("label", n))) or str(d.get("label", n))
+            out.add_node(n, **{**d, "label": label})
     for u, v, d in H.edges(data=True):
         a, b = mapping[u], mapping[v]
         if a == b:

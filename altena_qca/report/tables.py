@@ -28,11 +28,13 @@ def write_csv(df: pd.DataFrame, path: str | Path, *, neutralise: bool = True) ->
     return write_text(path, buf.getvalue())
 
 
-def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
+def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path, *, note: str | None = None) -> Path:
     """One sheet per table (names cut to Excel's 31 characters), atomically.
 
     openpyxl stamps the workbook with the current time; the properties are
-    fixed and the zip normalised so two runs give identical bytes.
+    fixed and the zip normalised so two runs give identical bytes. ``note``
+    (e.g. "automatisch gecodeerd, niet beoordeeld") becomes a first sheet
+    "Let op" and the workbook's description, so no table is read without it.
     """
     import datetime as dt
 
@@ -41,12 +43,16 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path
     path = Path(path)
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        if note:
+            pd.DataFrame({"Let op": [note]}).to_excel(xw, sheet_name="Let op", index=False)
         for name, df in tables.items():
             df.to_excel(xw, sheet_name=name[:31], index=False)
         strings_only(xw.book)  # no text cell is a formula, whatever it starts with
         props = xw.book.properties
         props.creator = "altena-qca"
         props.created = props.modified = dt.datetime(2023, 7, 1)
+        if note:
+            props.description = note
     from .._io import write_bytes
     write_bytes(path, _fix_core_dates(buf.getvalue()))
     normalise_zip(path)

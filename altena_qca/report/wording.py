@@ -306,8 +306,9 @@ class Facts:
             by_groups.setdefault(gids, []).append(f"{_WAMS_NL.get(key, str(row['label_nl']).lower())} "
                                                   f"({k} van de {size})")
         for gids, items in by_groups.items():
-            lead = "Alleen " if len(gids) < len(self.group_label) else ""
-            out.append(f"{lead}{self._group_phrase(list(gids))} verwacht daarnaast " + join(items) + ".")
+            lead = "Alleen " if len(gids) < len([g for g in self.group_label if self.size.get(g)]) else ""
+            also = " daarnaast" if all_items else ""
+            out.append(f"{lead}{self._group_phrase(list(gids))} verwacht{also} " + join(items) + ".")
         same = self._rows("wams")
         same = same[(same["stance"] == "same") & (same["total"] > 0)]
         if len(same):
@@ -349,6 +350,8 @@ class Facts:
         rows = []
         for r in t.itertuples(index=False):
             if r.section == "effects":
+                if r.stance == "unclear" and not int(r.total):
+                    continue  # a third state only where the source contradicts itself
                 name, stance = self.effect_nl.get(r.effect, r.effect), stance_nl.get(r.stance, r.stance)
             elif r.section == "wams_details":
                 name, stance = ROW_NL.get(str(r.stance), str(r.label_nl)), "verbetert"
@@ -571,8 +574,10 @@ class Facts:
                     f"ervaren ({self._group_phrase(neg_g)}: {n_of(size, self.n)}) negatieve effecten op de "
                     f"samenwerking, op {join(names)}.")
             if rest:
-                text += (f" De andere respondenten ({self._group_phrase(rest)}) ervaren geen tekort en noemen "
-                         f"de positieve effecten van voldoende uitwisseling.")
+                pos = t[t["stance"] == "positive"]
+                named = any(int(getattr(r, f"group_{g}")) > 0 for r in pos.itertuples(index=False) for g in rest)
+                text += (f" De andere respondenten ({self._group_phrase(rest)}) ervaren geen tekort"
+                         + (" en noemen de positieve effecten van voldoende uitwisseling." if named else "."))
             out.append(text)
         elif self.n:
             out.append(f"Geen van de {self.n} respondenten noemt een negatief effect van te weinig "
@@ -670,7 +675,8 @@ class Facts:
             out.append("Of de verwachte effecten van de Wams zich voordoen, kan pas na de invoering worden "
                        "nagegaan. Een vervolgmeting met dezelfde topiclijst kan toetsen of "
                        + join(f"{_WAMS_NL.get(k, k)} ({n_of(int(r['total']), self.n, 'verwachten dat').replace('de enige van de', '1 van de')})"
-                              for k, r in items) + " ook werkelijk optreden.")
+                              for k, r in items) + (" ook werkelijk optreedt." if len(items) == 1 else
+                                                    " ook werkelijk optreden."))
         risk = self._other("privacy_risk")
         if risk is not None and int(risk["total"]):
             out.append(("Onderzoek daarbij ook" if out else "Onderzoek na de invoering van de Wams")
@@ -701,7 +707,7 @@ class Facts:
                        f"hebben aangepast; observatie zonder rol van de onderzoeker (etnografisch onderzoek) "
                        f"verkleint die invloed.")
         if self.n:
-            step = round(100 / self.n)
+            step = round(100 / self.n)  # one respondent as a share
             out.append(f"Het gaat om {self.n} interviews" + (" en één observatie" if self.n_obs == 1 else
                                                             f" en {num(self.n_obs)} observaties" if self.n_obs else "")
                        + f". Eén respondent meer of minder verandert een aandeel al met zo'n {step} "
