@@ -632,7 +632,8 @@ def code(data_dir, input_path, out_path, method, min_rule_confidence, codebook_p
     with _runner(engine, scheduler) as runner:
         study = load_study(data_dir, codebook_path, pseudonymise=pseudonymise, engine=runner)
         table = suggest(study.corpus, study.codebook, study.codings, coder=coder, engine=runner)
-    _emit_table(table, out_path)
+    from .coding.review import to_typed_offsets  # the file's offsets are codings.csv's (as typed)
+    _emit_table(to_typed_offsets(table, study.corpus), out_path)
 
 
 @cli.group()
@@ -645,17 +646,22 @@ def review():
 @click.option("--suggestions", "suggestions_path", type=click.Path(path_type=Path), required=True,
               help="Suggestions CSV written by 'altena-qca code' on the same study.")
 @click.option("--out", "out_path", type=click.Path(path_type=Path), required=True, help="Review CSV to write.")
+@click.option("--new-only", is_flag=True,
+              help="Leave out suggestions that repeat an existing coding (same code, overlapping passage).")
+@click.option("--code", "codes", multiple=True, metavar="ID",
+              help="Only suggestions of this code and its sub-codes (repeatable).")
 @_pseudo_option
 @handle_errors
-def review_export(data_dir, suggestions_path, out_path, pseudonymise):
-    """Write suggestions with their passage and an empty 'decision' column (accept/reject).
+def review_export(data_dir, suggestions_path, out_path, new_only, codes, pseudonymise):
+    """Write suggestions with their passage and an empty 'decision' column (ja/nee, accept/reject).
 
-    Example: altena-qca review export --suggestions suggestions.csv --out review.csv
+    Example: altena-qca review export --suggestions suggestions.csv --new-only --out review.csv
     """
     from .coding import export_review
 
     study = _load(data_dir, pseudonymise)
-    table = export_review(suggestions_path, study.corpus, out_path, codebook=study.codebook)
+    table = export_review(suggestions_path, study.corpus, out_path, codebook=study.codebook,
+                          codings=study.codings, new_only=new_only, codes=codes)
     click.echo(f"wrote {len(table)} suggestions to review to {out_path}")
 
 
@@ -663,18 +669,30 @@ def review_export(data_dir, suggestions_path, out_path, pseudonymise):
 @click.argument("path", type=click.Path(path_type=Path))
 @_data_option
 @click.option("--reviewer", required=True, help="Name recorded as the coder of the accepted codings.")
-@click.option("--out", "out_path", type=click.Path(path_type=Path), required=True,
+@click.option("--out", "out_path", type=click.Path(path_type=Path), default=None,
               help="Codings CSV to write: the study's codings plus the accepted suggestions.")
+@click.option("--apply", "apply_", is_flag=True,
+              help="Add the accepted codings to the study's own codings.csv (atomically) and record every "
+                   "decision in review_decisions.csv.")
 @_pseudo_option
 @handle_errors
-def review_import(path, data_dir, reviewer, out_path, pseudonymise):
+def review_import(path, data_dir, reviewer, out_path, apply_, pseudonymise):
     """Turn the accepted rows of a reviewed CSV into manual codings by the reviewer.
 
-    Example: altena-qca review import review.csv --reviewer student-a --out codings.csv
-    """
-    from .coding import import_review
+    Decisions: ja/nee, accepteren/afwijzen, accept/reject (empty = not yet reviewed).
 
+    Example: altena-qca review import review.csv --reviewer student-a --apply
+    """
+    from .coding import apply_review, import_review
+
+    if apply_ == (out_path is not None):
+        raise click.UsageError("give either --apply (add to the study's codings.csv) or --out FILE")
     study = _load(data_dir, pseudonymise)
+    if apply_:
+        done = apply_review(path, study, reviewer=reviewer)
+        click.echo(f"{done['accepted']} accepted, {done['rejected']} rejected: added {done['added']} codings to "
+                   f"{done['codings']}; decisions recorded in {done['decisions']}")
+        return
     merged = import_review(path, study.corpus, study.codebook, reviewer=reviewer, codings=study.codings,
                            out=out_path)
     click.echo(f"wrote {len(merged)} codings ({len(merged) - len(study.codings)} accepted) to {out_path}")
