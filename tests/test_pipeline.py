@@ -1,25 +1,21 @@
 """`altena-qca run` on studies other than the bundled one."""
 from __future__ import annotations
 
-import pytest
-
 from altena_qca import load_study
 from altena_qca.pipeline import run
 
-from conftest import SHARED
-
-DEMO = SHARED / "refi-qda" / "samples" / "qualitative-coding-demo.qdpx"
-
 
 def test_run_on_a_project_from_another_tool_skips_thesis_stages(tmp_path):
-    if not DEMO.exists():
-        pytest.skip("REFI-QDA sample not available")
     from altena_qca.refi import import_qdpx_to_folder
+    from test_qdpx import _qualcoder_project  # a QualCoder-style project, made by hand (no shared files)
 
+    variables = {"interview_anna": {"functie": "Wijkverpleegkundige", "kant": "extern"},
+                 "interview_bert": {"functie": "Beleidsmedewerker", "kant": "intern"},
+                 "interview_carla": {"functie": "Huisarts", "kant": "extern"}}
     folder = tmp_path / "imported"
-    import_qdpx_to_folder(DEMO, folder)
+    import_qdpx_to_folder(_qualcoder_project(tmp_path, variables), folder)
     study = load_study(folder)           # pseudonymised; codings checked against their quotes
-    assert len(study.codings) == 205
+    assert len(study.codings) == 3
     messages = []
     files = run(study, tmp_path / "out", log=messages.append)
     skipped = [m for m in messages if "skipped" in m]

@@ -20,6 +20,7 @@ from altena_qca import refi
 from altena_qca.refi import (export_qdc, export_qdpx, import_qdc, import_qdpx, import_qdpx_to_folder,
                                     project_sets)
 from altena_qca.refi import _archive
+from altena_qca.refi import _common
 from altena_qca.refi._common import NS_CODEBOOK, NS_PROJECT
 
 from conftest import DATA, SHARED
@@ -570,3 +571,115 @@ def test_docstring_examples():
     for module in (refi, _common, _codes, export, reader, folder, qdc):
         failed, _ = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert failed == 0, module.__name__
+
+
+# -- other tools' ways: unique names for QualCoder, QualCoder-style projects (issue 13) ---------
+
+def test_export_names_every_code_uniquely_and_keeps_the_codebook_label(exported, study):
+    from xml.etree import ElementTree as ET
+    with zipfile.ZipFile(exported) as zf:
+        root = ET.fromstring(zf.read("project.qde"))
+    ns = {"p": NS_PROJECT}
+    codes = root.findall(".//p:Code", ns)
+    names = [c.get("name") for c in codes]
+    assert len(codes) == len(study.codebook) and len({n.casefold() for n in names}) == len(names)
+    # a tool that looks codes up by name (QualCoder, qualitative-coding) now finds one code per name:
+    by_name = {c.get("name"): c.get("guid") for c in codes}
+    coded = [r.get("targetGUID") for r in root.iter(f"{{{NS_PROJECT}}}CodeRef")]
+    assert len(set(coded)) == study.codings["code"].nunique() and set(coded) <= set(by_name.values())
+    repeated = [c for c in study.codebook if sum(o.label_nl == c.label_nl for o in study.codebook) > 1]
+    assert {c.label_nl for c in repeated} >= {"Positief", "Negatief", "Neutraal"}
+    for code in repeated:
+        el = next(c for c in codes if c.get("guid") == _common.guid("code", code.id))
+        assert el.get("name").startswith(code.label_nl + " (")
+        assert el.find("p:Description", ns).text.startswith(f"Label in het codeboek: {code.label_nl}")
+    users = {u.get("guid") for u in root.iter(f"{{{NS_PROJECT}}}User")}
+    selections = list(root.iter(f"{{{NS_PROJECT}}}PlainTextSelection"))
+    assert selections and all(s.get("creatingUser") in users for s in selections)
+    assert all(c.get("creatingUser") == s.get("creatingUser") for s in selections
+               for c in s.findall("p:Coding", ns))
+
+
+def _qualcoder_project(tmp_path, variables: dict[str, dict[str, str]], name="qualcoder.qdpx") -> Path:
+    """A project as QualCoder writes it: cases without SourceRef, attributes as variables on the sources,
+    the coder on the selection (creatingUser), selections with no name."""
+    texts = {"interview_anna": "I: Hoe werkt u samen met de wijkteams?\nR: Er is weinig vertrouwen.\n",
+             "interview_bert": "I: Wat merkt u van de wet?\nR: Korte lijntjes, veel overleg.\n",
+             "interview_carla": "I: En de privacy?\nR: Daar maken we ons zorgen over.\n"}
+    var_names = sorted({k for v in variables.values() for k in v})
+    var_guid = {v: G(500 + i) for i, v in enumerate(var_names)}
+    parts = [f'<Variable guid="{var_guid[v]}" name="{v}" typeOfVariable="Text"/>' for v in var_names]
+    sources, members, k = [], {}, 0
+    for i, (doc, text) in enumerate(texts.items()):
+        sguid = G(100 + 10 * i)
+        quote = text.split("R: ")[1].strip()
+        start = text.index(quote)
+        values = "".join(f'<VariableValue><VariableRef targetGUID="{var_guid[v]}"/><TextValue>{val}</TextValue>'
+                         f'</VariableValue>' for v, val in sorted(variables.get(doc, {}).items()))
+        sources.append(f'<TextSource guid="{sguid}" name="{doc}.txt" plainTextPath="internal://{sguid}.txt" '
+                       f'creatingUser="{G(900)}"><PlainTextSelection guid="{G(101 + 10 * i)}" name="" '
+                       f'startPosition="{start}" endPosition="{start + len(quote)}" creatingUser="{G(900)}">'
+                       f'<Coding guid="{G(102 + 10 * i)}"><CodeRef targetGUID="{G(1)}"/></Coding>'
+                       f'</PlainTextSelection>{values}</TextSource>')
+        members[f"sources/{sguid}.txt"] = text
+        k += 1
+    cases = (f'<Cases><Case guid="{G(800)}" name="respondenten"/></Cases>')
+    project = (f'<?xml version="1.0" encoding="utf-8"?><Project xmlns="{NS_PROJECT}" name="qc" origin="QualCoder 3.5">'
+               f'<Users><User guid="{G(900)}" name="marieke"/></Users>'
+               f'<CodeBook><Codes><Code guid="{G(1)}" name="Samenwerking" isCodable="true"/></Codes></CodeBook>'
+               f'<Variables>{"".join(parts)}</Variables>{cases}<Sources>{"".join(sources)}</Sources></Project>')
+    return _write(tmp_path, {"project.qde": project, **members}, name)
+
+
+def test_qualcoder_style_project_gets_one_respondent_per_source(tmp_path):
+    from altena_qca import load_study
+    variables = {"interview_anna": {"functie": "Wijkverpleegkundige", "kant": "extern", "organisatie": "Zorg"},
+                 "interview_bert": {"functie": "Beleidsmedewerker", "kant": "intern"},
+                 "interview_carla": {"functie": "Huisarts", "kant": "extern", "leeftijd": "52"}}
+    path = _qualcoder_project(tmp_path, variables)
+    p = import_qdpx(path)
+    assert sorted(p.corpus.respondents) == ["interview_anna", "interview_bert", "interview_carla"]
+    anna = p.corpus.respondents["interview_anna"]
+    assert (anna.function, anna.label, anna.side, anna.organisation) == \
+           ("Wijkverpleegkundige", "Wijkverpleegkundige", "extern", "Zorg")
+    assert all(d.respondent == d.id for d in p.corpus)
+    assert set(p.codings["coder"]) == {"marieke"}  # read from the selection's creatingUser
+    assert p.cases.set_index("case").loc["interview_carla", "leeftijd"] == "52"  # every variable kept
+    assert any("QualCoder" in w and "3 respondent(s) made" in w for w in p.warnings)
+    out = import_qdpx_to_folder(path, tmp_path / "study")
+    with pytest.warns(UserWarning):
+        s = load_study(tmp_path / "study", pseudonymise=False)
+    assert sorted(s.corpus.respondents) == sorted(p.corpus.respondents) and len(s.codings) == 3
+    assert out.counts["codings"] == 3 and not [w for w in out.warnings if "0 respondents" in w]
+
+
+def test_an_import_without_respondents_or_codings_says_what_is_missing(tmp_path):
+    variables = {"interview_anna": {"functie": "Wijkverpleegkundige"}}
+    p = import_qdpx(_qualcoder_project(tmp_path, variables))
+    text = "\n".join(p.warnings)
+    assert not p.corpus.respondents and "0 respondents" in text and "'side'" in text
+    src = f'<TextSource guid="{G(10)}" name="R1" plainTextPath="internal://{G(10)}.txt"/>'
+    p = import_qdpx(_write(tmp_path, {"project.qde": _project(src), f"sources/{G(10)}.txt": "R: Tekst."}, "b.qdpx"))
+    assert any("0 codings" in w for w in p.warnings)
+
+
+def test_nvivo_quirks_without_the_sample(tmp_path):
+    """What the NVivo 15 sample (not vendored: no licence) shows, rebuilt by hand so a fresh clone tests it:
+    GUIDs that are not RFC 4122, sources named by their GUID, one of them without text, a stray
+    ``sources/.root`` member, and one code name under two parents."""
+    odd = "{:08x}-0000-0000-0000-000000000000".format  # matches the schema's pattern, variant not RFC 4122
+    codes = (f'<Code guid="{odd(1)}" name="rq1" isCodable="true"><Code guid="{odd(2)}" name="programming" '
+             f'isCodable="true"/></Code><Code guid="{odd(3)}" name="framings" isCodable="true">'
+             f'<Code guid="{odd(4)}" name="programming" isCodable="true"/></Code>')
+    src = "".join(f'<TextSource guid="{odd(10 + i)}" name="{odd(10 + i)}" plainTextPath="internal://{odd(10 + i)}.txt"/>'
+                  for i in range(2))
+    members = {"project.qde": _project(src, codes), f"sources/{odd(10)}.txt": "R: Een tekst met inhoud.",
+               f"sources/{odd(11)}.txt": "", "sources/.root": ""}
+    p = import_qdpx(_write(tmp_path, members))
+    text = "\n".join(p.warnings)
+    for expected in ("not RFC 4122", "has no text", "not referenced by the project: sources/.root",
+                     "source name(s) are GUIDs"):
+        assert expected in text
+    assert {"rq1.programming", "framings.programming"} <= set(p.codebook.codes)
+    out = import_qdpx_to_folder(_write(tmp_path, members, "again.qdpx"), tmp_path / "nvivo")
+    assert "not written" in "\n".join(out.warnings) and (tmp_path / "nvivo" / "codebook.yaml").exists()

@@ -16,6 +16,7 @@ The limits are module constants so tests can lower them.
 """
 from __future__ import annotations
 
+import io
 import lzma
 import posixpath
 import re
@@ -24,6 +25,7 @@ import struct
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Iterator
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml
@@ -31,7 +33,7 @@ import defusedxml.ElementTree as DET
 
 from ..errors import Errors, InputError
 
-__all__ = ["Archive", "parse_xml", "fail", "MAX_ARCHIVE_BYTES", "MAX_MEMBERS", "MAX_MEMBER_BYTES",
+__all__ = ["Archive", "parse_xml", "iter_xml", "fail", "MAX_ARCHIVE_BYTES", "MAX_MEMBERS", "MAX_MEMBER_BYTES",
            "MAX_TOTAL_BYTES", "MAX_RATIO", "MAX_XML_DEPTH"]
 
 #: Largest archive accepted, on disk.
@@ -164,6 +166,75 @@ class Archive:
             raise fail(self.path, f"member {name!r} unpacks to more than {limit} bytes (zip bomb?)")
         self._read_total += len(data)
         return data
+
+    def open(self, name: str) -> io.RawIOBase:
+        """A stream of member ``name`` that enforces the size limits while it is read."""
+        try:
+            stream = self._zip.open(self.infos[name])
+        except _ZIP_ERRORS as exc:
+            raise fail(self.path, f"cannot read member {name!r} ({type(exc).__name__}: {exc})") from None
+        return _Limited(self, name, stream, min(MAX_MEMBER_BYTES, MAX_TOTAL_BYTES - self._read_total))
+
+
+class _Limited(io.RawIOBase):
+    """A zip member stream that refuses to unpack more than ``limit`` bytes (headers can lie)."""
+
+    def __init__(self, archive: Archive, name: str, stream, limit: int):
+        self.archive, self.name, self.stream, self.limit, self.seen = archive, name, stream, limit, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        try:
+            data = self.stream.read(min(len(buffer), self.limit + 1 - self.seen))
+        except _ZIP_ERRORS as exc:
+            raise fail(self.archive.path, f"cannot read member {self.name!r} ({type(exc).__name__}: {exc})") from None
+        self.seen += len(data)
+        if self.seen > self.limit:
+            raise fail(self.archive.path, f"member {self.name!r} unpacks to more than {self.limit} bytes (zip bomb?)")
+        self.archive._read_total += len(data)
+        buffer[:len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self.stream.close()
+        super().close()
+
+
+def iter_xml(archive: Archive, member: str) -> Iterator[tuple[str, Element, int]]:
+    """Stream a member's XML as ``(event, element, depth)``, safely, for ``start`` and ``end`` events.
+
+    The same refusals as :func:`parse_xml` (no DTD, no entities, no external
+    references, well-formed, at most :data:`MAX_XML_DEPTH` deep), but the
+    document is never whole in memory: the caller clears what it has read.
+    The root element has depth 1.
+    """
+    path = archive.path
+    depth = 0
+    with archive.open(member) as stream:
+        events = DET.iterparse(stream, events=("start", "end"), forbid_dtd=True, forbid_entities=True,
+                               forbid_external=True)
+        try:
+            for event, el in events:
+                if event == "start":
+                    depth += 1
+                    if depth > MAX_XML_DEPTH:
+                        raise fail(path, f"{member} nests elements deeper than {MAX_XML_DEPTH} levels")
+                    yield event, el, depth
+                else:
+                    yield event, el, depth
+                    depth -= 1
+        except InputError:
+            raise
+        except (defusedxml.DTDForbidden, defusedxml.EntitiesForbidden, defusedxml.ExternalReferenceForbidden,
+                defusedxml.NotSupportedError) as exc:
+            raise fail(path, f"{member} declares a DTD, entities or external references ({type(exc).__name__}); "
+                             f"refusing it (entity expansion / external entity attack)") from None
+        except ParseError as exc:
+            raise fail(path, f"{member} is not well-formed XML ({exc})") from None
+        except (ValueError, UnicodeError) as exc:  # e.g. an unknown encoding declaration
+            raise fail(path, f"{member} cannot be decoded as XML ({exc})") from None
 
 
 def parse_xml(data: bytes, path: str | Path, member: str) -> Element:

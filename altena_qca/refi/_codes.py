@@ -15,7 +15,7 @@ from xml.etree.ElementTree import Element
 from ..codebook import validate_codebook
 from ..model import Code, Codebook
 from ._archive import fail
-from ._common import norm_guid, slug, split_marker
+from ._common import LABEL_LINE, norm_guid, slug, split_marker
 
 __all__ = ["read_code_tree", "local_name"]
 
@@ -65,6 +65,12 @@ def read_code_tree(codes_el: Element | None, namespaces: tuple[str, ...], path: 
         desc_el = next((c for c in el if local_name(c, namespaces) == "Description"), None)
         definition, marker = split_marker(desc_el.text if desc_el is not None else "")
         marker = marker or {}
+        label = marker.get("label_nl")
+        if isinstance(label, str) and label.strip():  # our export qualified a repeated label
+            name = label.strip()
+            prefix = LABEL_LINE.format(label=label)
+            if definition.startswith(prefix):
+                definition = definition[len(prefix):].lstrip("\n")
         cid = marker.get("id")
         if cid is not None and (not isinstance(cid, str) or not _ID.match(cid) or cid in taken):
             marker_rejected += 1

@@ -26,6 +26,8 @@ NS_PROJECT = "urn:QDA-XML:project:1.0"
 NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
 NS_XSI = "http://www.w3.org/2001/XMLSchema-instance"
 MARKER = "[altena-qca] "
+#: First line of an exported code's description when its name had to be qualified to be unique.
+LABEL_LINE = "Label in het codeboek: {label}"
 
 # The GUIDType pattern of Project.xsd (xsd:token, so surrounding blanks are collapsed).
 GUID_RE = re.compile(r"^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"

@@ -50,7 +50,7 @@ import pandas as pd
 from .._io import atomic_path, fixed_zip_time, write_bytes
 from ..errors import Errors, InputError
 from ..model import Codebook, Corpus, check_codings
-from ._common import NS_CODEBOOK, NS_PROJECT, NS_XSI, guid, with_marker, xml_safe
+from ._common import LABEL_LINE, NS_CODEBOOK, NS_PROJECT, NS_XSI, guid, with_marker, xml_safe
 
 __all__ = ["export_qdpx", "export_qdc", "project_xml", "write_project_xml", "codebook_xml", "project_sets", "heading_lines",
            "MEMO_COLUMNS"]
@@ -119,21 +119,64 @@ def _code_elements(parent: ET.Element, ns: str, codebook: Codebook,
     """Append the code tree of ``codebook`` (file order) under ``parent``."""
     notes_of = notes_of or {}
     colours = {root: _PALETTE[i % len(_PALETTE)] for i, root in enumerate(codebook.roots())}
+    names = unique_code_names(codebook)
     stack = [(parent, cid) for cid in reversed(codebook.roots())]
     while stack:
         into, cid = stack.pop()
         code = codebook[cid]
-        el = _sub(into, ns, "Code", {"guid": guid("code", cid), "name": code.label_nl, "isCodable": "true",
+        el = _sub(into, ns, "Code", {"guid": guid("code", cid), "name": names[cid], "isCodable": "true",
                                      "color": colours[codebook.top_level(cid)]})
         meta = {"id": code.id, "kind": code.kind}
+        definition = code.definition
+        if names[cid] != code.label_nl:  # the label as the codebook has it, for people and for our reader
+            meta["label_nl"] = code.label_nl
+            definition = LABEL_LINE.format(label=code.label_nl) + ("\n\n" + definition if definition else "")
         for key in ("label_en", "indicators", "examples", "rules"):
             value = getattr(code, key)
             if value:
                 meta[key] = list(value) if isinstance(value, tuple) else value
-        _sub(el, ns, "Description", text=with_marker(code.definition, meta))
+        _sub(el, ns, "Description", text=with_marker(definition, meta))
         for note in notes_of.get(cid, []):
             _sub(el, ns, "NoteRef", {"targetGUID": note})
         stack.extend((el, child) for child in reversed(codebook.children(cid)))
+
+
+def unique_code_names(codebook: Codebook) -> dict[str, str]:
+    """A name per code, unique across the whole tree: the Dutch label, qualified where it repeats.
+
+    QualCoder and qualitative-coding look codes up by name, so the thesis's
+    three "Positief" codes would merge into one (and their codings with
+    them). A repeated label gets its parents' labels in brackets, nearest
+    first, as many as make it unique; the code id if even that does not.
+
+    >>> from altena_qca.model import Code, Codebook
+    >>> cb = Codebook([Code("t", "Vertrouwen"), Code("t.pos", "Positief", parent="t"),
+    ...                Code("r", "Relaties"), Code("r.pos", "Positief", parent="r")])
+    >>> unique_code_names(cb)["t.pos"], unique_code_names(cb)["t"]
+    ('Positief (Vertrouwen)', 'Vertrouwen')
+    """
+    label = {cid: codebook[cid].label_nl for cid in codebook.codes}
+
+    def ancestors(cid: str) -> list[str]:  # labels, nearest first
+        out, parent = [], codebook[cid].parent
+        while parent:
+            out.append(label[parent])
+            parent = codebook[parent].parent
+        return out
+
+    names = dict(label)
+    for depth in range(1, 64):
+        seen: dict[str, int] = defaultdict(int)
+        for name in names.values():
+            seen[name.casefold()] += 1
+        clash = [cid for cid, name in names.items() if seen[name.casefold()] > 1]
+        if not clash:
+            break
+        for cid in clash:
+            up = ancestors(cid)
+            names[cid] = (f"{label[cid]} ({' / '.join(reversed(up[:depth]))})" if depth <= len(up)
+                          else f"{label[cid]} ({cid})")
+    return names
 
 
 def codebook_xml(codebook: Codebook) -> bytes:
@@ -332,22 +375,23 @@ def _text_source(doc, sguid: str, rows, columns, notes: list[str]) -> ET.Element
     """The ``TextSource`` of one document with its selections (``rows`` of the codings ``columns``)."""
     P = NS_PROJECT
     starts, ends, codes, coders = columns
-    spans: dict[tuple[int, int], set[tuple[str, str]]] = defaultdict(set)
+    spans: dict[tuple[int, int, str], set[str]] = defaultdict(set)  # one selection per span and coder
     for i in rows:
-        spans[(int(starts[i]), int(ends[i]))].add((codes[i], coders[i]))
+        spans[(int(starts[i]), int(ends[i]), coders[i])].add(codes[i])
     el = ET.Element("TextSource", {"guid": sguid, "name": doc.id, "plainTextPath": f"internal://{sguid}.txt"})
     marker = {"id": doc.id, "kind": doc.kind}
     headings = heading_lines(doc)
     if headings:
         marker["headings"] = headings
     _sub(el, P, "Description", text=with_marker("", marker))
-    for (start, end), pairs in sorted(spans.items()):
+    for (start, end, coder), codes_here in sorted(spans.items()):
         quote = " ".join(doc.text[start:end].split())
         sel_el = _sub(el, P, "PlainTextSelection", {
-            "guid": guid("selection", doc.id, start, end),
+            "guid": guid("selection", doc.id, start, end, coder),
             "name": quote if len(quote) <= 60 else quote[:59] + "…",
-            "startPosition": str(start), "endPosition": str(end)})
-        for code, coder in sorted(pairs):
+            "startPosition": str(start), "endPosition": str(end),
+            "creatingUser": guid("user", coder)})  # QualCoder reads the coder from here
+        for code in sorted(codes_here):
             coding = _sub(sel_el, P, "Coding", {"guid": guid("coding", doc.id, start, end, code, coder),
                                                "creatingUser": guid("user", coder)})
             _sub(coding, P, "CodeRef", {"targetGUID": guid("code", code)})

@@ -31,16 +31,22 @@ import shutil
 import tempfile
 import warnings
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from .._io import write_text
 from ..errors import AltenaError, Errors, InputError
 from ..codebook import load_codebook
 from ..ingest.corpus import RESPONDENT_COLUMNS, load_codings, load_corpus, read_transcript
+from ..model import Corpus, make_codings
+from ._archive import Archive
 from ._common import RefiWarnings
-from .reader import ImportedProject, import_qdpx
+from .reader import ImportedProject, _Reader
+
+_CODINGS_HEADER = ["document", "start", "end", "code", "coder", "origin", "confidence", "text"]
 
 __all__ = ["write_study_folder", "import_qdpx_to_folder"]
 
@@ -52,7 +58,14 @@ def _check_target(out_dir: Path) -> None:
 
 
 def import_qdpx_to_folder(path: str | Path, out_dir: str | Path) -> ImportedProject:
-    """Import a ``.qdpx`` and write it as a study folder (nothing is written on error).
+    """Import a ``.qdpx`` and write it as a study folder, streamed (nothing is written on error).
+
+    The project file is read with ``iterparse``: each source's text and
+    codings are written to a staging folder beside ``out_dir`` as soon as
+    they are read, then turned into transcripts and ``codings.csv`` one
+    document at a time; the staging folder is renamed to ``out_dir`` at the
+    end. Memory holds one source at a time plus small tables (codes, cases,
+    GUIDs), not the project.
 
     Parameters
     ----------
@@ -64,7 +77,9 @@ def import_qdpx_to_folder(path: str | Path, out_dir: str | Path) -> ImportedProj
     Returns
     -------
     ImportedProject
-        The imported project; ``warnings`` also lists what changed on the
+        The imported project without its texts and codings (they are in the
+        folder: ``load_study(out_dir)``); ``corpus`` holds the respondents,
+        ``counts`` what the file holds, ``warnings`` also what changed on the
         way into the folder, and ``data_dir`` is ``out_dir``.
 
     Raises
@@ -75,14 +90,21 @@ def import_qdpx_to_folder(path: str | Path, out_dir: str | Path) -> ImportedProj
     """
     out_dir = Path(out_dir)
     _check_target(out_dir)
-    project = import_qdpx(path)
-    write_study_folder(project, out_dir)
+    path = Path(path)
+
+    def read(tmp: Path):
+        stage = _Staged(tmp / ".staging")
+        with Archive(path) as archive:
+            project = _Reader(path, archive, stage).run()
+        return project, stage
+
+    project, _ = _into_folder(out_dir, read)
     project.data_dir = out_dir
     return project
 
 
 def write_study_folder(project: ImportedProject, out_dir: str | Path) -> list[Path]:
-    """Write ``project`` as a study folder; return the files written.
+    """Write an imported ``project`` (in memory) as a study folder; return the files written.
 
     Warnings about what changed are appended to ``project.warnings`` and
     written to ``IMPORT.txt``.
@@ -95,10 +117,18 @@ def write_study_folder(project: ImportedProject, out_dir: str | Path) -> list[Pa
     """
     out_dir = Path(out_dir)
     _check_target(out_dir)
+    _, files = _into_folder(out_dir, lambda tmp: (project, _InMemory(project)))
+    return [out_dir / f for f in files]
+
+
+def _into_folder(out_dir: Path, read) -> tuple[ImportedProject, list[str]]:
+    """Build the study folder in a staging folder beside ``out_dir``; rename it into place at the end."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
-        files = _write(project, tmp)
+        project, docs = read(tmp)
+        files = _write(project, tmp, docs)
+        shutil.rmtree(tmp / ".staging", ignore_errors=True)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
@@ -112,7 +142,89 @@ def write_study_folder(project: ImportedProject, out_dir: str | Path) -> list[Pa
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
-    return [out_dir / f for f in files]
+    return project, files
+
+
+@dataclass
+class _Doc:
+    """What the folder writer needs of one document."""
+
+    id: str
+    text: str
+    meta: dict
+    codings: pd.DataFrame
+
+
+class _Staged:
+    """The reader's sink for a streamed import: each source to disk as it is read.
+
+    ``<stage>/<n>.txt`` holds the text exactly (CRLF and all), ``<n>.pkl`` its
+    codings; only per-document facts (id, respondent, has text, number of
+    codings) stay in memory.
+    """
+
+    def __init__(self, stage: Path):
+        self.stage = stage
+        stage.mkdir()
+        self.index: dict[str, tuple[int, dict, int, bool]] = {}  # doc id -> (n, meta, codings, has text)
+        self.n_codings = 0
+        self.respondent_of: dict[str, str] = {}
+
+    def add(self, doc_id: str, text: str, kind: str, meta: dict, codings: pd.DataFrame) -> None:
+        n = len(self.index)
+        with open(self.stage / f"{n}.txt", "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        codings.to_pickle(self.stage / f"{n}.pkl")
+        self.index[doc_id] = (n, meta, len(codings), bool(text.strip()))
+        self.n_codings += len(codings)
+
+    def finish(self, reader) -> tuple[Corpus, pd.DataFrame]:
+        self.respondent_of = dict(reader.respondent_of)
+        return Corpus(documents={}, respondents=reader.respondents), make_codings([])
+
+    # -- what _write reads --------------------------------------------------
+    def ids(self) -> list[str]:
+        return sorted(self.index)
+
+    def respondent(self, doc_id: str) -> str | None:
+        return self.respondent_of.get(doc_id)
+
+    def has_text(self, doc_id: str) -> bool:
+        return self.index[doc_id][3]
+
+    def n_codings_of(self, doc_id: str) -> int:
+        return self.index[doc_id][2]
+
+    def load(self, doc_id: str) -> _Doc:
+        n, meta, _, _ = self.index[doc_id]
+        with open(self.stage / f"{n}.txt", encoding="utf-8", newline="") as fh:
+            text = fh.read()
+        return _Doc(doc_id, text, meta, pd.read_pickle(self.stage / f"{n}.pkl"))
+
+
+class _InMemory:
+    """The same view of a project already in memory (:func:`import_qdpx`)."""
+
+    def __init__(self, project: ImportedProject):
+        self.project = project
+        codings = project.codings
+        self.rows_of = codings.groupby("document", sort=False).indices if len(codings) else {}
+
+    def ids(self) -> list[str]:
+        return sorted(self.project.corpus.documents)
+
+    def respondent(self, doc_id: str) -> str | None:
+        return self.project.corpus.documents[doc_id].respondent
+
+    def has_text(self, doc_id: str) -> bool:
+        return bool(self.project.corpus.documents[doc_id].text.strip())
+
+    def n_codings_of(self, doc_id: str) -> int:
+        return len(self.rows_of.get(doc_id, ()))
+
+    def load(self, doc_id: str) -> _Doc:
+        doc = self.project.corpus.documents[doc_id]
+        return _Doc(doc_id, doc.text, dict(doc.meta), self.project.codings.iloc[self.rows_of.get(doc_id, [])])
 
 
 def _load_back(folder: Path) -> None:
@@ -127,48 +239,53 @@ def _warn(project: ImportedProject, code: str, reason: str) -> None:
     project.warnings.append(getattr(RefiWarnings, code).format(path="study folder", reason=reason))
 
 
-def _write(project: ImportedProject, root: Path) -> list[str]:
-    corpus, files = project.corpus, []
-    # row positions of each document's codings, found once (not one scan per document)
-    rows_of = project.codings.groupby("document", sort=False).indices if len(project.codings) else {}
+def _write(project: ImportedProject, root: Path, docs) -> list[str]:
+    """Write the study folder from ``docs`` (a :class:`_Staged` or :class:`_InMemory` view), one document at a time."""
+    files = []
     docs_of: dict[str, list[str]] = defaultdict(list)
-    for doc in corpus:
-        if doc.respondent and doc.text.strip():
-            docs_of[doc.respondent].append(doc.id)
-    respondents = {rid: r for rid, r in corpus.respondents.items() if len(docs_of.get(rid, [])) == 1}
-    for rid in sorted(set(corpus.respondents) - set(respondents)):
+    for doc_id in docs.ids():
+        rid = docs.respondent(doc_id)
+        if rid and docs.has_text(doc_id):
+            docs_of[rid].append(doc_id)
+    respondents = {rid: r for rid, r in project.corpus.respondents.items() if len(docs_of.get(rid, [])) == 1}
+    for rid in sorted(set(project.corpus.respondents) - set(respondents)):
         _warn(project, "W401", f"respondent {rid!r} has {len(docs_of.get(rid, []))} documents with text, not one; "
                                f"left out of respondents.csv (kept in cases.csv), its documents are observations")
     file_id: dict[str, tuple[str, str, str | None]] = {}  # doc id -> (folder, file id, respondent)
     for rid in respondents:
         file_id[docs_of[rid][0]] = ("transcripts", rid, rid)
     taken = set(respondents)
-    for doc in corpus:
-        if doc.id in file_id:
+    for doc_id in docs.ids():
+        if doc_id in file_id:
             continue
-        if not doc.text.strip():
-            n = len(rows_of.get(doc.id, ()))
-            _warn(project, "W401", f"document {doc.id!r} has no text; not written ({n} coding(s))")
+        if not docs.has_text(doc_id):
+            _warn(project, "W401", f"document {doc_id!r} has no text; not written ({docs.n_codings_of(doc_id)} "
+                                   f"coding(s))")
             continue
-        fid, k = doc.id, 1
+        fid, k = doc_id, 1
         while fid in taken:
             k += 1
-            fid = f"{doc.id}-{k}"
+            fid = f"{doc_id}-{k}"
         taken.add(fid)
-        file_id[doc.id] = ("observations", fid, None)
+        file_id[doc_id] = ("observations", fid, None)
 
-    rows = []
+    parts = root / ".staging" / "codings"
+    parts.mkdir(parents=True, exist_ok=True)
     for doc_id, (folder, fid, rid) in sorted(file_id.items()):
-        doc = corpus.documents[doc_id]
+        doc = docs.load(doc_id)
         rel = f"{folder}/{fid}.txt"
         new_text, mapping = _write_transcript(project, root / rel, doc, fid, rid)
         files.append(rel)
-        rows.extend(_map_codings(project, doc, fid, new_text, mapping, rows_of.get(doc.id, [])))
-
+        rows = _map_codings(project, doc, fid, new_text, mapping, doc.codings)
+        _csv_rows(parts / f"{fid}.csv", sorted(rows, key=lambda r: tuple(r[:5])))
+    # codings.csv: the documents' rows in file-id order = rows sorted by (file id, start, end, code, coder)
+    with open(root / "codings.csv", "w", encoding="utf-8", newline="") as out:
+        out.write(",".join(_CODINGS_HEADER) + "\n")
+        for fid in sorted(fid for _, fid, _ in file_id.values()):
+            with open(parts / f"{fid}.csv", encoding="utf-8", newline="") as part:
+                shutil.copyfileobj(part, out)
     _csv(root / "respondents.csv", RESPONDENT_COLUMNS,
          [[getattr(r, c) or "" for c in RESPONDENT_COLUMNS] for r in respondents.values()])
-    _csv(root / "codings.csv", ["document", "start", "end", "code", "coder", "origin", "confidence", "text"],
-         sorted(rows, key=lambda r: tuple(r[:5])))
     write_text(root / "codebook.yaml", _codebook_yaml(project))
     files += ["respondents.csv", "codings.csv", "codebook.yaml"]
     if len(project.cases):
@@ -244,9 +361,8 @@ def _offset_map(old: str, new: str) -> list[int]:
     return out
 
 
-def _map_codings(project, doc, fid: str, new: str, mapping: list[int], positions) -> list[list]:
+def _map_codings(project, doc, fid: str, new: str, mapping: list[int], codings: pd.DataFrame) -> list[list]:
     rows, changed, lost = [], [], []
-    codings = project.codings.iloc[positions]
     for c in codings.itertuples(index=False):
         start, end = mapping[c.start], mapping[c.end]
         old_q, new_q = doc.text[c.start:c.end], new[start:end]
@@ -263,6 +379,11 @@ def _map_codings(project, doc, fid: str, new: str, mapping: list[int], positions
         _warn(project, "W401", f"document {doc.id!r}: {len(lost)} coding(s) cover only text the transcript reader "
                                f"removes; left out: " + "; ".join(lost[:3]))
     return rows
+
+
+def _csv_rows(path: Path, rows: list[list]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
 
 
 def _csv(path: Path, header: list[str], rows: list[list]) -> None:

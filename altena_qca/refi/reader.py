@@ -18,6 +18,7 @@ then to the text of its ``.docx``.
 """
 from __future__ import annotations
 
+import re
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from xml.etree.ElementTree import Element
 import pandas as pd
 
 from ..model import SIDES, Codebook, Corpus, Document, Respondent, check_codings, make_codings
-from ._archive import Archive, fail, parse_xml
+from ._archive import Archive, fail, iter_xml
 from ._codes import local_name, read_code_tree
 from ._sources import SourceFiles, position, segments
 from ._sources import shifted as quote_elsewhere
@@ -131,29 +132,65 @@ def import_qdpx(path: str | Path) -> ImportedProject:
     """
     path = Path(path)
     with Archive(path) as archive:
-        member = archive.find("project.qde")
-        if member is None:
-            qdes = [n for n in archive.names() if n.lower().endswith(".qde")]
-            if len(qdes) != 1:
-                raise fail(path, "no project.qde in the archive" if not qdes else f"several .qde files: {qdes}")
-            member = qdes[0]
-        root = parse_xml(archive.read(member), path, member)
-        reader = _Reader(path, archive, root)
-        if member != "project.qde":
-            reader.warn("W400", f"project file is {member!r}, not 'project.qde' at the top of the archive")
-        return reader.run()
+        return _Reader(path, archive, _MemorySink()).run()
+
+
+class _MemorySink:
+    """Keeps every document and coding in memory: :func:`import_qdpx`'s corpus and codings."""
+
+    def __init__(self):
+        self.docs: dict[str, Document] = {}
+        self.frames: list[pd.DataFrame] = []
+
+    def add(self, doc_id: str, text: str, kind: str, meta: dict, codings: pd.DataFrame) -> None:
+        self.docs[doc_id] = Document(id=doc_id, text=text, kind=kind, meta=meta,
+                                     segments=segments(doc_id, text, meta.get("headings", [])))
+        if len(codings):
+            self.frames.append(codings)
+
+    def finish(self, reader: "_Reader") -> tuple[Corpus, pd.DataFrame]:
+        for doc_id, rid in reader.respondent_of.items():
+            self.docs[doc_id].respondent = rid
+        corpus = Corpus(documents=dict(sorted(self.docs.items())), respondents=reader.respondents)
+        codings = make_codings(pd.concat(self.frames, ignore_index=True)) if self.frames else make_codings([])
+        check_codings(codings, corpus, reader.codebook, path=str(reader.path))
+        self.n_codings = len(codings)
+        return corpus, codings
 
 
 class _Reader:
-    def __init__(self, path: Path, archive: Archive, root: Element):
-        self.path, self.archive, self.root = path, archive, root
+    """One pass over ``project.qde`` with :func:`iterparse <._archive.iter_xml>`.
+
+    Every top-level element is handled when it ends and then dropped; each
+    ``TextSource`` (its text, selections and codings) goes to the sink as soon
+    as it is read, so no more than one source's subtree is in memory. What
+    refers forward in the file (cases to sources, sources to notes, codes to
+    the project's description) is resolved at the end from small tables.
+    """
+
+    def __init__(self, path: Path, archive: Archive, sink):
+        self.path, self.archive, self.sink = path, archive, sink
         self.warnings: list[str] = []
         self.notes: dict[str, dict] = {}
-        self.docs: dict[str, Document] = {}
+        self.note_refs: dict[str, list[tuple[str, dict]]] = {"code": [], "project": [], "source": []}
+        self.doc_ids: set[str] = set()
         self.doc_of_guid: dict[str, str] = {}
-        self.rows: list[dict] = []
+        self.doc_has_text: dict[str, bool] = {}
+        self.source_vars: dict[str, list[tuple[str | None, str]]] = {}  # doc id -> (variable guid, value)
         self.files = SourceFiles(path, archive, self.warn)
         self.guid_names = 0
+        self.seen: dict[int, str] = {}  # GUID (as int) -> element name, for duplicates
+        self.odd_guids = 0
+        self.tally: Counter = Counter()
+        self.users: dict[str, str] = {}
+        self.variables: dict[str, str] = {}
+        self.code_of: dict[str, str] | None = None
+        self.book = self.cases_el = self.sets_el = self.description = None
+        self.other_sources: Counter = Counter()
+        self.n_sources = self.duplicates = 0
+        self.respondents: dict[str, Respondent] = {}
+        self.respondent_of: dict[str, str] = {}
+        self.project_name = ""
 
     # -- helpers ---------------------------------------------------------
     def warn(self, code: str, reason: str) -> None:
@@ -175,49 +212,66 @@ class _Reader:
     def ref(self, el: Element | None) -> str | None:
         return None if el is None else norm_guid(el.get("targetGUID"))
 
-    def note_target(self, el: Element, **target) -> None:
+    def refer_notes(self, el: Element, kind: str, **target) -> None:
         for n in self.kids(el, "NoteRef"):
-            note = self.notes.get(self.ref(n))
-            if note is None:
-                self.warn("W401", f"a NoteRef points at unknown note {n.get('targetGUID')!r}; ignored")
-            else:
-                for k, v in target.items():
-                    note.setdefault(k, v)
+            self.note_refs[kind].append((n.get("targetGUID"), target))
 
-    # -- steps -----------------------------------------------------------
+    def resolve_notes(self) -> None:
+        for kind in ("code", "project", "source"):
+            for raw, target in self.note_refs[kind]:
+                note = self.notes.get(norm_guid(raw))
+                if note is None:
+                    self.warn("W401", f"a NoteRef points at unknown note {raw!r}; ignored")
+                else:
+                    for k, v in target.items():
+                        note.setdefault(k, v)
+
+    # -- the pass --------------------------------------------------------
     def run(self) -> ImportedProject:
-        root = self.root
-        if local_name(root, _NS) != "Project":
-            raise fail(self.path, f"not a QDA-XML project: root element is {root.tag!r}, expected "
-                                  f"{{{NS_PROJECT}}}Project")
-        if not root.tag.startswith("{"):
-            self.warn("W400", f"elements have no namespace (expected {NS_PROJECT})")
-        self.check_guids()
-        self.users = {self.guid_of(u, "User"): (u.get("name") or u.get("id") or u.get("guid"))
-                      for u in self.kids(self.kid(root, "Users"), "User")}
-        _, marker = split_marker(getattr(self.kid(root, "Description"), "text", None))
-        marker = marker or {}
-        analysis = marker.get("analysis") if isinstance(marker.get("analysis"), dict) else {}
-        meta = marker.get("codebook") if isinstance(marker.get("codebook"), dict) else {}
-        meta = meta or {"id": "imported", "title_nl": root.get("name") or self.path.stem}
-        self.codebook, self.code_of, self.code_extras = read_code_tree(
-            self.kid(self.kid(root, "CodeBook"), "Codes"), _NS, self.path, self.warn, analysis, meta)
-        self.read_notes()
-        for cid, extra in self.code_extras.items():
-            for n in extra["notes"]:
-                if n in self.notes:
-                    self.notes[n].setdefault("code", cid)
-        self.note_target(root)
-        self.read_sources()
+        member = self.archive.find("project.qde")
+        if member is None:
+            qdes = [n for n in self.archive.names() if n.lower().endswith(".qde")]
+            if len(qdes) != 1:
+                raise fail(self.path, "no project.qde in the archive" if not qdes else f"several .qde files: {qdes}")
+            member = qdes[0]
+            self.warn("W400", f"project file is {member!r}, not 'project.qde' at the top of the archive")
+        root = sources = None
+        for event, el, depth in iter_xml(self.archive, member):
+            if event == "start":
+                if depth == 1:
+                    root = el
+                    self.project_name = root.get("name") or ""
+                    if local_name(root, _NS) != "Project":
+                        raise fail(self.path, f"not a QDA-XML project: root element is {root.tag!r}, expected "
+                                              f"{{{NS_PROJECT}}}Project")
+                    if not root.tag.startswith("{"):
+                        self.warn("W400", f"elements have no namespace (expected {NS_PROJECT})")
+                elif depth == 2 and local_name(el, _NS) == "Sources":
+                    sources = el
+                self.check_guid(el)
+                continue
+            name = local_name(el, _NS)
+            if depth == 3 and sources is not None and el in sources:
+                self.n_sources += 1
+                if name == "TextSource":
+                    self.read_text_source(el, self.n_sources)
+                elif name in _OTHER_SOURCES:
+                    self.other_sources[name] += 1
+                self.count(el)
+                sources.remove(el)
+            elif depth == 2:
+                self.top_level(name, el)
+                self.count(el)
+                root.remove(el)
+        self.finish_sources()
+        self.codebook = self.read_codebook()
+        self.resolve_notes()
         cases = self.read_cases()
         sets = self.read_sets()
-        for what in ("Links", "Graphs"):
-            n = len(list(self.kid(root, what) or []))
-            if n:
-                self.warn("W401", f"{n} {what[:-1].lower()}(s) in <{what}> cannot be mapped; left out")
-        codings = self.make_codings()
-        corpus = Corpus(documents=dict(sorted(self.docs.items())), respondents=self.respondents)
-        check_codings(codings, corpus, self.codebook, path=str(self.path))
+        corpus, codings = self.sink.finish(self)
+        if self.duplicates:
+            self.warn("W402", f"{self.duplicates} duplicate coding(s) (same span, code and coder) merged")
+        self.report_missing(corpus, codings)
         memos = pd.DataFrame([{k: n.get(k) for k in ("id", "name", "text", "document", "code")}
                               for n in sorted(self.notes.values(), key=lambda n: n["id"])],
                              columns=["id", "name", "text", "document", "code"])
@@ -226,28 +280,68 @@ class _Reader:
                                groups=self.groups(cases, sets), sets=sets, memos=memos, users=self.users,
                                counts=self.counts(), warnings=self.warnings)
 
-    def check_guids(self) -> None:
-        seen: dict[str, str] = {}
-        odd = 0
-        for el in self.root.iter():
-            for attr in _GUID_ATTRS:
-                value = el.get(attr)
-                if value is not None and norm_guid(value) is None:
-                    raise fail(self.path, f"invalid GUID {value!r} in <{local_name(el, _NS)}> attribute {attr}")
-            g = norm_guid(el.get("guid"))
-            if g is None:
-                continue
-            if g in seen:
-                raise fail(self.path, f"duplicate GUID {g} (on <{seen[g]}> and <{local_name(el, _NS)}>)")
-            seen[g] = str(local_name(el, _NS))
-            odd += uuid.UUID(g).variant != uuid.RFC_4122
-        if odd:
-            self.warn("W400", f"{odd} of {len(seen)} GUIDs are not RFC 4122 UUIDs (they match the schema's "
-                              f"pattern, so they are accepted)")
+    def check_guid(self, el: Element) -> None:
+        for attr in _GUID_ATTRS:
+            value = el.get(attr)
+            if value is not None and norm_guid(value) is None:
+                raise fail(self.path, f"invalid GUID {value!r} in <{local_name(el, _NS)}> attribute {attr}")
+        g = norm_guid(el.get("guid"))
+        if g is not None:
+            key = int(g.replace("-", ""), 16)
+            if key in self.seen:
+                raise fail(self.path, f"duplicate GUID {g} (on <{self.seen[key]}> and <{local_name(el, _NS)}>)")
+            self.seen[key] = str(local_name(el, _NS))
+            self.odd_guids += uuid.UUID(g).variant != uuid.RFC_4122
+        for attr in ("richTextPath", "path", "currentPath"):
+            if el.get(attr):
+                self.files.resolve(el.get(attr), "", "", quiet=True)
 
-    def read_notes(self) -> None:
+    def count(self, el: Element) -> None:
+        for sub in el.iter():
+            self.tally[local_name(sub, _NS)] += 1
+
+    def top_level(self, name: str, el: Element) -> None:
+        if name == "Users":
+            self.users = {self.guid_of(u, "User"): (u.get("name") or u.get("id") or u.get("guid"))
+                          for u in self.kids(el, "User")}
+        elif name == "CodeBook":
+            self.book = el  # kept (small); built at the end with the project's description
+            _, self.code_of, _ = read_code_tree(self.kid(el, "Codes"), _NS, self.path, lambda *a: None)
+        elif name == "Variables":
+            self.variables = {self.guid_of(v, "Variable"): v.get("name") or "variable"
+                              for v in self.kids(el, "Variable")}
+        elif name == "Cases":
+            self.cases_el = el
+        elif name == "Notes":
+            self.read_notes(el)
+        elif name == "Sets":
+            self.sets_el = el
+        elif name in ("Links", "Graphs"):
+            n = len(list(el))
+            if n:
+                self.warn("W401", f"{n} {name[:-1].lower()}(s) in <{name}> cannot be mapped; left out")
+        elif name == "Description":
+            self.description = el.text
+        elif name == "NoteRef":
+            self.note_refs["project"].append((el.get("targetGUID"), {}))
+
+    def read_codebook(self) -> Codebook:
+        _, marker = split_marker(self.description)
+        marker = marker or {}
+        analysis = marker.get("analysis") if isinstance(marker.get("analysis"), dict) else {}
+        meta = marker.get("codebook") if isinstance(marker.get("codebook"), dict) else {}
+        meta = meta or {"id": "imported", "title_nl": self.project_name or self.path.stem}
+        codebook, self.code_of, extras = read_code_tree(self.kid(self.book, "Codes"), _NS, self.path, self.warn,
+                                                        analysis, meta)
+        refs = []
+        for cid, extra in extras.items():
+            refs.extend((n, {"code": cid}) for n in extra["notes"])
+        self.note_refs["code"] = refs
+        return codebook
+
+    def read_notes(self, el: Element) -> None:
         ids: set[str] = set()
-        for i, note in enumerate(self.kids(self.kid(self.root, "Notes"), "Note"), start=1):
+        for i, note in enumerate(self.kids(el, "Note"), start=1):
             g = self.guid_of(note, "Note")
             name = note.get("name") or f"note-{i}"
             text = self.files.text(note, name, what="note")
@@ -256,33 +350,30 @@ class _Reader:
             _, marker = split_marker(getattr(self.kid(note, "Description"), "text", None))
             nid = _unique(safe_file_id(str((marker or {}).get("id") or name), f"note-{i}"), ids)
             self.notes[g] = {"id": nid, "name": name, "text": text or ""}
-            coded = sum(1 for el in note.iter() if local_name(el, _NS) == "Coding")
+            coded = sum(1 for sub in note.iter() if local_name(sub, _NS) == "Coding")
             if coded:
                 self.warn("W401", f"note {name!r}: {coded} coding(s) of the note's own text cannot be mapped; "
                                   f"left out")
 
-    def read_sources(self) -> None:
-        sources = self.kid(self.root, "Sources")
-        other = Counter(local_name(s, _NS) for s in (sources or []) if local_name(s, _NS) in _OTHER_SOURCES)
-        for kind, n in sorted(other.items()):
+    def finish_sources(self) -> None:
+        for kind, n in sorted(self.other_sources.items()):
             self.warn("W401", f"{n} {kind}(s) cannot be mapped (only text sources are); left out with "
                               f"their selections and codings")
-        for i, src in enumerate(self.kids(sources, "TextSource"), start=1):
-            self.read_text_source(src, i)
         if self.guid_names:
             self.warn("W400", f"{self.guid_names} source name(s) are GUIDs, not document names (the writing "
                               f"tool lost the names?); document ids use them as they are")
-        for el in self.root.iter():
-            for attr in ("richTextPath", "path", "currentPath"):
-                if el.get(attr):
-                    self.files.resolve(el.get(attr), "", "", quiet=True)
         stray = [n for n in self.archive.names() if n not in self.files.used and n != "project.qde"
                  and not n.lower().endswith(".qde")]
         if stray:
             self.warn("W400", f"{len(stray)} archive member(s) not referenced by the project: "
                               + ", ".join(stray[:5]) + (" ..." if len(stray) > 5 else ""))
+        if self.odd_guids:
+            self.warn("W400", f"{self.odd_guids} of {len(self.seen)} GUIDs are not RFC 4122 UUIDs (they match the "
+                              f"schema's pattern, so they are accepted)")
 
     def read_text_source(self, src: Element, index: int) -> None:
+        if self.code_of is None:
+            raise fail(self.path, "<Sources> comes before <CodeBook>; QDA-XML 1.0 puts the code book first")
         g = self.guid_of(src, "TextSource")
         path = src.get("plainTextPath") or src.get("richTextPath") or ""
         name = src.get("name") or PurePosixPath(path.replace("\\", "/")).stem or f"source-{index}"
@@ -296,7 +387,8 @@ class _Reader:
             return
         _, marker = split_marker(getattr(self.kid(src, "Description"), "text", None))
         marker = marker or {}
-        doc_id = _unique(safe_file_id(str(marker.get("id") or name), f"source-{index}"), set(self.docs))
+        stem = re.sub(r"\.(txt|docx?|odt|rtf|pdf)$", "", name.strip(), flags=re.IGNORECASE) or name  # QualCoder
+        doc_id = _unique(safe_file_id(str(marker.get("id") or stem), f"source-{index}"), self.doc_ids)
         kind = marker.get("kind") if marker.get("kind") in ("interview", "observation") else "interview"
         headings = marker.get("headings") if isinstance(marker.get("headings"), list) else []
         headings = sorted({h for h in headings if isinstance(h, int) and h > 0})
@@ -305,17 +397,16 @@ class _Reader:
         if GUID_RE.match(name.strip()):
             self.guid_names += 1
         meta = {"file": name, "guid": g, **({"headings": headings} if headings else {})}
-        self.docs[doc_id] = Document(id=doc_id, text=text, kind=kind, segments=segments(doc_id, text, headings),
-                                     meta=meta)
         self.doc_of_guid[g] = doc_id
-        self.note_target(src, document=doc_id)
-        shifted, empty, bare = [], 0, 0
+        self.doc_has_text[doc_id] = bool(text.strip())
+        self.refer_notes(src, "source", document=doc_id)
+        rows, shifted, empty, bare = [], [], 0, 0
         for sel in selections:
             start, end = position(sel, "startPosition", self.path), position(sel, "endPosition", self.path)
             if not 0 <= start <= end <= len(text):
                 raise fail(self.path, f"selection {sel.get('guid')} ({sel.get('name')!r}) of source {name!r} spans "
                                       f"{start}-{end}, outside its text (length {len(text)} code points)")
-            self.note_target(sel, document=doc_id)
+            self.refer_notes(sel, "source", document=doc_id)
             codings = self.kids(sel, "Coding")
             if start == end:
                 empty += 1
@@ -324,11 +415,12 @@ class _Reader:
             if quote_elsewhere(sel.get("name"), text, start, end):
                 shifted.append(f"{sel.get('name')!r} at {start}-{end}")
             for coding in codings:
-                self.add_coding(coding, sel, doc_id, start, end)
-        for coding in self.kids(src, "Coding"):
-            self.add_coding(coding, src, doc_id, 0, len(text))
-        if self.kids(src, "Coding"):
-            self.warn("W402", f"source {name!r}: {len(self.kids(src, 'Coding'))} coding(s) of the whole source "
+                rows.append(self.coding_row(coding, sel, doc_id, start, end))
+        whole = self.kids(src, "Coding")
+        for coding in whole:
+            rows.append(self.coding_row(coding, src, doc_id, 0, len(text)))
+        if whole:
+            self.warn("W402", f"source {name!r}: {len(whole)} coding(s) of the whole source "
                               f"imported as codings of its full text")
         if empty:
             self.warn("W401", f"source {name!r}: {empty} empty selection(s) (start = end) left out")
@@ -339,10 +431,20 @@ class _Reader:
             self.warn("W400", f"source {name!r}: {len(shifted)} selection name(s) quote text found elsewhere in "
                               f"the source, not at the selection (positions counted differently by the "
                               f"writing tool?): " + "; ".join(shifted[:3]))
-        if self.kids(src, "VariableValue"):
-            self.warn("W401", f"source {name!r}: variables of sources cannot be mapped; left out")
+        values = [(self.ref(self.kid(vv, "VariableRef")),
+                   next((c.text for c in vv if local_name(c, _NS) != "VariableRef"), None))
+                  for vv in self.kids(src, "VariableValue")]
+        if values:
+            self.source_vars[doc_id] = [(var, value.strip()) for var, value in values if value is not None]
+        codings = make_codings(rows) if rows else make_codings([])
+        dupes = codings.duplicated(["document", "start", "end", "code", "coder"])
+        if dupes.any():
+            self.duplicates += int(dupes.sum())
+            codings = codings[~dupes].reset_index(drop=True)
+        self.doc_ids.add(doc_id)
+        self.sink.add(doc_id, text, kind, meta, codings)  # spans, codes, origin, confidence valid by construction
 
-    def add_coding(self, coding: Element, holder: Element, doc_id: str, start: int, end: int) -> None:
+    def coding_row(self, coding: Element, holder: Element, doc_id: str, start: int, end: int) -> dict:
         target = self.ref(self.kid(coding, "CodeRef"))
         if target not in self.code_of:
             raise fail(self.path, f"coding {coding.get('guid')} points at unknown code "
@@ -352,21 +454,18 @@ class _Reader:
         if coder is None:
             coder = "unknown"
             self.warn("W400", f"coding {coding.get('guid')} names unknown user {user}; coder 'unknown'")
-        self.rows.append({"document": doc_id, "start": start, "end": end, "code": self.code_of[target],
-                          "coder": coder, "origin": "imported", "confidence": 1.0})
+        return {"document": doc_id, "start": start, "end": end, "code": self.code_of[target],
+                "coder": coder, "origin": "imported", "confidence": 1.0}
 
     def read_cases(self) -> pd.DataFrame:
-        variables = {self.guid_of(v, "Variable"): v.get("name") or "variable"
-                     for v in self.kids(self.kid(self.root, "Variables"), "Variable")}
         rows, ids, unmapped, no_side = [], set(), Counter(), []
-        self.respondents: dict[str, Respondent] = {}
-        for i, case in enumerate(self.kids(self.kid(self.root, "Cases"), "Case"), start=1):
+        for i, case in enumerate(self.kids(self.cases_el, "Case"), start=1):
             self.guid_of(case, "Case")
             name = case.get("name") or f"case-{i}"
             cid = _unique(safe_file_id(name, f"case-{i}"), ids)
             values = {}
             for vv in self.kids(case, "VariableValue"):
-                var = variables.get(self.ref(self.kid(vv, "VariableRef")))
+                var = self.variables.get(self.ref(self.kid(vv, "VariableRef")))
                 value = next((c.text for c in vv if local_name(c, _NS) != "VariableRef"), None)
                 if var is None:
                     unmapped["variable value(s) with an unknown variable"] += 1
@@ -383,22 +482,11 @@ class _Reader:
                 if self.kids(case, what):
                     unmapped[f"case {what}(s)"] += len(self.kids(case, what))
             rows.append({"case": cid, "name": name, "sources": ";".join(sorted(docs)), **values})
-            low = {k.strip().lower(): v for k, v in values.items()}
-            attr = {a: next((low[k] for k in keys if low.get(k)), None) for a, keys in _ATTRS.items()}
-            side = (attr["side"] or "").lower()
-            if side not in SIDES:
+            if not self.add_respondent(cid, name, values, docs):
                 no_side.append(name)
-                continue
-            self.respondents[cid] = Respondent(id=cid, function=attr["function"] or "", side=side,
-                                               label=attr["label"] or attr["function"] or name,
-                                               interview_date=attr["interview_date"],
-                                               organisation=attr["organisation"])
-            for doc in docs:
-                if self.docs[doc].respondent not in (None, cid):
-                    self.warn("W401", f"source {doc!r} belongs to cases {self.docs[doc].respondent!r} and {cid!r}; "
-                                      f"kept with the first")
-                else:
-                    self.docs[doc].respondent = cid
+        linked = any(r["sources"] for r in rows)
+        if not linked and self.source_vars:
+            rows.extend(self.respondents_from_sources(ids, unmapped, no_side))
         for what, n in sorted(unmapped.items()):
             self.warn("W401", f"{n} {what} cannot be mapped; left out")
         if no_side:
@@ -408,9 +496,57 @@ class _Reader:
         cols = ["case", "name", "sources"] + sorted({k for r in rows for k in r} - {"case", "name", "sources"})
         return pd.DataFrame(rows, columns=cols)
 
+    def add_respondent(self, cid: str, name: str, values: dict, docs: list[str]) -> bool:
+        """Make case ``cid`` a respondent of ``docs`` when its variables say which side it is on."""
+        low = {k.strip().lower(): v for k, v in values.items()}
+        attr = {a: next((low[k] for k in keys if low.get(k)), None) for a, keys in _ATTRS.items()}
+        side = (attr["side"] or "").lower()
+        if side not in SIDES:
+            return False
+        self.respondents[cid] = Respondent(id=cid, function=attr["function"] or "", side=side,
+                                           label=attr["label"] or attr["function"] or name,
+                                           interview_date=attr["interview_date"],
+                                           organisation=attr["organisation"])
+        for doc in docs:
+            if self.respondent_of.get(doc, cid) != cid:
+                self.warn("W401", f"source {doc!r} belongs to cases {self.respondent_of[doc]!r} and {cid!r}; "
+                                  f"kept with the first")
+            else:
+                self.respondent_of[doc] = cid
+        return True
+
+    def respondents_from_sources(self, ids: set, unmapped: Counter, no_side: list) -> list[dict]:
+        """QualCoder's way: no case names a source, the respondent's variables sit on the source itself.
+
+        Each source with text and variables becomes a respondent of its own
+        (id = the document id), its variables its attributes.
+        """
+        rows, made = [], 0
+        for doc_id, pairs in sorted(self.source_vars.items()):
+            values = {}
+            for var_guid, value in pairs:
+                var = self.variables.get(var_guid)
+                if var is None:
+                    unmapped["variable value(s) with an unknown variable"] += 1
+                else:
+                    values[var] = value
+            if not self.doc_has_text.get(doc_id):
+                continue
+            cid = _unique(doc_id, ids)
+            rows.append({"case": cid, "name": doc_id, "sources": doc_id, **values})
+            if self.add_respondent(cid, doc_id, values, [doc_id]):
+                made += 1
+            else:
+                no_side.append(doc_id)
+        if made:
+            self.warn("W402", f"no case refers to a source, but {len(self.source_vars)} source(s) carry variables "
+                              f"(as QualCoder writes them): {made} respondent(s) made, one per source, with "
+                              f"the source's variables as attributes")
+        return rows
+
     def read_sets(self) -> dict:
         sets, unknown = {}, 0
-        for s in self.kids(self.kid(self.root, "Sets"), "Set"):
+        for s in self.kids(self.sets_el, "Set"):
             self.guid_of(s, "Set")
             _, marker = split_marker(getattr(self.kid(s, "Description"), "text", None))
             members = {}
@@ -437,23 +573,22 @@ class _Reader:
         out["group"] = out["group"].astype("Int64")
         return out
 
-    def make_codings(self) -> pd.DataFrame:
-        codings = make_codings(self.rows) if self.rows else make_codings([])
-        dupes = codings.duplicated(["document", "start", "end", "code", "coder"])
-        if dupes.any():
-            self.warn("W402", f"{int(dupes.sum())} duplicate coding(s) (same span, code and coder) merged")
-            codings = codings[~dupes].reset_index(drop=True)
-        return codings
+    def report_missing(self, corpus: Corpus, codings: pd.DataFrame) -> None:
+        """Say plainly when the study will have nothing to analyse (issue 13)."""
+        n_codings = self.sink.n_codings
+        if not self.respondents:
+            self.warn("W401", "the study has 0 respondents: no case carries an intern/extern 'side' variable with "
+                              "sources referring to it, and no source carries such variables; every table per "
+                              "respondent, side or group will be empty — add respondents.csv rows by hand")
+        if not n_codings:
+            self.warn("W401", "the study has 0 codings: the project holds no coded text selections; code the "
+                              "transcripts (or run 'altena-qca code' and review its suggestions) before analysing")
 
     def counts(self) -> dict:
-        root = self.root
-
-        def n(tag):
-            return sum(1 for el in root.iter() if local_name(el, _NS) == tag)
-        sources = self.kid(root, "Sources")
-        return {"codes": n("Code"), "sources": len(list(sources)) if sources is not None else 0,
-                "selections": n("PlainTextSelection"), "codings": n("Coding"), "cases": n("Case"),
-                "sets": n("Set"), "notes": n("Note"), "users": n("User")}
+        t = self.tally
+        return {"codes": t["Code"], "sources": self.n_sources, "selections": t["PlainTextSelection"],
+                "codings": t["Coding"], "cases": t["Case"], "sets": t["Set"], "notes": t["Note"],
+                "users": t["User"]}
 
 
 def _unique(base: str, taken: set) -> str:
