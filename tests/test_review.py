@@ -246,3 +246,28 @@ def test_cli_code_review_apply_loop_on_a_new_study(tmp_path):
     res = run(cli, ["review", "import", str(review), "--data", str(folder), "--reviewer", "x", "--apply",
                     "--out", str(tmp_path / "c.csv")])
     assert res.exit_code == 2 and "either --apply" in res.output
+
+
+def test_apply_goes_through_the_coding_store_when_the_study_has_one(tmp_path):
+    from altena_qca import load_study
+    from altena_qca.coding import apply_review
+    from altena_qca.store.codings import CodingStore
+    folder, study = _tiny_study(tmp_path)
+    CodingStore.open(folder / "study.sqlite", seed=study.codings, corpus=study.corpus).close()
+    csv_before = (folder / "codings.csv").read_bytes()
+    auto = suggest(study.corpus, study.codebook, coder=AutoCoder(method="rules"))
+    path = tmp_path / "review.csv"
+    table = export_review(auto, study.corpus, path, codebook=study.codebook)
+    _decide(path, ["ja" if c == "t" else "afwijzen" for c in table["code"]])
+    done = apply_review(path, load_study(folder), reviewer="student-a")
+    assert (done["accepted"], done["rejected"], done["added"]) == (1, 1, 1)
+    assert (folder / "codings.csv").read_bytes() == csv_before and not (folder / "review_decisions.csv").exists()
+    store = CodingStore.open(folder / "study.sqlite")
+    try:
+        assert sorted(store.decisions()["decision"]) == ["accepted", "rejected"]
+        assert [h["action"] for h in store.history()][0] == "review"
+    finally:
+        store.close()
+    again = load_study(folder)  # codings now come from the store
+    assert (again.codings["coder"] == "student-a").sum() == 1
+    assert apply_review(path, again, reviewer="student-a")["added"] == 0  # the same file twice: nothing new

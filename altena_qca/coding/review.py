@@ -308,7 +308,9 @@ def _not_in(new: pd.DataFrame, codings: pd.DataFrame) -> pd.DataFrame:
 def apply_review(path: str | Path, study, *, reviewer: str) -> dict:
     """Add a reviewed CSV's accepted rows to the study folder's codings, atomically.
 
-    ``<study>/codings.csv`` keeps every row it has, byte for byte, and gains
+    When the study has the workbench's coding store (``study.sqlite``), the
+    decisions go into it in one transaction (one action, undoable), accepted
+    ones as the reviewer's codings. Otherwise ``<study>/codings.csv`` keeps every row it has, byte for byte, and gains
     the accepted rows that are not in it yet (origin ``manual``, the reviewer
     as coder; its ``text`` column, if it has one, gets the coded text as
     typed). Every decision — accepted and rejected, with the suggested and
@@ -348,6 +350,18 @@ def apply_review(path: str | Path, study, *, reviewer: str) -> dict:
         raise InputError(Errors.E135.format(path=data_dir, action="add reviewed codings to"))
     corpus = study.corpus
     decided = read_decisions(path, corpus, study.codebook, reviewer=reviewer)
+    from ..store.codings import STORE_NAME, CodingStore
+    if (data_dir / STORE_NAME).exists():  # the workbench's coding store holds the codings: go through it
+        store = CodingStore.open(data_dir / STORE_NAME)
+        try:
+            done = store.decide_many(
+                ((corpus.documents[r.document], {"start": r.start, "end": r.end, "code": r.code, "rule": r.rule,
+                                                 "confidence": r.confidence}, r.decision + "ed")
+                 for r in decided.itertuples(index=False)), coder=reviewer.strip(), summary=Path(path).name)
+        finally:
+            store.close()
+        return {"accepted": done["accepted"], "rejected": done["rejected"], "added": done["added"],
+                "codings": data_dir / STORE_NAME, "decisions": data_dir / STORE_NAME}
     new = _accepted_codings(decided, reviewer)
     header, rows = _read_rows(target) if target.exists() else (list(_CODINGS_HEADER), [])
     # what codings.csv holds now (not what was loaded), keyed as typed

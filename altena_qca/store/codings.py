@@ -432,6 +432,53 @@ class CodingStore:
             self._change(c, aid, "decisions", row["id"], None, row)
             return row
 
+    def decide_many(self, items: Iterable[tuple[Document, Mapping, str]], *, coder: str,
+                    summary: str = "review file") -> dict:
+        """Record many decisions (a reviewed CSV) in one transaction, as one action to undo.
+
+        ``items`` are ``(document, suggestion, decision)`` as for :meth:`decide`.
+        An accepted suggestion that repeats a coding of ``coder`` (same span and
+        code) adds no second coding, and a decision already recorded (same
+        span, code, decision, coder) is not recorded twice, so applying the
+        same file again changes nothing. Returns ``accepted, rejected, added,
+        recorded``.
+        """
+        items = list(items)
+        for document, suggestion, decision in items:
+            if decision not in DECISIONS:
+                raise StoreError(Errors.E600.format(path=self.path, reason=f"decision must be one of {DECISIONS}"))
+            self._check_span(document, int(suggestion["start"]), int(suggestion["end"]))
+        counts = {"accepted": 0, "rejected": 0, "added": 0, "recorded": 0}
+        with transaction(self.conn) as c:
+            aid = self._action(c, coder, "review", f"{summary}: {len(items)} decision(s)")
+            for document, suggestion, decision in items:
+                start, end, code = int(suggestion["start"]), int(suggestion["end"]), str(suggestion["code"])
+                counts[decision] += 1
+                if c.execute('SELECT 1 FROM decisions WHERE document = ? AND start = ? AND "end" = ? AND code = ? '
+                             "AND decision = ? AND coder = ?",
+                             (document.id, start, end, code, decision, coder)).fetchone():
+                    continue
+                coding_id = None
+                if decision == "accepted":
+                    have = c.execute('SELECT id FROM codings WHERE document = ? AND start = ? AND "end" = ? '
+                                     "AND code = ? AND coder = ?", (document.id, start, end, code, coder)).fetchone()
+                    if have is None:
+                        coding_id = self._add(c, document, start, end, code, coder, "", "manual", 1.0, "accept",
+                                              aid=aid)["id"]
+                        counts["added"] += 1
+                    else:
+                        coding_id = have[0]
+                conf = suggestion.get("confidence")
+                conf = None if conf is None or conf == "" or pd.isna(conf) else float(conf)
+                cur = c.execute('INSERT INTO decisions (document, start, "end", code, decision, rule, confidence, '
+                                "coder, coding, decided) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                (document.id, start, end, code, decision, str(suggestion.get("rule", "") or ""),
+                                 conf, coder, coding_id, _now()))
+                row = self._fetch(c, "decisions", cur.lastrowid)
+                self._change(c, aid, "decisions", row["id"], None, row)
+                counts["recorded"] += 1
+        return counts
+
     def decisions(self, document: str | None = None) -> pd.DataFrame:
         """The recorded review decisions (for evaluation), oldest first."""
         sql = 'SELECT document, start, "end", code, decision, rule, confidence, coder, coding, decided FROM decisions'
