@@ -17,13 +17,22 @@ from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
 __all__ = ["atomic_path", "write_text", "write_bytes", "write_files_atomically", "normalise_zip",
-           "fixed_zip_time"]
+           "fixed_zip_time", "source_date_epoch"]
+
+
+def source_date_epoch() -> int | None:
+    """``SOURCE_DATE_EPOCH`` (reproducible builds) as seconds, or None when unset or not a number.
+
+    The one place the variable is read (zip timestamps here, the project date of a ``.qdpx``).
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return int(epoch) if epoch and epoch.isdigit() else None
 
 
 def fixed_zip_time() -> tuple[int, int, int, int, int, int]:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        t = time.gmtime(max(int(epoch), 315532800))
+    epoch = source_date_epoch()
+    if epoch is not None:
+        t = time.gmtime(max(epoch, 315532800))
         return (t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec)
     return (1980, 1, 1, 0, 0, 0)
 

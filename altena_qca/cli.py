@@ -647,7 +647,8 @@ def review():
               help="Suggestions CSV written by 'altena-qca code' on the same study.")
 @click.option("--out", "out_path", type=click.Path(path_type=Path), required=True, help="Review CSV to write.")
 @click.option("--new-only", is_flag=True,
-              help="Leave out suggestions that repeat an existing coding (same code, overlapping passage).")
+              help="Leave out suggestions that repeat an existing coding (same code, overlapping passage) "
+                   "or were decided before (review_decisions.csv or the coding store).")
 @click.option("--code", "codes", multiple=True, metavar="ID",
               help="Only suggestions of this code and its sub-codes (repeatable).")
 @_pseudo_option
@@ -658,10 +659,12 @@ def review_export(data_dir, suggestions_path, out_path, new_only, codes, pseudon
     Example: altena-qca review export --suggestions suggestions.csv --new-only --out review.csv
     """
     from .coding import export_review
+    from .coding.review import recorded_decisions
 
     study = _load(data_dir, pseudonymise)
     table = export_review(suggestions_path, study.corpus, out_path, codebook=study.codebook,
-                          codings=study.codings, new_only=new_only, codes=codes)
+                          codings=study.codings, new_only=new_only, codes=codes,
+                          decided=recorded_decisions(study) if new_only else None)
     click.echo(f"wrote {len(table)} suggestions to review to {out_path}")
 
 

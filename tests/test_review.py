@@ -187,6 +187,10 @@ def test_apply_adds_accepted_codings_and_records_every_decision_atomically(tmp_p
     decisions = pd.read_csv(folder / "review_decisions.csv", dtype=str, keep_default_na=False)
     assert sorted(decisions["decision"]) == ["accept", "reject"]
     assert set(decisions["reviewer"]) == {"student-a"} and decisions.loc[decisions["code"] == "t", "start"].tolist() == [str(s)]
+    from altena_qca.coding.review import recorded_decisions
+    left = export_review(auto, again.corpus, tmp_path / "next.csv", codebook=again.codebook, codings=again.codings,
+                         new_only=True, decided=recorded_decisions(again))
+    assert left.empty  # accepted ones repeat a coding now, rejected ones are recorded
     # the same file again adds nothing new; a bad row changes neither file
     assert apply_review(path, study, reviewer="student-a")["added"] == 0
     state = {f: (folder / f).read_bytes() for f in ("codings.csv", "review_decisions.csv")}
@@ -243,6 +247,10 @@ def test_cli_code_review_apply_loop_on_a_new_study(tmp_path):
     assert res.exit_code == 0, res.output
     assert "decisions recorded" in res.output
     assert (load_study(folder).codings["coder"] == "student-a").sum() == len(table)
+    # the next round shows nothing that was decided already (accepted or rejected)
+    res = run(cli, ["review", "export", "--data", str(folder), "--suggestions", str(sugg), "--new-only",
+                    "--out", str(tmp_path / "r2.csv")])
+    assert res.exit_code == 0 and len(pd.read_csv(tmp_path / "r2.csv")) == 0
     res = run(cli, ["review", "import", str(review), "--data", str(folder), "--reviewer", "x", "--apply",
                     "--out", str(tmp_path / "c.csv")])
     assert res.exit_code == 2 and "either --apply" in res.output

@@ -52,7 +52,8 @@ from .._io import write_files_atomically, write_text
 from ..errors import Errors, InputError
 from ..model import CODING_COLUMNS, Codebook, Corpus, check_codings, make_codings
 
-__all__ = ["REVIEW_COLUMNS", "DECISION_COLUMNS", "ACCEPT", "REJECT", "export_review", "read_decisions",
+__all__ = ["REVIEW_COLUMNS", "DECISION_COLUMNS", "ACCEPT", "REJECT", "export_review", "recorded_decisions",
+           "read_decisions",
            "import_review", "apply_review", "to_typed_offsets", "to_corpus_offsets"]
 
 REVIEW_COLUMNS = ["document", "function", "start", "end", "code", "label_nl", "confidence", "rule", "evidence",
@@ -70,7 +71,8 @@ _CODINGS_HEADER = ["document", "start", "end", "code", "coder", "origin", "confi
 
 def export_review(suggestions: pd.DataFrame | str | Path, corpus: Corpus, path: str | Path, *,
                   codebook: Codebook | None = None, codings: pd.DataFrame | None = None, new_only: bool = False,
-                  codes: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
+                  codes: list[str] | tuple[str, ...] | None = None,
+                  decided: pd.DataFrame | None = None) -> pd.DataFrame:
     """Write suggestions to a review CSV with the passage and an empty ``decision``.
 
     Parameters
@@ -89,7 +91,10 @@ def export_review(suggestions: pd.DataFrame | str | Path, corpus: Corpus, path: 
         The study's codings (``study.codings``), for ``new_only``.
     new_only : bool
         Leave out a suggestion when an existing coding of the same code
-        overlaps its passage in the same document (it says nothing new).
+        overlaps its passage in the same document (it says nothing new), or
+        when a decision on it is recorded in ``decided``.
+    decided : DataFrame, optional
+        Decisions made before (:func:`recorded_decisions`), corpus offsets.
     codes : list of str, optional
         Keep only suggestions of these codes (and their sub-codes).
 
@@ -110,6 +115,11 @@ def export_review(suggestions: pd.DataFrame | str | Path, corpus: Corpus, path: 
         suggestions = suggestions[_of_codes(suggestions["code"], codes, codebook)]
     if new_only and codings is not None and len(codings):
         suggestions = suggestions[~_repeats(suggestions, codings)]
+    if new_only and decided is not None and len(decided):
+        seen = set(decided[["document", "start", "end", "code"]].itertuples(index=False, name=None))
+        suggestions = suggestions[[(d, int(s), int(e), c) not in seen for d, s, e, c in
+                                   suggestions[["document", "start", "end", "code"]].itertuples(index=False,
+                                                                                                name=None)]]
     labels = {r.id: r.label for r in corpus.respondents.values()}
     rows = []
     for r in suggestions.itertuples(index=False):
@@ -126,6 +136,33 @@ def export_review(suggestions: pd.DataFrame | str | Path, corpus: Corpus, path: 
     table = to_typed_offsets(pd.DataFrame(rows, columns=REVIEW_COLUMNS), corpus)
     _write_csv(table, path)
     return table
+
+
+def recorded_decisions(study) -> pd.DataFrame:
+    """The review decisions recorded for ``study`` (``document, start, end, code, decision``), corpus offsets.
+
+    From the coding store (``study.sqlite``) when the study has one, else from
+    ``review_decisions.csv`` (offsets as typed); empty when there are none.
+    """
+    columns = ["document", "start", "end", "code", "decision"]
+    data_dir = getattr(study, "data_dir", None)
+    if data_dir is None:
+        return pd.DataFrame(columns=columns)
+    from ..store.codings import STORE_NAME, CodingStore
+    if (Path(data_dir) / STORE_NAME).exists():
+        store = CodingStore.open(Path(data_dir) / STORE_NAME)
+        try:
+            return store.decisions()[columns]
+        finally:
+            store.close()
+    log = Path(data_dir) / "review_decisions.csv"
+    if not log.exists():
+        return pd.DataFrame(columns=columns)
+    table = pd.read_csv(log, dtype={"document": str, "code": str}, keep_default_na=False, encoding="utf-8-sig")
+    table = table[[c for c in columns if c in table.columns]]
+    table = table[pd.to_numeric(table["start"], errors="coerce").notna()
+                  & pd.to_numeric(table["end"], errors="coerce").notna()].astype({"start": "int64", "end": "int64"})
+    return to_corpus_offsets(table, study.corpus)
 
 
 def _of_codes(column: pd.Series, codes, codebook: Codebook | None) -> pd.Series:

@@ -34,7 +34,6 @@ QDA-XML and are not exported.
 from __future__ import annotations
 
 import io
-import os
 import re
 import shutil
 import tempfile
@@ -47,7 +46,7 @@ from xml.etree import ElementTree as ET
 
 import pandas as pd
 
-from .._io import atomic_path, fixed_zip_time, write_bytes
+from .._io import atomic_path, fixed_zip_time, source_date_epoch, write_bytes
 from ..errors import Errors, InputError
 from ..model import Codebook, Corpus, check_codings
 from ._common import LABEL_LINE, NS_CODEBOOK, NS_PROJECT, NS_XSI, guid, with_marker, xml_safe
@@ -108,10 +107,8 @@ def _fragment(element: ET.Element, level: int) -> str:
 
 
 def _source_date() -> str | None:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(epoch)))
-    return None
+    epoch = source_date_epoch()
+    return None if epoch is None else time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
 
 
 def _code_elements(parent: ET.Element, ns: str, codebook: Codebook,
