@@ -482,3 +482,30 @@ def test_cooccurrence_numbers_link_to_documents_holding_both_codes(bundled):
     df = wb.passages(codes=[r["problem_code"], r["stance_code"]], group=r["group"], together=True)
     assert df["document"].nunique() == r["n12"]
     assert "together=1" in c.get("/analysis?effect=trust").text
+
+
+def test_a_study_made_with_init(tmp_path):
+    """`altena-qca init`, two interviews, nothing coded yet: every page works; coding places a respondent."""
+    from altena_qca.init import init_study
+
+    from _workbench_study import INTERVIEWS
+    folder = tmp_path / "proef"
+    init_study(folder, title="Proefstudie", municipality="Voorbeeldstad")
+    header = (folder / "respondents.csv").read_text(encoding="utf-8").splitlines()[0]
+    (folder / "respondents.csv").write_text(
+        header + "\nW01,Wijkcoach,wijkcoach,intern,2025-03-04,\nW02,Maatschappelijk werker,mw,extern,2025-03-06,\n",
+        encoding="utf-8")
+    for k in ("W01", "W02"):
+        (folder / "transcripts" / f"{k}.txt").write_text(INTERVIEWS[k], encoding="utf-8")
+    wb = Workbench(folder, coder="ans", suggestions=False)
+    c = bearer(create_app(wb, token=TOKEN))
+    for path in ["/", "/documents/W01", "/codebook", "/analysis", "/agreement", "/api/analysis/groups"]:
+        assert c.get(path).status_code == 200, path
+    assert "Proefstudie" in c.get("/").text
+    assert [g["group"] for g in c.get("/api/analysis/groups").json()] == [None, None]
+    text = c.get("/api/documents/W02").json()["text"]
+    s = text.index("Eerlijk gezegd")
+    assert c.post("/api/codings", json={"document": "W02", "start": s, "end": s + 40,
+                                        "code": "problems.too_easy"}).status_code == 201
+    assert [g["group"] for g in c.get("/api/analysis/groups").json()] == [None, 2]
+    assert c.get("/analysis").status_code == 200

@@ -11,6 +11,8 @@ import functools
 import json
 import math
 
+import pandas as pd
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -32,7 +34,7 @@ def records(df) -> list[dict]:
         for k, v in row.items():
             if hasattr(v, "item"):
                 v = v.item()
-            if isinstance(v, float) and math.isnan(v):
+            if v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
                 v = None
             clean[str(k)] = v
         out.append(clean)

@@ -14,6 +14,7 @@ from importlib import resources
 from urllib.parse import urlencode
 
 import jinja2
+import pandas as pd
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -113,14 +114,15 @@ def study_page(request, wb):
     if check_study is not None:
         try:
             found = check_study(wb.data_dir)
+            if hasattr(found, "problems"):   # CheckResult(problems, warnings, counts)
+                found = list(found.problems) + list(found.warnings)
             warnings += [str(getattr(w, "message", w)) for w in (found or [])]
         except Exception as exc:  # noqa: BLE001 - a failing check is itself a finding
             warnings.append(str(exc))
     groups = wb.groups().set_index("respondent") if wb.has_typology() else None
     group_labels = {}
     if groups is not None:
-        group_labels = {int(g): l for g, l in zip(groups["group"], groups["group_label"])
-                        if g == g and g is not None}
+        group_labels = {int(g): l for g, l in zip(groups["group"], groups["group_label"]) if not pd.isna(g)}
     return {"documents": docs, "coders": coders, "n_codes": len(wb.study.codebook),
             "n_codings": int(len(wb.study.codings)), "warnings": warnings, "group_labels": group_labels,
             "data_dir": wb.data_dir.name}
@@ -149,7 +151,7 @@ def analysis_page(request, wb):
     effect = request.query_params.get("effect") or (next(iter(names)) if names else None)
     if effect is not None and effect not in names:
         raise KeyError(effect)
-    groups = wb.groups() if wb.has_typology() else None
+    groups = api.records(wb.groups()) if wb.has_typology() else None
     ctx = {"effect_names": names, "effect": effect, "groups": groups,
            "group_defs": _group_defs(wb), "effect_tables": [], "cooc": None}
     if names:
