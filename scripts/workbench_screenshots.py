@@ -37,7 +37,7 @@ def _serve(folder: Path, port: int, coder: str) -> subprocess.Popen:
     while True:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/api/documents",
-                         headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200:
+                         headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60).status_code == 200:
                 return proc
         except httpx.HTTPError:
             time.sleep(0.5)
@@ -59,12 +59,13 @@ def main() -> None:
         import httpx
         h = {"Authorization": f"Bearer {TOKEN}"}
         # a second coder re-codes R02 partly, for the agreement page
-        for c in httpx.get(url + "/api/documents/R02/codings", headers=h).json()[::2]:
-            httpx.post(url + "/api/codings", headers=h, json={**{k: c[k] for k in ("document", "start", "end", "code")},
+        for c in httpx.get(url + "/api/documents/R02/codings", headers=h, timeout=120).json()[::2]:
+            httpx.post(url + "/api/codings", headers=h, timeout=120, json={**{k: c[k] for k in ("document", "start", "end", "code")},
                                                               "coder": "ans"})
         with sync_playwright() as p:
             b = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=ARGS)
             page = b.new_page(viewport={"width": 1440, "height": 900})
+            page.set_default_timeout(180_000)
             page.goto(f"{url}/?token={TOKEN}")
             shots = [("workbench-study", "/"), ("workbench-codebook", "/codebook"),
                      ("workbench-analysis", "/analysis"), ("workbench-agreement", "/agreement?a=ans&b=thesis"),
