@@ -128,6 +128,8 @@ def run(data_dir, out_dir, codebook, codings_source, pseudonymise, engine, sched
 
     _check_engine(engine, scheduler)
     checked = check_study(data_dir, codebook, fit_rules=False)
+    if codings_source == "suggested":  # W113 says what the codings are
+        checked.warnings = [w for w in checked.warnings if not w.startswith("[W112]")]
     if checked.ok:  # the warnings are printed with the run's own at the end, once each
         for message in checked.warnings:
             warnings.warn(message, stacklevel=1)
@@ -210,7 +212,10 @@ def ingest(data_dir, out_path, pseudonymise):
     """
     from .ingest import load_corpus
 
-    corpus = load_corpus(data_dir, pseudonymise=pseudonymise)
+    from .study import load_config
+    config = load_config(data_dir)
+    corpus = load_corpus(data_dir, pseudonymise=pseudonymise, speakers=config.speaker_roles or None,
+                         protected=config.protected_terms())
     seg = corpus.segments_frame()
     if out_path:
         from .report.tables import write_csv

@@ -385,7 +385,7 @@ def _runner_for(engine, n_new: int):
 
 
 def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True, speakers: Mapping[str, str] | None = None,
-                require_all: bool = True, engine=None, cache=None):
+                require_all: bool = True, engine=None, cache=None, protected=()):
     """Load a study folder's corpus: unchanged documents from the study cache, the others read by an engine.
 
     The study folder is checked (E112, E113, E114) before any transcript is
@@ -419,7 +419,7 @@ def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True, speakers: Ma
     from .store.cache import LazyMapping, settings_key
 
     data_dir = Path(data_dir)
-    respondents, pseudonymiser = _respondents_and_pseudonymiser(data_dir, pseudonymise)
+    respondents, pseudonymiser = _respondents_and_pseudonymiser(data_dir, pseudonymise, protected)
     # all tasks first: the whole folder is checked before any transcript is read
     speakers = dict(speakers) if speakers else None
     tasks = [(*task, speakers) for task in _transcript_tasks(data_dir, respondents, require_all=require_all)]

@@ -105,6 +105,18 @@ class StudyConfig:
         """``speakers`` as the label → role mapping the segmenter takes."""
         return dict(self.speakers)
 
+    def protected_terms(self) -> tuple[str, ...]:
+        """Names from this description that pseudonymisation leaves alone.
+
+        The municipality as an organisation (``gemeente Heusden``) and the
+        commissioner: they name the study's subject, not a person.
+
+        >>> StudyConfig(title="T", municipality="Heusden").protected_terms()
+        ('gemeente Heusden',)
+        """
+        terms = [f"gemeente {self.municipality}" if self.municipality else "", self.commissioner]
+        return tuple(dict.fromkeys(t for t in terms if t))
+
     def to_yaml(self) -> str:
         """The ``study.yaml`` text for this configuration, with comments."""
         def q(value: str) -> str:
@@ -396,7 +408,7 @@ def load_study(data_dir: str | Path = DEFAULT_DATA, codebook: str | Path | None 
     cb = load_codebook(codebook)
     cached = open_study_cache(data_dir) if cache and pseudonymise else None
     corpus = load_corpus(data_dir, pseudonymise=pseudonymise, speakers=config.speaker_roles or None,
-                         engine=engine, cache=cached)
+                         engine=engine, cache=cached, protected=config.protected_terms())
     path = data_dir / "codings.csv"
     coding_store = data_dir / "study.sqlite"  # the coding store, once coding has started (store/codings.py)
     if coding_store.exists():

@@ -103,7 +103,7 @@ def test_study_actors_need_only_names_and_are_protected(tmp_path):
     (folder / "respondents.csv").write_text(
         HEADER + "R01,Casemanager,casemanager,extern,2024-03-05,GGZ Oost Brabant\n"
                  "R02,Beleid,beleid,intern,2024-03-06,Gemeente Heusden\n"
-                 "R03,Agent,agent,extern,2024-03-07,Buurtzorg Vlijmen-Oost\n", encoding="utf-8")
+                 "R03,Agent,agent,extern,2024-03-07,Stichting Zorgplein\n", encoding="utf-8")
     for rid in ("R01", "R02", "R03"):
         (folder / "transcripts" / f"{rid}.txt").write_text(
             "I: Met wie werkt u samen?\nR: Met GGZ Oost Brabant en Stichting Zorgkracht, en met Jan Pietersen.\n",
@@ -113,12 +113,12 @@ def test_study_actors_need_only_names_and_are_protected(tmp_path):
     assert gaz[gaz.resolve("Gemeente Heusden")].side == "intern"        # the study's municipality is known
     assert gaz.resolve("Gemeente Altena") == "gemeente_altena"          # merged with the package's
     study = load_study(folder)
-    assert unresolved_organisations(study.corpus, gaz) == {"Buurtzorg Vlijmen-Oost": ["R03"]}
+    assert unresolved_organisations(study.corpus, gaz) == {"Stichting Zorgplein": ["R03"]}
     text = study.corpus.documents["R01"].text
     assert "GGZ Oost Brabant" in text and "Stichting Zorgkracht" in text and "Pietersen" not in text
     result = check_study(folder, fit_rules=False)
     assert [w for w in result.warnings if w.startswith("[W111]")] == [
-        f"[W111] {folder / 'respondents.csv'}: organisation 'Buurtzorg Vlijmen-Oost' (organisation of R03) is not in "
+        f"[W111] {folder / 'respondents.csv'}: organisation 'Stichting Zorgplein' (organisation of R03) is not in "
         "the gazetteer; it is kept as a gazetteer candidate (add it to the study's actors.yaml)"]
 
 

@@ -20,7 +20,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import pandas as pd
 
@@ -243,16 +243,17 @@ def _transcript_tasks(data_dir: Path, respondents: Mapping[str, Respondent], *,
         yield f, f.stem, "observation", None
 
 
-def _respondents_and_pseudonymiser(data_dir: Path, pseudonymise: bool):
+def _respondents_and_pseudonymiser(data_dir: Path, pseudonymise: bool, protected: Iterable[str] = ()):
     """The study's respondents and, with ``pseudonymise``, a pseudonymiser fitted
-    for them (the names in the study's own ``actors.yaml`` protected too);
-    else None and warning W104 (at the corpus loader's caller)."""
+    for them (the names in the study's own ``actors.yaml`` and ``protected``,
+    e.g. the study's municipality, protected too); else None and warning
+    W104 (at the corpus loader's caller)."""
     respondents = read_respondents(data_dir / "respondents.csv")
     pseudonymiser = None
     if pseudonymise:
         from ..privacy import Pseudonymiser, load_protected_terms
         local = data_dir / "actors.yaml"  # the study's own organisations are protected like the package's
-        own = load_protected_terms(None, local) if local.is_file() else ()
+        own = (*(load_protected_terms(None, local) if local.is_file() else ()), *protected)
         # a name typed into a function or label ('contact: Sanne Verbeek') is
         # tagged there (W502) before the labels are protected in transcripts
         respondents = Pseudonymiser(protected=own).fit().clean_respondents(respondents, data_dir / "respondents.csv")
@@ -263,7 +264,8 @@ def _respondents_and_pseudonymiser(data_dir: Path, pseudonymise: bool):
 
 
 def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True,
-                speakers: Mapping[str, str] | None = None, require_all: bool = True) -> Corpus:
+                speakers: Mapping[str, str] | None = None, require_all: bool = True,
+                protected: Iterable[str] = ()) -> Corpus:
     """Load respondents, transcripts and observations of a study folder.
 
     Parameters
@@ -275,6 +277,9 @@ def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True,
         off warns: the outputs may then hold personal data.
     require_all
         Every respondent must have a transcript (E113).
+    protected
+        More terms never pseudonymised (the study's municipality, from
+        ``study.yaml``: :meth:`~altena_qca.study.StudyConfig.protected_terms`).
 
     Raises
     ------
@@ -283,7 +288,7 @@ def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True,
         respondent without transcript (E113).
     """
     data_dir = Path(data_dir)
-    respondents, pseudonymiser = _respondents_and_pseudonymiser(data_dir, pseudonymise)
+    respondents, pseudonymiser = _respondents_and_pseudonymiser(data_dir, pseudonymise, protected)
     corpus = Corpus(respondents=respondents, pseudonymiser=pseudonymiser)
     for path, doc_id, kind, respondent in _transcript_tasks(data_dir, respondents, require_all=require_all):
         ingest_transcript(path, doc_id, kind=kind, respondent=respondent, speakers=speakers,
