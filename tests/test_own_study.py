@@ -192,3 +192,28 @@ def test_codebook_edits_from_another_folder_cannot_touch_the_package(own_study, 
     assert res.exit_code == 0, res.output
     assert "effects.vertrouwen" in (own_study / "codebook.yaml").read_text(encoding="utf-8")
     assert _digest(package_files) == before
+
+
+def _visible_text(out: Path) -> dict[str, str]:
+    """What a reader sees: the report's Word XML and the figures' SVG text elements."""
+    import re
+    texts = {}
+    with zipfile.ZipFile(out / "report.docx") as z:
+        for member in z.namelist():
+            if member.startswith("word/") and member.endswith(".xml"):
+                texts[f"report.docx:{member}"] = "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>",
+                                                                    z.read(member).decode("utf-8")))
+    for svg in sorted((out / "figures").glob("*.svg")):
+        texts[svg.name] = " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg.read_text(encoding="utf-8")))
+    return texts
+
+
+@pytest.mark.parametrize("which", ["manual_run", "suggested_run"])
+def test_report_and_figures_are_the_studys_own(which, request):
+    """Issue 13: no 'Altena' in a new study's report or figures (the tool's name, altena-qca, aside)."""
+    res, out = request.getfixturevalue(which)
+    assert res.exit_code == 0, res.output
+    texts = _visible_text(out)
+    assert any(name.endswith(".svg") for name in texts) and "report.docx:word/document.xml" in texts
+    assert [name for name, text in texts.items() if "Altena" in text] == []
+    assert "Heusden" in texts["report.docx:word/document.xml"]
