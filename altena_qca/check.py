@@ -102,8 +102,18 @@ def check_study(folder: str | Path, codebook: str | Path | None = None, *, fit_r
     -------
     CheckResult
     """
-    from .codebook import DEFAULT_CODEBOOK, load_codebook, read_codebook_file, validate_codebook
-    from .ingest.corpus import _transcript_files, load_codings, read_respondents, read_transcript
+    from .codebook import (
+        DEFAULT_CODEBOOK,
+        load_codebook,
+        read_codebook_file,
+        validate_codebook,
+    )
+    from .ingest.corpus import (
+        _transcript_files,
+        load_codings,
+        read_respondents,
+        read_transcript,
+    )
     from .model import Corpus
     from .rule_check import rule_problems
     from .study import load_config
@@ -207,8 +217,13 @@ def _count_store_codings(path: Path) -> int:
 
 
 def _check_actors(folder: Path, corpus, result: CheckResult, run, config) -> None:
-    from .network.actors import (DEFAULT_ACTORS, load_gazetteer, study_gazetteer, unresolved_organisations,
-                                 validate_study_actors)
+    from .network.actors import (
+        DEFAULT_ACTORS,
+        load_gazetteer,
+        study_gazetteer,
+        unresolved_organisations,
+        validate_study_actors,
+    )
 
     base = run(load_gazetteer, DEFAULT_ACTORS)
     if base is None:

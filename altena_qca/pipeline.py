@@ -15,22 +15,23 @@ suggested``; ``study.coding_source == "suggested"``).
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 import pandas as pd
 
 from .errors import Warnings
 from .study import Study
 
-__all__ = ["STAGES", "StageOutput", "run", "use_suggestions", "export_groups"]
+__all__ = ["STAGES", "StageOutput", "export_groups", "run", "use_suggestions"]
 
 
 class StageOutput(NamedTuple):
     """What a stage made: tables (written as CSV by :func:`run`) and the files it wrote."""
 
     tables: dict[str, pd.DataFrame]
-    files: list[Path] = []
+    files: tuple[Path, ...] | list[Path] = ()
 
 
 Stage = Callable[[Study, Path], StageOutput]

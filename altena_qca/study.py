@@ -20,9 +20,10 @@ from __future__ import annotations
 import re
 import unicodedata
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 import yaml
@@ -34,8 +35,17 @@ from .ingest.corpus import load_codings
 from .model import Codebook, Corpus, make_codings
 from .resources import DEFAULT_DATA
 
-__all__ = ["Study", "StudyConfig", "load_study", "load_config", "find_study", "is_bundled", "DEFAULT_DATA",
-           "CODING_SOURCES", "STUDY_FILE"]
+__all__ = [
+    "CODING_SOURCES",
+    "DEFAULT_DATA",
+    "STUDY_FILE",
+    "Study",
+    "StudyConfig",
+    "find_study",
+    "is_bundled",
+    "load_config",
+    "load_study",
+]
 
 #: The file that makes a folder a study.
 STUDY_FILE = "study.yaml"

@@ -118,8 +118,8 @@ def test_study_actors_need_only_names_and_are_protected(tmp_path):
     assert "GGZ Oost Brabant" in text and "Stichting Zorgkracht" in text and "Pietersen" not in text
     result = check_study(folder, fit_rules=False)
     assert [w for w in result.warnings if w.startswith("[W111]")] == [
-        f"[W111] {folder / 'respondents.csv'}: organisation 'Stichting Zorgplein' (organisation of R03) is not in "
-        "the gazetteer; it is kept as a gazetteer candidate (add it to the study's actors.yaml)"]
+        (f"[W111] {folder / 'respondents.csv'}: organisation 'Stichting Zorgplein' (organisation of R03) is not in "
+         "the gazetteer; it is kept as a gazetteer candidate (add it to the study's actors.yaml)")]
 
 
 def test_codebook_validate_compiles_patterns_and_warns_on_rules_that_never_match(tmp_path):
@@ -147,7 +147,7 @@ def test_an_empty_side_is_unknown_not_an_error(tmp_path):
     import warnings as w
 
     from altena_qca.analysis.frequencies import code_document_table
-    from altena_qca.model import Codebook, Code, Corpus, make_codings
+    from altena_qca.model import Code, Codebook, Corpus, make_codings
 
     p = tmp_path / "respondents.csv"
     p.write_text(HEADER + "R01,A,a,,,\nR02,B,b,intern,,\n", encoding="utf-8")

@@ -39,11 +39,11 @@ R02 = [
     "Interviewer: Wat is uw huidige functie?",
     "Respondent: Ik ben casemanager bij GGZ Oost Brabant en werk met cliënten met meervoudige problematiek.",
     "Interviewer: Hoe verloopt het delen van gegevens met de gemeente?",
-    "Respondent: We delen te weinig. Ik mag zonder toestemming van de cliënt bijna niets doorgeven, en dat zorgt "
-    "voor irritatie bij de gemeente. Meneer Hendrikus Verschuren van de afdeling weet daar alles van.",
+    ("Respondent: We delen te weinig. Ik mag zonder toestemming van de cliënt bijna niets doorgeven, en dat zorgt "
+     "voor irritatie bij de gemeente. Meneer Hendrikus Verschuren van de afdeling weet daar alles van."),
     "Interviewer: Wat verwacht u van de Wams?",
-    "Respondent: Ik verwacht dat de Wams de samenwerking verbetert, als er duidelijke afspraken komen over wie wat "
-    "mag weten. Bel me gerust op 0412-987654.",
+    ("Respondent: Ik verwacht dat de Wams de samenwerking verbetert, als er duidelijke afspraken komen over wie wat "
+     "mag weten. Bel me gerust op 0412-987654."),
 ]
 
 R03 = """\

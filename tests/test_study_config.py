@@ -7,8 +7,16 @@ import pandas as pd
 import pytest
 
 from altena_qca.errors import InputError
-from altena_qca.model import Codebook, Code, Corpus, make_codings
-from altena_qca.study import (DEFAULT_DATA, Study, StudyConfig, find_study, is_bundled, load_config, slugify)
+from altena_qca.model import Code, Codebook, Corpus, make_codings
+from altena_qca.study import (
+    DEFAULT_DATA,
+    Study,
+    StudyConfig,
+    find_study,
+    is_bundled,
+    load_config,
+    slugify,
+)
 
 
 def _write(folder, text):

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
-__all__ = ["parse_date", "DATE_FORMATS", "MONTHS"]
+__all__ = ["DATE_FORMATS", "MONTHS", "parse_date"]
 
 #: Accepted forms, for messages and docs.
 DATE_FORMATS = "2024-03-05, 05-03-2024 (day first) or 5 maart 2024"
@@ -36,7 +36,7 @@ _WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag
              "ma", "di", "wo", "do", "vr", "za", "zo")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _NUMERIC = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
-_WORDS = re.compile(r"^(?:(?:%s)\.?,?\s+)?(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})$" % "|".join(_WEEKDAYS))
+_WORDS = re.compile(r"^(?:(?:" + "|".join(_WEEKDAYS) + r")\.?,?\s+)?(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})$")
 
 
 def parse_date(text: str) -> str | None:
