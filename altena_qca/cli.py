@@ -52,6 +52,19 @@ def handle_errors(f):
                 _flush(caught)
                 click.echo(f"error: {exc}", err=True)
                 sys.exit(2)
+            except OSError as exc:  # disk full, read-only folder, a folder where a file was expected, ...
+                from .errors import Errors
+                _flush(caught)
+                where = exc.filename or "(output)"
+                click.echo(f"error: {Errors.E151.format(path=where, reason=exc.strerror or type(exc).__name__)}",
+                           err=True)
+                sys.exit(2)
+            except RecursionError:
+                from .errors import Errors
+                _flush(caught)
+                click.echo(f"error: {Errors.E151.format(path='(input)', reason='nested too deeply to read')}",
+                           err=True)
+                sys.exit(2)
         _flush(caught)
         return result
     return wrapper

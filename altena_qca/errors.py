@@ -84,6 +84,9 @@ class Errors(metaclass=_Catalogue):
     E135 = "{path}: refusing to {action} a file inside the installed package (the bundled thesis study); work on your own study (altena-qca init DIR, then --data DIR), or pass --in-place to change the package's copy on purpose"
     E136 = "{path}: already exists and is not empty; choose a new folder for the study"
     E137 = "{n} problem(s) in the study {path}; run 'altena-qca check --data {path}' to list them, or fix: {first}"
+    # output
+    E150 = "{path}: cannot write the output here ({reason})"
+    E151 = "{path}: {reason}"
     # codings
     E120 = "{path}, line {line}: coding points at unknown document '{doc}'"
     E121 = "{path}, line {line}: coding points at unknown code '{code}'"

@@ -219,6 +219,9 @@ def run(study: Study, out_dir: str | Path, stages: list[tuple[str, Stage]] | Non
 
     A stage whose codebook settings are missing (:data:`NEEDS`) is skipped
     with a log message. A study without codings warns (W112) first.
+    The output is all-or-nothing (:func:`altena_qca._staging.staged_folder`):
+    written into a staging folder beside ``out_dir`` and put in place at the
+    end; ``out_dir`` must be new, empty or a previous run's output (E150).
     """
     from ._io import write_text
     from .report.tables import write_csv, write_workbook
@@ -227,24 +230,30 @@ def run(study: Study, out_dir: str | Path, stages: list[tuple[str, Stage]] | Non
         path = Path(study.data_dir) / "codings.csv" if study.data_dir else "codings.csv"
         warnings.warn(Warnings.W112.format(path=path), stacklevel=2)
         log(f"WARNING: {Warnings.W112.format(path=path)}")
-    out = Path(out_dir)
-    tables_dir = out / "tables"
-    written: list[Path] = []
-    all_tables: dict[str, pd.DataFrame] = {}
-    for name, stage in stages or STAGES:
-        missing = [k for k in NEEDS.get(name, ()) if not study.codebook.analysis.get(k)]
-        if missing:
-            log(f"{name}: skipped (the codebook has no analysis.{', analysis.'.join(missing)})")
-            continue
-        log(f"{name} ...")
-        result = stage(study, out)
-        for tname, df in result.tables.items():
-            written.append(write_csv(df, tables_dir / f"{tname}.csv"))
-            all_tables[tname] = df
-        written += [Path(p) for p in result.files if Path(p) not in written]
-    note = ("Automatisch gecodeerd, niet beoordeeld: elke tabel in deze map rust op voorstellen van de "
-            "automatische codeerder die niemand heeft beoordeeld." if study.coding_source == "suggested" else None)
-    if note:
-        written.append(write_text(tables_dir / "LET_OP.txt", note + "\n"))
-    written.append(write_workbook(all_tables, out / f"{_slug(study)}.xlsx", note=note))
+    from ._staging import staged_folder
+
+    final = Path(out_dir)
+    # All or nothing: the run is built in a staging folder beside --out and
+    # swapped in at the end; until then the previous output stays as it was.
+    with staged_folder(final) as out:
+        tables_dir = out / "tables"
+        written: list[Path] = []
+        all_tables: dict[str, pd.DataFrame] = {}
+        for name, stage in stages or STAGES:
+            missing = [k for k in NEEDS.get(name, ()) if not study.codebook.analysis.get(k)]
+            if missing:
+                log(f"{name}: skipped (the codebook has no analysis.{', analysis.'.join(missing)})")
+                continue
+            log(f"{name} ...")
+            result = stage(study, out)
+            for tname, df in result.tables.items():
+                written.append(write_csv(df, tables_dir / f"{tname}.csv"))
+                all_tables[tname] = df
+            written += [Path(p) for p in result.files if Path(p) not in written]
+        note = ("Automatisch gecodeerd, niet beoordeeld: elke tabel in deze map rust op voorstellen van de "
+                "automatische codeerder die niemand heeft beoordeeld." if study.coding_source == "suggested" else None)
+        if note:
+            written.append(write_text(tables_dir / "LET_OP.txt", note + "\n"))
+        written.append(write_workbook(all_tables, out / f"{_slug(study)}.xlsx", note=note))
+        written = [final / Path(p).relative_to(out) for p in written]
     return written
