@@ -450,6 +450,9 @@ def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True, speakers: Ma
                 found = result.warnings
             else:
                 corpus.documents[doc.id] = doc
+                if doc.id != task[1]:  # an observation renamed for a name in its file name (W501)
+                    pseudonymiser.ids_[task[1]] = doc.id
+                    tasks_by_id[doc.id] = task
                 pseudonymiser.key_.defer(doc.id)
                 pseudonymiser.offsets_.defer(doc.id)
                 found = [(_category(name), message) for name, message in doc.__dict__["_warnings"]]

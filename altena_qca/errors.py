@@ -138,6 +138,8 @@ class Warnings(metaclass=_Catalogue):
     W101 = "{path}: decoded as cp1252, not UTF-8"
     W102 = "{path}: no interview-part headings or topic-list questions found; segments get part 0"
     W103 = "{path}: UTF-8 byte-order mark removed"
+    W105 = "{path}: {n} tracked insertion(s) read as accepted (deleted text left out); accept or reject the changes in Word to silence this"
+    W106 = "{path}: {n} text box paragraph(s) read as paragraphs of their own, before the paragraph they are anchored in"
     # REFI-QDA import
     W400 = "{path}: {reason}"  # the file deviates from the standard or its conventions
     W401 = "{path}: {reason}"  # something could not be mapped and is left out

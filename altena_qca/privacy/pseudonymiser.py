@@ -23,6 +23,8 @@ _CONNECTORS = frozenset(
 #: deduce's tags for names of persons, places and institutions (cut at protected terms).
 _NAME_KINDS = frozenset({"PERSOON", "PATIENT", "LOCATIE", "ZORGINSTELLING", "ZIEKENHUIS", "INSTELLING"})
 _TAG_RE = re.compile(r"\[([A-Z_]+)-(\d+)\]")
+#: Kinds left in file names and respondents' fields (see Pseudonymiser.clean_name).
+_KEPT_IN_NAMES = frozenset({"DATUM", "LEEFTIJD", "LOCATIE", "ZORGINSTELLING", "ZIEKENHUIS", "INSTELLING"})
 #: Tags of persons: never shortened by a one-word protected term ('Carlos Rivas', 'Truus Mee').
 _PERSON_KINDS = frozenset({"PERSOON", "PATIENT"})
 
@@ -200,13 +202,18 @@ class Pseudonymiser:
         """``name`` with persons, places and identifiers replaced by ``KIND-n``; and the kinds found.
 
         For names that end up in outputs without being a text: a document
-        id taken from a file name, a respondent's function. Dates are kept
-        (an observation named after the day of a meeting is no personal data).
+        id taken from a file name, a respondent's function. Dates, ages,
+        places and institutions are kept (an observation named after the day
+        of a meeting, an organisation named after its town are no personal
+        data); an address with a house number is not.
         """
         if not hasattr(self, "protected_terms_"):
             self.fit()
         doc = Document("name", name, segments=[])
-        spans = [(s, e, k) for s, e, k in self._found(doc) if k != "DATUM"]
+        # places and institutions name organisations here ('Gemeente Heusden',
+        # 'Buurtzorg Vlijmen-Oost'); an address (with a number) is still personal
+        spans = [(s, e, k) for s, e, k in self._found(doc)
+                 if k not in _KEPT_IN_NAMES or (k == "LOCATIE" and any(c.isdigit() for c in name[s:e]))]
         if not spans:
             return name, []
         counters: dict[str, int] = {}
