@@ -185,3 +185,14 @@ def test_another_study_does_not_inherit_the_thesis_municipality():
     assert own.resolve("GGZ") is None and own.resolve("inkomensconsulent") is None
     assert not any("Altena" in a.name and a.name != "Woonstichting Land van Altena" for a in own)
     assert own["politie"].name == "Politie" and not any(a.in_figure_1 for a in own)
+
+
+@pytest.mark.parametrize("ask, answer", [("Vraag", "Antwoord"), ("Q", "A"), ("Interviewer", "Respondent")])
+def test_speaker_labels_without_configuration(ask, answer):
+    from altena_qca.ingest.segment import segment_paragraphs
+    from altena_qca.ingest.text import Paragraph
+
+    doc = segment_paragraphs([Paragraph(f"{ask}: Wat is uw functie?", 1), Paragraph(f"{answer}: Wijkagent.", 2)],
+                             "R01")
+    assert [(s.speaker, doc.segment_text(s)) for s in doc.segments] == [
+        ("interviewer", "Wat is uw functie?"), ("respondent", "Wijkagent.")]

@@ -3,6 +3,7 @@
 Conventions read (as researchers type transcripts):
 
 * a speaker label opens a turn: ``I:``/``R:``, ``Interviewer:``/``Respondent:``,
+  ``Vraag:``/``Antwoord:``, ``Q:``/``A:``,
   ``Observator:``, or names mapped to a role in ``speakers``;
 * a paragraph without a label continues the previous turn;
 * timestamps such as ``[00:12:03]`` or ``[12:03]`` are kept as metadata and
@@ -40,6 +41,7 @@ DEFAULT_SPEAKERS = {
     "i": "interviewer", "int": "interviewer", "interviewer": "interviewer", "onderzoeker": "interviewer",
     "r": "respondent", "resp": "respondent", "respondent": "respondent", "geïnterviewde": "respondent",
     "o": "observer", "observator": "observer", "observer": "observer", "observatie": "observer",
+    "vraag": "interviewer", "antwoord": "respondent", "q": "interviewer", "a": "respondent",
 }
 
 _TIMESTAMP = r"\[(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d+)?\]"
