@@ -163,8 +163,7 @@ def test_change_and_delete_a_coding_by_clicking_it(server, browser):
     page.wait_for_selector("#here:not([hidden])")
     page.locator("#here textarea").fill("Geen belemmering volgens de respondent.")
     page.locator("#here button", has_text="Opslaan").click()
-    page.wait_for_timeout(300)
-    page.wait_for_function("() => !document.getElementById('status').classList.contains('error')")
+    page.wait_for_function("() => document.getElementById('status').textContent === 'Codering opgeslagen'")
     memo = _store(folder, "SELECT memo FROM codings WHERE document = 'W03'")
     assert memo == [("Geen belemmering volgens de respondent.",)]
     page.locator("#here button", has_text="Verwijderen").click()
