@@ -93,6 +93,7 @@ class Errors(metaclass=_Catalogue):
     E122 = "{path}, line {line}: span {start}-{end} lies outside document '{doc}' (length {length})"
     E123 = "{path}, line {line}: coded text does not match document '{doc}' at {start}-{end}: expected {expected!r}, found {found!r}"
     E124 = "{path}: missing column(s) {missing}; expected {expected}"
+    E126 = "{path}, line {line}: span {start}-{end} is not a span ({reason})"
     E125 = "{path}, line {line}: invalid value '{value}' for '{column}' ({reason})"
     # codebook
     E200 = "{path}: cannot parse YAML ({reason})"
@@ -138,6 +139,7 @@ class Warnings(metaclass=_Catalogue):
     W101 = "{path}: decoded as cp1252, not UTF-8"
     W102 = "{path}: no interview-part headings or topic-list questions found; segments get part 0"
     W103 = "{path}: UTF-8 byte-order mark removed"
+    W125 = "{path}: {n} exact duplicate coding(s) ignored (same document, span and code), line(s) {lines}"
     W105 = "{path}: {n} tracked insertion(s) read as accepted (deleted text left out); accept or reject the changes in Word to silence this"
     W106 = "{path}: {n} text box paragraph(s) read as paragraphs of their own, before the paragraph they are anchored in"
     # REFI-QDA import

@@ -99,7 +99,7 @@ CASES = {
     "non-numeric offset": (_edit("codings.csv", "R02,33,", "R02,drie,"), "E125", "codings.csv, line 3"),
     "coded text does not match": (_edit("codings.csv", "R01,33,57", "R01,34,58"), "E123", "codings.csv, line 2"),
     "codings missing a column": (_edit("codings.csv", "document,start", "doc,start"), "E124", "codings.csv"),
-    "start after end": (_edit("codings.csv", "R01,33,57", "R01,57,33"), "E122", "codings.csv, line 2"),
+    "start after end": (_edit("codings.csv", "R01,33,57", "R01,57,33"), "E126", "codings.csv, line 2"),
     # codebook.yaml of the study
     "codebook duplicate id": (_codebook("  - id: intro\n    label_nl: Nog eens\n"), "E201", "codebook.yaml"),
     "codebook cycle": (_codebook("  - id: x1\n    parent: x2\n    label_nl: X1\n"

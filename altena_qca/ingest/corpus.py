@@ -307,6 +307,54 @@ def _restorer(pseudonymiser):
 _TAG_RE = re.compile(r"\[[A-Z_]+-\d+\]")
 
 
+def _check_spans(raw: pd.DataFrame, corpus: Corpus, path: Path, problems: list[str] | None) -> pd.DataFrame:
+    """Offsets as the file gives them: whole, finite, not negative, start before end, inside the
+    document as typed (E125, E126, E122, in file terms); exact duplicate rows dropped (W125)."""
+    import math
+
+    bad_rows = []
+
+    def fail(i, message):
+        if problems is None:
+            raise InputError(message)
+        problems.append(message)
+        bad_rows.append(i)
+
+    pseudo = corpus.pseudonymiser
+    for i, row in raw.iterrows():
+        line = int(row["_line"])
+        start, end = row["start"], row["end"]
+        wrong = next(((col, v) for col, v in (("start", start), ("end", end))
+                      if not math.isfinite(v) or v != int(v) or v < 0), None)
+        if wrong is not None:
+            fail(i, Errors.E125.format(path=path, line=line, value=wrong[1], column=wrong[0],
+                                       reason="an offset is a whole number of characters, 0 or more"))
+            continue
+        start, end = int(start), int(end)
+        if end <= start:
+            fail(i, Errors.E126.format(path=path, line=line, start=start, end=end,
+                                       reason="end before start (reversed)" if end < start else "zero-length span"))
+            continue
+        doc = corpus.documents.get(row["document"])
+        if doc is None:
+            continue  # unknown document: E120 from check_codings
+        offsets = getattr(pseudo, "offsets_", {}).get(doc.id) if pseudo is not None else None
+        length = offsets.old_length if offsets is not None else len(doc.text)
+        if end > length:
+            fail(i, Errors.E122.format(path=path, line=line, start=start, end=end, doc=doc.id, length=length))
+    raw = raw.drop(index=bad_rows)
+    if len(raw):
+        raw["start"], raw["end"] = raw["start"].astype("int64"), raw["end"].astype("int64")
+        key = ["document", "start", "end", "code"]
+        dup = raw.duplicated(subset=key, keep="first")
+        if dup.any():
+            lines = raw.loc[dup, "_line"].tolist()
+            warnings.warn(Warnings.W125.format(path=path, n=len(lines), lines=", ".join(map(str, lines[:10]))
+                                               + (" ..." if len(lines) > 10 else "")), stacklevel=3)
+            raw = raw.loc[~dup]
+    return raw.reset_index(drop=True)
+
+
 def load_codings(path: str | Path, corpus: Corpus, codebook: Codebook,
                  problems: list[str] | None = None) -> pd.DataFrame:
     """Read ``codings.csv`` and check every row against corpus and codebook.
@@ -355,6 +403,7 @@ def load_codings(path: str | Path, corpus: Corpus, codebook: Codebook,
             raw[col] = default
         raw[col] = raw[col].replace("", None).fillna(default) if raw[col].dtype == object else raw[col].fillna(default)
     raw["_line"] = range(2, len(raw) + 2)
+    raw = _check_spans(raw, corpus, path, problems)
     quotes = raw["text"] if "text" in raw.columns else None
     pseudo = corpus.pseudonymiser
     restore = None

@@ -1,0 +1,57 @@
+"""Hostile offsets in codings.csv (issue 14): *one error line* naming file,
+line and the offsets as the file has them; exact duplicates: *warning*."""
+from __future__ import annotations
+
+import shutil
+import warnings
+
+import pytest
+
+from altena_qca.ingest.corpus import load_codings
+from altena_qca.errors import InputError
+from altena_qca.resources import bundled_study
+
+
+@pytest.fixture(scope="module")
+def corpus_and_codebook(study):
+    return study.corpus, study.codebook
+
+
+def _codings(tmp_path, start, end, code="intro.function", extra=""):
+    path = tmp_path / "codings.csv"
+    path.write_text(f"document,start,end,code\nR01,{start},{end},{code}\n{extra}", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("start, end, pattern", [
+    ("-5", "20", r"\[E125\].*line 2.*'start'.*whole number"),
+    ("10", "1e308", r"\[E122\].*line 2: span 10-.*outside document 'R01'"),
+    ("10", "inf", r"\[E125\].*line 2.*'end'"),
+    ("392.5", "400", r"\[E125\].*line 2.*'start'"),
+    ("618", "392", r"\[E126\].*line 2: span 618-392 .*reversed"),
+    ("392", "392", r"\[E126\].*line 2: span 392-392 .*zero-length"),
+    ("10", "99999999", r"\[E122\].*line 2: span 10-99999999 lies outside document 'R01' \(length \d+\)"),
+])
+def test_bad_offsets_are_one_error_line(tmp_path, corpus_and_codebook, start, end, pattern):
+    corpus, codebook = corpus_and_codebook
+    with pytest.raises(InputError, match=pattern) as err:
+        load_codings(_codings(tmp_path, start, end), corpus, codebook)
+    assert "\n" not in str(err.value)
+
+
+def test_offsets_beyond_the_text_are_reported_in_file_terms(tmp_path, corpus_and_codebook):
+    corpus, codebook = corpus_and_codebook
+    length = corpus.pseudonymiser.offsets_["R01"].old_length
+    with pytest.raises(InputError, match=rf"span 10-{length + 1} .*\(length {length}\)"):
+        load_codings(_codings(tmp_path, 10, length + 1), corpus, codebook)
+
+
+def test_exact_duplicate_codings_count_once_with_a_warning(tmp_path, corpus_and_codebook):
+    corpus, codebook = corpus_and_codebook
+    path = _codings(tmp_path, 100, 200, extra="R01,100,200,intro.function\nR01,100,200,intro.function\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        codings = load_codings(path, corpus, codebook)
+    assert len(codings) == 1
+    assert any(str(w.message).startswith("[W125]") and "2 exact duplicate" in str(w.message) and "3, 4" in str(w.message)
+               for w in caught)
