@@ -1,35 +1,49 @@
-"""Atomic, deterministic file output.
+r"""Atomic, deterministic file output, tables included.
 
 Every output is written to a temporary file in the target folder and renamed
 into place, so an interrupted run never leaves a half-written table or
 report. Zip-based outputs (.docx, .xlsx, .qdpx) get fixed member timestamps
 (``SOURCE_DATE_EPOCH`` or 1980-01-01) so two runs give identical bytes.
+Tables are written here too (:func:`write_csv`, :func:`write_workbook`), so
+every layer that writes a table uses the same writer.
+
+>>> import pandas as pd, tempfile
+>>> folder = Path(tempfile.mkdtemp())
+>>> write_csv(pd.DataFrame({"code": ["a"], "share": [1 / 3]}), folder / "t.csv").read_text()
+'code,share\na,0.3333\n'
 """
 from __future__ import annotations
 
 import contextlib
+import io
 import os
+import re
 import shutil
 import tempfile
 import time
 import zipfile
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Callable, Iterator, Mapping
+
+if TYPE_CHECKING:  # pandas is imported by the writers that need it, not by every atomic write
+    import pandas as pd
 
 __all__ = ["atomic_path", "write_text", "write_bytes", "write_files_atomically", "normalise_zip",
-           "fixed_zip_time", "source_date_epoch"]
+           "fixed_zip_time", "source_date_epoch", "write_csv", "write_workbook"]
 
 
 def source_date_epoch() -> int | None:
-    """``SOURCE_DATE_EPOCH`` (reproducible builds) as seconds, or None when unset or not a number.
+    """``SOURCE_DATE_EPOCH`` (reproducible builds) as seconds, or None when unset or invalid.
 
-    The one place the variable is read (zip timestamps here, the project date of a ``.qdpx``).
+    The one place that reads it: zip member times and dates written into
+    outputs both come from here.
     """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return int(epoch) if epoch and epoch.isdigit() else None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return int(epoch) if epoch.isdigit() else None
 
 
 def fixed_zip_time() -> tuple[int, int, int, int, int, int]:
+    """Zip member time: ``SOURCE_DATE_EPOCH`` (not before 1980, zip's epoch), else 1980-01-01."""
     epoch = source_date_epoch()
     if epoch is not None:
         t = time.gmtime(max(epoch, 315532800))
@@ -193,3 +207,67 @@ def normalise_zip(src: str | Path, dst: str | Path | None = None,
                 info.external_attr = 0o644 << 16
                 zout.writestr(info, blobs[name])
     return dst
+
+
+# --------------------------------------------------------------------------- tables
+
+def write_csv(df: pd.DataFrame, path: str | Path, *, neutralise: bool = True) -> Path:
+    """CSV with fixed float format and Unix newlines, written atomically.
+
+    Text cells that a spreadsheet would run as a formula get a leading ``'``
+    (:mod:`altena_qca._cells`); ``neutralise=False`` only for files the
+    toolkit reads back as data (codings.csv).
+    """
+    from ._cells import neutralise_frame
+
+    buf = io.StringIO()
+    (neutralise_frame(df) if neutralise else df).to_csv(buf, index=False, float_format="%.4f", lineterminator="\n")
+    return write_text(path, buf.getvalue())
+
+
+def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path, *, note: str | None = None) -> Path:
+    """One sheet per table (names cut to Excel's 31 characters), atomically.
+
+    openpyxl stamps the workbook with the current time; the properties are
+    fixed and the zip normalised so two runs give identical bytes. ``note``
+    (e.g. "automatisch gecodeerd, niet beoordeeld") becomes a first sheet
+    "Let op" and the workbook's description, so no table is read without it.
+    """
+    import datetime as dt
+
+    import pandas as pd
+
+    from ._cells import strings_only
+
+    path = Path(path)
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        if note:
+            pd.DataFrame({"Let op": [note]}).to_excel(xw, sheet_name="Let op", index=False)
+        for name, df in tables.items():
+            df.to_excel(xw, sheet_name=name[:31], index=False)
+        strings_only(xw.book)  # no text cell is a formula, whatever it starts with
+        props = xw.book.properties
+        props.creator = "altena-qca"
+        props.created = props.modified = dt.datetime(2023, 7, 1)
+        if note:
+            props.description = note
+    write_bytes(path, _fix_core_dates(buf.getvalue()))
+    normalise_zip(path)
+    return path
+
+
+_DATE_RE = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _fix_core_dates(xlsx: bytes) -> bytes:
+    """openpyxl stamps ``docProps/core.xml`` with the save time; fix it."""
+    src = zipfile.ZipFile(io.BytesIO(xlsx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = _DATE_RE.sub(rb"\g<1>2023-07-01T00:00:00Z\g<3>", data)
+            dst.writestr(info.filename, data)
+    return out.getvalue()

@@ -231,7 +231,7 @@ def ingest(data_dir, out_path, pseudonymise):
                          protected=config.protected_terms())
     seg = corpus.segments_frame()
     if out_path:
-        from .report.tables import write_csv
+        from ._io import write_csv
         write_csv(seg, out_path)
         click.echo(f"wrote {len(seg)} segments to {out_path}")
     for doc in corpus:
@@ -371,7 +371,7 @@ def _table_out_option(f):
 def _emit_table(df, out_path) -> None:
     """Write a table as CSV to ``out_path``, or to standard output."""
     if out_path:
-        from .report.tables import write_csv
+        from ._io import write_csv
         write_csv(df, out_path)
         click.echo(f"wrote {len(df)} rows to {out_path}", err=True)
     else:
@@ -556,7 +556,7 @@ def report(data_dir, out_path, figures_dir, no_network, pseudonymise):
 
     Example: altena-qca report --data my_study --out out/report.docx
     """
-    from .report.results import make_report
+    from .report.make import make_report
     from .study import load_study
 
     study = load_study(data_dir, pseudonymise=pseudonymise)
@@ -635,8 +635,9 @@ def code(data_dir, input_path, out_path, method, min_rule_confidence, codebook_p
         if out_path is None:
             raise click.UsageError("--out is required with --input")
         mrc = PASSAGE_MIN_RULE_CONFIDENCE if min_rule_confidence is None else min_rule_confidence
-        rows = code_file(input_path, out_path, data_dir=data_dir, codebook=codebook_path, method=method,
-                         min_rule_confidence=mrc)
+        from .study import load_study
+        study = load_study(data_dir, codebook_path, pseudonymise=pseudonymise)
+        rows = code_file(input_path, out_path, study, method=method, min_rule_confidence=mrc)
         click.echo(f"wrote {len(rows)} suggestions for {rows['id'].nunique()} passages to {out_path}", err=True)
         return
     from .coding import AutoCoder

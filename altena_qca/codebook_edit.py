@@ -1,4 +1,4 @@
-"""Edit a codebook without losing a coding: rename, merge, move, split, delete.
+"""Edit a codebook without losing a coding: rename, merge, move, delete.
 
 Each edit takes the parsed codebook (the mapping
 :func:`~altena_qca.codebook.read_codebook_file` returns) and the codings
@@ -39,17 +39,18 @@ import contextlib
 import copy
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
 
 from ._io import write_files_atomically
-from ._yamltext import dump_yaml, strip_lines
+from ._yamltext import dump_yaml
 from .codebook import _ID, DEFAULT_CODEBOOK, read_codebook_file, validate_codebook
 from .errors import CodebookError, Errors, InputError
+from .ingest.corpus import read_codings_table
 
-__all__ = ["ORPHANED", "rename_code", "merge_codes", "move_code", "split_code", "delete_code",
+__all__ = ["ORPHANED", "rename_code", "merge_codes", "move_code", "delete_code",
            "EditResult", "edit_study_codebook"]
 
 #: The root code that keeps the codings of codes deleted with ``force=True``.
@@ -214,26 +215,6 @@ class _Work:
                 self.entries.append(dict(_ORPHANED_ENTRY))
             self.codes = np.where(np.isin(self.codes, doomed), ORPHANED, self.codes).astype(object)
 
-    def split(self, code: str, new: str, select, label_nl: str | None, label_en: str | None) -> int:
-        entry = self.entry(code)
-        self.check_new_id(new, code)
-        twin = {k: copy.deepcopy(v) for k, v in strip_lines(entry).items() if k != "rules"}
-        twin["id"] = new
-        twin["label_nl"] = label_nl or f"{entry['label_nl']} (2)"
-        if label_en or entry.get("label_en"):
-            twin["label_en"] = label_en or f"{entry['label_en']} (2)"
-        family = set(self.subtree(code))
-        last = max(i for i, e in enumerate(self.entries) if str(e["id"]) in family)
-        self.entries.insert(last + 1, twin)
-        if select is None:
-            return 0
-        mask = np.asarray(select(self.codings) if callable(select) else select, dtype=bool)
-        if mask.shape != self.codes.shape:
-            raise ValueError(f"select has {mask.size} values for {self.codes.size} codings")
-        move = mask & (self.codes == code)
-        self.codes = np.where(move, new, self.codes).astype(object)
-        return int(move.sum())
-
 
 def _set_parent(entry: dict, parent: str | None) -> None:
     """Set or remove ``parent``, keeping it right after ``id`` when added."""
@@ -341,28 +322,6 @@ def move_code(data: dict, codings: pd.DataFrame, code: str, new_parent: str | No
     return w.result()
 
 
-def split_code(data: dict, codings: pd.DataFrame, code: str, new: str, *,
-               select: Callable[[pd.DataFrame], Any] | Any = None, label_nl: str | None = None,
-               label_en: str | None = None, path: str = "codebook") -> tuple[dict, pd.DataFrame]:
-    """Add ``new`` as a sibling of ``code`` with a copy of its definition.
-
-    The copy has the same parent, kind, definition, indicators and examples,
-    but not the auto-coder ``rules`` (the two codes would otherwise catch the
-    same text); labels get ' (2)' unless given. Codings stay on ``code``
-    unless ``select`` — a boolean mask over the codings rows, or a function of
-    the codings returning one — picks those of its codings that move to
-    ``new``.
-
-    Raises
-    ------
-    CodebookError
-        E211 for an unknown code, E209/E214 for an invalid or existing new id.
-    """
-    w = _Work(data, codings, path)
-    w.split(code, new, select, label_nl, label_en)
-    return w.result()
-
-
 def delete_code(data: dict, codings: pd.DataFrame, code: str, *, force: bool = False,
                 path: str = "codebook") -> tuple[dict, pd.DataFrame]:
     """Remove ``code``; refused while it has codings or codes below it.
@@ -401,18 +360,6 @@ class EditResult:
         files = ", ".join(str(p) for p in self.written) or "nothing (no change)"
         return (f"{self.codes_before} -> {self.codes_after} codes; {self.codings_changed} coding(s) "
                 f"re-coded; wrote {files}")
-
-
-def _read_codings_csv(path: Path) -> pd.DataFrame:
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        raise InputError(Errors.E125.format(path=path, line="?", value="", column="(file)",
-                                            reason=str(exc).splitlines()[0])) from None
-    if "code" not in raw.columns:
-        raise InputError(Errors.E124.format(path=path, missing="code",
-                                            expected="document, start, end, code[, coder, origin, confidence, text]"))
-    return raw
 
 
 def edit_study_codebook(edit: str, *args, data_dir: str | Path, codebook: str | Path | None = None,
@@ -466,7 +413,7 @@ def edit_study_codebook(edit: str, *args, data_dir: str | Path, codebook: str | 
     data = read_codebook_file(source or codebook)
     original = (source or codebook).read_text(encoding="utf-8")
     if codings_path.exists():
-        codings = _read_codings_csv(codings_path)
+        codings = read_codings_table(codings_path, required=("code",))
     else:
         codings, codings_path = pd.DataFrame({"code": pd.Series(dtype=str)}), None
     try:

@@ -28,7 +28,7 @@ from .errors import Errors, InputError
 __all__ = [
     "SIDES", "ORIGINS", "SPEAKERS", "PARTS", "CODING_COLUMNS",
     "Respondent", "Segment", "Document", "Corpus", "Code", "Codebook",
-    "make_codings", "check_codings", "segment_of",
+    "make_codings", "check_codings", "segment_of", "attach_respondents",
 ]
 
 SIDES = ("intern", "extern")
@@ -315,3 +315,16 @@ def segment_of(document: Document, start: int, end: int) -> Segment | None:
         if overlap > best_overlap:
             best, best_overlap = s, overlap
     return best
+
+
+def attach_respondents(codings: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
+    """Codings with ``respondent``, ``label`` and ``side`` columns added.
+
+    Codings of documents without respondent (observations) get NaN there.
+    """
+    doc_resp = {d.id: d.respondent for d in corpus}
+    out = codings.copy()
+    out["respondent"] = out["document"].map(doc_resp)
+    out["label"] = out["respondent"].map({r.id: r.label for r in corpus.respondents.values()})
+    out["side"] = out["respondent"].map({r.id: r.side for r in corpus.respondents.values()})
+    return out

@@ -49,13 +49,13 @@ def _autocode(study: Study, out: Path) -> StageOutput:
     """Auto-coding suggestions (origin auto, kept apart from the manual codings) and their evaluation."""
     if study.coding_source == "suggested":  # the codings are the suggestions: no evaluation against themselves
         return StageOutput({"auto_codings": study.codings})
-    from .coding.experiment import autocode_tables
+    from .analysis.autocode import autocode_tables
     return StageOutput(autocode_tables(study))
 
 
 def _slug(study: Study) -> str:
     """The output file stem of a study (study.yaml ``slug``; ``altena-qca`` for the thesis study)."""
-    from .report.results import report_text
+    from .report.text import report_text
     return report_text(study).slug
 
 
@@ -160,7 +160,7 @@ def export_groups(study: Study) -> pd.DataFrame | None:
 
 def _report(study: Study, out: Path) -> StageOutput:
     """Figures (PNG, SVG) in ``out/figures/`` and the Dutch Word report ``out/report.docx``."""
-    from .report.results import make_report
+    from .report.make import make_report
     claims = _claims_of(study)
     files = make_report(study, out / "report.docx", figures_dir=out / "figures",
                         groups=groups_of(study), network=network_of(study),
@@ -223,8 +223,7 @@ def run(study: Study, out_dir: str | Path, stages: list[tuple[str, Stage]] | Non
     written into a staging folder beside ``out_dir`` and put in place at the
     end; ``out_dir`` must be new, empty or a previous run's output (E150).
     """
-    from ._io import write_text
-    from .report.tables import write_csv, write_workbook
+    from ._io import write_csv, write_text, write_workbook
 
     if study.coding_source == "none":
         path = Path(study.data_dir) / "codings.csv" if study.data_dir else "codings.csv"

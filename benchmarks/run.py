@@ -492,7 +492,7 @@ def run_breakdown() -> dict:
         return load_study()
     s = step("load_study (ingest + pseudonymise + codings)", study)
     from altena_qca.pipeline import STAGES as PIPELINE
-    from altena_qca.report.tables import write_csv, write_workbook
+    from altena_qca._io import write_csv, write_workbook
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         tables = {}

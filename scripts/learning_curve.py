@@ -31,7 +31,7 @@ def main(argv=None) -> None:
 
     from altena_qca import load_study
     from altena_qca.coding import learning_curve
-    from altena_qca.report.tables import write_csv
+    from altena_qca._io import write_csv
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -14,8 +14,7 @@ from altena_qca import _io
 from altena_qca._yamltext import dump_yaml, strip_lines
 from altena_qca.cli import cli
 from altena_qca.codebook import DEFAULT_CODEBOOK, load_codebook, read_codebook_file, validate_codebook
-from altena_qca.codebook_edit import (ORPHANED, delete_code, merge_codes, move_code, rename_code,
-                                      split_code)
+from altena_qca.codebook_edit import (ORPHANED, delete_code, merge_codes, move_code, rename_code)
 from altena_qca.errors import CodebookError, InputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -144,21 +143,6 @@ def test_move_below_itself_is_a_cycle(small, code, parent):
 def test_move_onto_an_existing_id_is_refused(small):
     with pytest.raises(CodebookError, match="E214.*b.x"):
         move_code(*small, "a.x", "b")
-
-
-def test_split_copies_definition_and_moves_selected_codings(small):
-    data, codings = small
-    new, out = split_code(data, codings, "a.x", "a.x2")
-    assert _ids(new) == ["a", "a.x", "a.x2", "a.y", "b", "b.x", "loose"]
-    twin = new["codes"][2]
-    assert twin["parent"] == "a" and twin["label_nl"] == "AX (2)" and "rules" not in twin
-    assert out["code"].tolist() == codings["code"].tolist()              # nothing moves by default
-    new, out = split_code(data, codings, "a.x", "a.x2", select=lambda c: c["coder"] == "anna",
-                          label_nl="AX bis")
-    assert out["code"].tolist() == ["a", "a.x2", "a.y", "b.x", "loose"]  # only a.x codings move
-    assert new["codes"][2]["label_nl"] == "AX bis"
-    _, out = split_code(data, codings, "a.x", "a.x2", select=[False, False, True, True, True])
-    assert out["code"].tolist() == codings["code"].tolist()
 
 
 def test_delete_refused_with_codings_unless_forced(small):

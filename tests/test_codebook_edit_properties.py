@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from altena_qca._yamllines import load_yaml_lines
 from altena_qca._yamltext import dump_yaml, strip_lines
 from altena_qca.codebook import validate_codebook
-from altena_qca.codebook_edit import ORPHANED, delete_code, merge_codes, move_code, rename_code, split_code
+from altena_qca.codebook_edit import ORPHANED, delete_code, merge_codes, move_code, rename_code
 from altena_qca.errors import CodebookError
 
 NAMES = ["x", "y", "z", "trust", "neg"]
@@ -75,7 +75,7 @@ def _read(text):
 def _edit(data, codings, draw):
     ids = [e["id"] for e in data["codes"]]
     some = lambda: draw(st.sampled_from(ids))  # noqa: E731
-    kind = draw(st.sampled_from(["rename", "merge", "move", "split", "delete"]))
+    kind = draw(st.sampled_from(["rename", "merge", "move", "delete"]))
     if kind == "rename":
         new = draw(st.sampled_from([f"{some()}.{draw(st.sampled_from(NAMES))}", draw(st.sampled_from(NAMES)),
                                     some()]))
@@ -85,9 +85,6 @@ def _edit(data, codings, draw):
     if kind == "move":
         return kind, move_code(data, codings, some(), draw(st.none() | st.sampled_from(ids)),
                                rename=draw(st.booleans()))
-    if kind == "split":
-        mask = draw(st.lists(st.booleans(), min_size=len(codings), max_size=len(codings)))
-        return kind, split_code(data, codings, some(), f"{some()}_s", select=mask)
     return kind, delete_code(data, codings, some(), force=draw(st.booleans()))
 
 
@@ -129,6 +126,6 @@ def test_random_edit_sequences_never_lose_a_coding(book, data):
         cb = _read(text)
         assert strip_lines(cb) == strip_lines(new)
         assert _comments(text)[0] == "# Random codebook."
-        if kind in ("rename", "move", "split"):
+        if kind in ("rename", "move"):
             assert _comments(text) == _comments(before_text)
         codings = new_codings

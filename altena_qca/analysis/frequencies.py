@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..model import SIDES, Codebook, Corpus
+from ..model import SIDES, Codebook, Corpus, attach_respondents
+from .typology import assign_groups, typology_groups
 
 __all__ = ["respondent_overview", "code_frequencies", "attach_respondents",
            "CODE_DOCUMENT_BY", "code_document_table", "code_document_long"]
@@ -18,19 +19,6 @@ __all__ = ["respondent_overview", "code_frequencies", "attach_respondents",
 #: Units of the code-document table: one column per respondent, per document
 #: (observations included), per typology group, or per side.
 CODE_DOCUMENT_BY = ("respondent", "document", "group", "side")
-
-
-def attach_respondents(codings: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
-    """Codings with ``respondent``, ``label`` and ``side`` columns added.
-
-    Codings of documents without respondent (observations) get NaN there.
-    """
-    doc_resp = {d.id: d.respondent for d in corpus}
-    out = codings.copy()
-    out["respondent"] = out["document"].map(doc_resp)
-    out["label"] = out["respondent"].map({r.id: r.label for r in corpus.respondents.values()})
-    out["side"] = out["respondent"].map({r.id: r.side for r in corpus.respondents.values()})
-    return out
 
 
 def respondent_overview(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame) -> pd.DataFrame:
@@ -122,7 +110,6 @@ def _code_document_counts(corpus: Corpus, codebook: Codebook, codings: pd.DataFr
         units = list(SIDES) + (["onbekend"] if unknown else [])
         c["unit"] = c["side"].where(c["side"].isin(SIDES) | c["side"].isna(), "onbekend")
     else:
-        from .typology import assign_groups, typology_groups  # typology imports this module
         if groups is None:
             groups = assign_groups(corpus, codebook, codings)
         units = [f"group_{int(g)}" for g in typology_groups(codebook)["group"]] + ["ungrouped"]

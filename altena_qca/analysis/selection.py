@@ -14,8 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CodebookError, Errors
-from ..model import Codebook, Corpus
-from .frequencies import attach_respondents
+from ..model import Codebook, Corpus, attach_respondents
 from .typology import assign_groups, typology_groups
 
 __all__ = ["coding_parts", "filter_codings"]

@@ -33,8 +33,7 @@ from typing import Mapping
 import pandas as pd
 
 from ..errors import CodebookError, Errors
-from ..model import Codebook, Corpus
-from .frequencies import attach_respondents
+from ..model import Codebook, Corpus, attach_respondents
 
 __all__ = ["STATUSES", "typology_groups", "assign_groups"]
 

@@ -439,8 +439,7 @@ def code_passages(passages: pd.DataFrame, coder: AutoCoder) -> pd.DataFrame:
 PASSAGE_MIN_RULE_CONFIDENCE = 0.0
 
 
-def code_file(input_path: str | Path, out_path: str | Path, *, data_dir: str | Path | None = None,
-              codebook: str | Path | None = None, method: str = "combined",
+def code_file(input_path: str | Path, out_path: str | Path, study, *, method: str = "combined",
               min_rule_confidence: float = PASSAGE_MIN_RULE_CONFIDENCE) -> pd.DataFrame:
     """Code the passages of a JSON-lines file and write the suggestions CSV.
 
@@ -450,11 +449,10 @@ def code_file(input_path: str | Path, out_path: str | Path, *, data_dir: str | P
         JSON lines, one object per passage with ``id`` and ``text``.
     out_path : str or Path
         CSV to write, columns :data:`PASSAGE_COLUMNS`.
-    data_dir : str or Path, optional
-        Study whose manual codings train the coder (default the bundled
-        reconstructed corpus).
-    codebook : str or Path, optional
-        Codebook YAML (default the study's).
+    study : Study
+        The study whose manual codings and codebook train the coder
+        (``altena_qca.load_study``; the caller loads it, so the coder
+        does not depend on how studies are found).
     method : {"combined", "rules", "model"}
         Which suggesters to use.
     min_rule_confidence : float
@@ -465,11 +463,9 @@ def code_file(input_path: str | Path, out_path: str | Path, *, data_dir: str | P
     DataFrame
         The rows written.
     """
-    from ..report.tables import write_csv
-    from ..study import DEFAULT_DATA, load_study
+    from .._io import write_csv
 
     passages = read_passages(input_path)
-    study = load_study(data_dir or DEFAULT_DATA, codebook)
     X, y = training_data(study.corpus, study.codings)
     coder = AutoCoder(method=method, min_rule_confidence=min_rule_confidence).fit(X, y, codebook=study.codebook)
     out = code_passages(passages, coder)

@@ -12,7 +12,7 @@ The coder is never scored on the respondents it was trained on:
   templates across respondents, the quotes do not).
 * :func:`crossval_suggestions` gives every respondent's suggestions from a
   coder trained without that respondent (leave-one-respondent-out), for the
-  grouping and agreement checks (:func:`autocode_checks`);
+  grouping and agreement checks (``analysis.autocode.autocode_checks``);
   :func:`crossval_by_method` gives several methods from the same fits.
 
 Examples
@@ -38,9 +38,8 @@ from .evaluate import load_eval_labels, score_passages, score_sets, segment_code
 from .rules import keyword_codebook
 
 __all__ = ["TEST_RESPONDENTS", "METHODS", "REPORT_COLUMNS", "is_paraphrase", "fitted_coders",
-           "heldout_suggestions", "crossval_suggestions", "crossval_by_method", "holdout_report", "crossval_report", "autocode_checks",
-           "effect_codes", "agreement_report", "evaluate_gold_file", "evaluate_passages", "default_test",
-           "autocode_tables"]
+           "heldout_suggestions", "crossval_suggestions", "crossval_by_method", "holdout_report", "crossval_report",
+           "effect_codes", "agreement_report", "evaluate_gold_file", "evaluate_passages", "default_test"]
 
 #: Held-out respondents: the highest id in each thesis group (§4.2.2), chosen before any tuning.
 TEST_RESPONDENTS = ("R05", "R11", "R12", "R13")
@@ -121,35 +120,6 @@ def crossval_by_method(study, methods: Iterable[str] = METHODS, *,
     return {m: make_codings(pd.concat(p, ignore_index=True)) if p else make_codings([]) for m, p in parts.items()}
 
 
-def autocode_tables(study) -> dict[str, pd.DataFrame]:
-    """The auto-coding tables of ``altena-qca run``.
-
-    ``auto_codings``: suggestions for every document from a coder trained on
-    all manual codings (origin ``auto``; never mixed into the manual codings).
-    With manual codings of at least three respondents, also
-    ``autocode_evaluation`` (:func:`holdout_report`), and, from
-    leave-one-respondent-out suggestions (rules-only and combined),
-    ``autocode_groups`` (typology from the suggestions against the manual
-    codings) and ``autocode_agreement`` (κ and α per effect code).
-    """
-    manual = study.codings[study.codings["origin"] == "manual"] if len(study.codings) else study.codings
-    tables = {"auto_codings": suggest(study.corpus, study.codebook, manual if len(manual) else None)}
-    coded = {d.respondent for d in study.corpus if d.respondent and d.id in set(manual["document"])}
-    if len(coded) < 3:
-        return tables
-    tables["autocode_evaluation"] = holdout_report(study)
-    if not study.codebook.analysis.get("typology") or not effect_codes(study.codebook):
-        return tables
-    groups, agree = [], []
-    for method, suggestions in crossval_by_method(study, ("rules", "combined")).items():
-        checks = autocode_checks(study, suggestions)
-        groups.append(checks["groups"].assign(method=method))
-        agree.append(checks["effect_agreement"].assign(method=method))
-    tables["autocode_groups"] = pd.concat(groups, ignore_index=True)
-    tables["autocode_agreement"] = pd.concat(agree, ignore_index=True)
-    return tables
-
-
 def _documents_of(study, respondents: Iterable[str]) -> list[str]:
     respondents = set(respondents)
     unknown = respondents - set(study.corpus.respondents)
@@ -202,48 +172,6 @@ def _report(study, preds: dict[str, pd.DataFrame], docs: list[str], labels: dict
                              "precision": t.loc["micro", "precision"], "recall": t.loc["micro", "recall"],
                              "f1": t.loc["micro", "f1"], "macro_f1": t.loc["macro", "f1"]})
     return pd.DataFrame(rows, columns=REPORT_COLUMNS)
-
-
-def autocode_checks(study, suggestions: pd.DataFrame | None = None, *,
-                    min_confidence: float = 0.0) -> dict[str, pd.DataFrame]:
-    """Group the respondents from auto-codings and compare with the manual codings.
-
-    Parameters
-    ----------
-    study
-        A study with manual codings.
-    suggestions : DataFrame, optional
-        Auto-codings of every respondent; default :func:`crossval_suggestions`.
-    min_confidence : float
-        Suggestions below this confidence are left out of the grouping.
-
-    Returns
-    -------
-    dict
-        ``groups``: per respondent the group from the manual codings and from
-        the suggestions and whether they agree; ``effect_agreement``: κ and α
-        per effect stance code (``analysis.effects``) between the manual
-        codings and the suggestions.
-    """
-    from ..analysis.typology import assign_groups
-
-    if suggestions is None:
-        suggestions = crossval_suggestions(study)
-    auto = suggestions[suggestions["confidence"] >= min_confidence]
-    manual = study.codings[study.codings["origin"] == "manual"]
-    g_manual = assign_groups(study.corpus, study.codebook, manual)
-    g_auto = assign_groups(study.corpus, study.codebook, auto)
-    count_cols = [c for c in g_auto.columns if c.startswith("n_")]
-    groups = g_manual[["respondent", "label", "group"]].rename(columns={"group": "group_manual"})
-    groups["group_auto"] = g_auto["group"].values
-    groups["status_auto"] = g_auto["status"].values
-    for col in count_cols:
-        groups[f"auto_{col}"] = g_auto[col].values
-    groups["same"] = (groups["group_manual"] == groups["group_auto"]).fillna(False).astype(bool)
-    docs = sorted(d.id for d in study.corpus if d.respondent is not None)
-    agree = intercoder_agreement(manual, auto, study.corpus, study.codebook, codes=effect_codes(study.codebook),
-                                 documents=docs)
-    return {"groups": groups, "effect_agreement": agree}
 
 
 def effect_codes(codebook: Codebook) -> list[str]:

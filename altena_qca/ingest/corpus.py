@@ -31,7 +31,7 @@ from .docx import read_docx_paragraphs
 from .segment import TopicList, segment_paragraphs
 from .text import read_text_paragraphs
 
-__all__ = ["read_transcript", "read_respondents", "IngestedDocument", "ingest_transcript", "load_corpus",
+__all__ = ["read_transcript", "read_respondents", "read_codings_table", "IngestedDocument", "ingest_transcript", "load_corpus",
            "load_codings", "RESPONDENT_COLUMNS", "TRANSCRIPT_SUFFIXES"]
 
 RESPONDENT_COLUMNS = ["id", "function", "label", "side", "interview_date", "organisation"]
@@ -355,6 +355,35 @@ def _check_spans(raw: pd.DataFrame, corpus: Corpus, path: Path, problems: list[s
     return raw.reset_index(drop=True)
 
 
+def read_codings_table(path: str | Path, required: tuple[str, ...] = ("document", "start", "end", "code")
+                       ) -> pd.DataFrame:
+    """``codings.csv`` as written, every cell a string (the one reader of the file's format).
+
+    :func:`load_codings` checks and converts the rows; the codebook edits
+    (:mod:`altena_qca.codebook_edit`) change the ``code`` column and write
+    every other column back as read.
+
+    Raises
+    ------
+    InputError
+        E106 when the file is missing, E125 when it is not a CSV table,
+        E124 when a ``required`` column is missing.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(Errors.E106.format(path=path))
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(Errors.E125.format(path=path, line="?", value="", column="(file)",
+                                            reason=str(exc).splitlines()[0])) from None
+    missing = [c for c in required if c not in raw.columns]
+    if missing:
+        raise InputError(Errors.E124.format(path=path, missing=", ".join(missing),
+                                            expected="document, start, end, code[, coder, origin, confidence, text]"))
+    return raw
+
+
 def load_codings(path: str | Path, corpus: Corpus, codebook: Codebook,
                  problems: list[str] | None = None) -> pd.DataFrame:
     """Read ``codings.csv`` and check every row against corpus and codebook.
@@ -376,18 +405,7 @@ def load_codings(path: str | Path, corpus: Corpus, codebook: Codebook,
         Naming the file and line of the first invalid coding.
     """
     path = Path(path)
-    if not path.exists():
-        raise InputError(Errors.E106.format(path=path))
-    try:
-        raw = pd.read_csv(path, dtype={"document": str, "code": str, "coder": str, "origin": str,
-                                       "text": str}, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        raise InputError(Errors.E125.format(path=path, line="?", value="", column="(file)",
-                                            reason=str(exc).splitlines()[0])) from None
-    missing = [c for c in ("document", "start", "end", "code") if c not in raw.columns]
-    if missing:
-        raise InputError(Errors.E124.format(path=path, missing=", ".join(missing),
-                                            expected="document, start, end, code[, coder, origin, confidence, text]"))
+    raw = read_codings_table(path)
     for col in ("start", "end", "confidence"):
         if col in raw.columns:
             conv = pd.to_numeric(raw[col].replace("", None), errors="coerce")

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping
@@ -43,6 +42,7 @@ from .._yamllines import load_yaml_lines, strip_lines
 from ..errors import CodebookError, Errors
 from ..model import SIDES, Corpus
 from ..resources import DEFAULT_ACTORS
+from ._names import normalise_name
 
 __all__ = ["DEFAULT_ACTORS", "KINDS", "DEFAULT_DOMAINS", "Actor", "Gazetteer", "load_gazetteer",
            "validate_gazetteer", "read_gazetteer_file", "respondent_actors", "interviewed_actors",
@@ -60,17 +60,6 @@ _REQUIRED = ("id", "name", "kind", "side", "domain", "in_figure_1")
 _FIELDS = set(_REQUIRED) | {"also", "parent", "aliases", "cased", "generic", "basis"}
 _DEFAULT_NETWORK = {"node_kinds": ["organisation", "team"], "presence_cues": ["aanwezig"]}
 _DEFAULT_CANDIDATES = {"cues": [], "prefixes": [], "connectors": ["van", "voor", "de"], "not_actors": []}
-
-
-def normalise_name(text: str) -> str:
-    """Case-folded, NFC, one space between words, one kind of apostrophe and hyphen.
-
-    >>> normalise_name("  Smo  Breda E.O. ") == normalise_name("smo breda e.o.")
-    True
-    """
-    text = unicodedata.normalize("NFC", str(text)).replace("\u2019", "'").replace("\u2018", "'")
-    text = re.sub(r"[\u2010\u2011\u2013\u2014]", "-", text)
-    return re.sub(r"\s+", " ", text).strip().casefold()
 
 
 @dataclass(frozen=True)

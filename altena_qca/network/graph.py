@@ -45,7 +45,7 @@ from ..model import Corpus
 from .actors import Gazetteer, interviewed_actors, respondent_actors
 from .mentions import extract_mentions
 
-__all__ = ["NODE_ATTRIBUTES", "EDGE_LAYERS", "partner_network", "presence", "nodes_frame", "edges_frame",
+__all__ = ["NODE_ATTRIBUTES", "EDGE_LAYERS", "partner_network", "presence", "edges_frame",
            "sorted_graph", "export_graphml", "export_gexf"]
 
 #: Node attributes of the partner network, in table order.
@@ -159,12 +159,6 @@ def partner_network(corpus: Corpus, gazetteer: Gazetteer, mentions: pd.DataFrame
                   "copresence": int(met.get(key, 0))}
         G.add_edge(u, v, **layers, weight=float(sum(layers.values())))
     return G
-
-
-def nodes_frame(G: nx.Graph) -> pd.DataFrame:
-    """The nodes and their attributes as a table, sorted by id."""
-    rows = [{"id": n, **d} for n, d in sorted(G.nodes(data=True))]
-    return pd.DataFrame(rows)
 
 
 def edges_frame(G: nx.Graph) -> pd.DataFrame:

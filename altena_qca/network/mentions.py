@@ -36,12 +36,15 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import pandas as pd
 
 from ..model import Corpus
-from .actors import Gazetteer, normalise_name
+from ._names import normalise_name
+
+if TYPE_CHECKING:
+    from .actors import Gazetteer
 
 __all__ = ["MENTION_COLUMNS", "CANDIDATE_COLUMNS", "make_nlp", "find_mentions", "extract_mentions",
            "find_candidates", "corpus_candidates", "mentions_and_candidates"]

@@ -159,7 +159,7 @@ def write_graph_files(result: NetworkResult, out_dir: str | Path) -> list[Path]:
 
 def write_network(study: Study, out_dir: str | Path, gazetteer: Gazetteer | str | Path | None = None) -> list[Path]:
     """Run :func:`analyse_network` and write its tables (CSV) and graph files into ``out_dir``."""
-    from ..report.tables import write_csv
+    from .._io import write_csv
 
     result = analyse_network(study, gazetteer)
     out = Path(out_dir)

@@ -2,10 +2,16 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Iterable, Sequence
-
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from ..errors import Errors
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..model import Corpus
+
+__all__ = ["OffsetMap", "apply_replacements", "to_typed_offsets"]
 
 _E502 = Errors.E502
 
@@ -104,3 +110,33 @@ def apply_replacements(text: str, spans: Iterable[tuple[int, int, str]]) -> tupl
     pieces.append(text[pos:])
     new_text = "".join(pieces)
     return new_text, OffsetMap(edits, len(text), len(new_text))
+
+
+def to_typed_offsets(codings: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
+    """Codings on pseudonymised texts moved back onto the transcripts as typed.
+
+    The inverse of :meth:`altena_qca.privacy.Pseudonymiser.remap_codings`: an
+    offset inside a replacement tag goes to the start (for ``start``) or the
+    end (for ``end``) of the name it replaced. Codings of documents that were
+    not pseudonymised are returned unchanged.
+    """
+    offsets = getattr(getattr(corpus, "pseudonymiser", None), "offsets_", None) or {}
+    out = codings.copy()
+    for doc_id, omap in offsets.items():
+        mask = out["document"] == doc_id
+        if mask.any():
+            out.loc[mask, "start"] = [_typed(omap, int(q), "start") for q in out.loc[mask, "start"]]
+            out.loc[mask, "end"] = [_typed(omap, int(q), "end") for q in out.loc[mask, "end"]]
+    return out
+
+
+def _typed(omap, q: int, side: str) -> int:
+    """Original offset of pseudonymised offset ``q`` under an ``OffsetMap``'s edits."""
+    prev_old_end = prev_new_end = 0
+    for old_start, old_end, new_start, new_end in omap.edits:
+        if q < new_start:
+            break
+        if q < new_end or (q == new_end and side == "end" and q > new_start):
+            return old_start if side == "start" or q == new_start else old_end
+        prev_old_end, prev_new_end = old_end, new_end
+    return prev_old_end + (q - prev_new_end)

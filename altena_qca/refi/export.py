@@ -51,7 +51,7 @@ from ..errors import Errors, InputError
 from ..model import Codebook, Corpus, check_codings
 from ._common import LABEL_LINE, NS_CODEBOOK, NS_PROJECT, NS_XSI, guid, with_marker, xml_safe
 
-__all__ = ["export_qdpx", "export_qdc", "project_xml", "write_project_xml", "codebook_xml", "project_sets", "heading_lines",
+__all__ = ["export_qdpx", "export_qdc", "write_project_xml", "codebook_xml", "project_sets", "heading_lines",
            "MEMO_COLUMNS"]
 
 #: Columns of a memos table: ``id`` and ``text`` required; a memo is attached
@@ -270,19 +270,6 @@ def _memo_rows(memos) -> list[dict]:
             raise InputError(Errors.E400.format(path="memos", reason="every memo needs an 'id' and a 'text'"))
         out.append({c: _text_or_none(row.get(c)) for c in MEMO_COLUMNS})
     return sorted(out, key=lambda r: r["id"])
-
-
-def project_xml(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame, *, name: str = "altena-qca",
-                groups: pd.DataFrame | None = None, memos: Iterable[Mapping] | pd.DataFrame | None = None
-                ) -> tuple[bytes, dict[str, str]]:
-    """The ``project.qde`` bytes and the source files (member name → text).
-
-    See :func:`export_qdpx` for the parameters; :func:`write_project_xml`
-    streams the same bytes to a file.
-    """
-    out = io.StringIO()
-    files = write_project_xml(out, corpus, codebook, codings, name=name, groups=groups, memos=memos)
-    return out.getvalue().encode("utf-8"), files
 
 
 def write_project_xml(out: IO[str], corpus: Corpus, codebook: Codebook, codings: pd.DataFrame, *,

@@ -195,7 +195,7 @@ def _measure(ctx: _Context, m: dict) -> Any:
     if kind == "codebook_children":
         return sum(1 for c in ctx.codebook.to_frame().itertuples(index=False) if c.parent == arg)
     if kind == "study":
-        from .results import report_text
+        from .text import report_text
         cfg = getattr(ctx.study, "config", None) or report_text(ctx.study)
         return str(getattr(cfg, arg, "") or "")
     raise ValueError(f"unknown measure {kind!r}")

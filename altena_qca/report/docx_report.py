@@ -17,7 +17,7 @@ fixed core properties, no clock, normalised zip.
 Examples
 --------
 >>> from altena_qca import load_study
->>> from altena_qca.report.results import make_report
+>>> from altena_qca.report import make_report
 >>> make_report(load_study(), "rapport.docx")  # doctest: +SKIP
 """
 from __future__ import annotations
@@ -96,7 +96,7 @@ def write_report(study: Study, results: Results, path: str | Path, *,
     Path
         ``path``.
     """
-    from .results import report_text
+    from .text import report_text
     path = Path(path)
     if results.text is None:
         results.text = report_text(study)

@@ -15,7 +15,7 @@ import re
 import textwrap
 from pathlib import Path
 
-from .figures import (_TEXT, _WIDTH, DOMAIN_COLOURS, _axes, _footnote, _header, _new_figure, figure_style,
+from .style import (_TEXT, _WIDTH, DOMAIN_COLOURS, _axes, _footnote, _header, _new_figure, figure_style,
                       save_figure)
 
 __all__ = ["visible_graph", "plot_network"]

@@ -5,7 +5,7 @@ the Wams with their evidence, co-occurrence per effect, code frequencies)
 and the network (partner network, Rhodes reading) and returns them as one
 :class:`Results` bundle. Figures (:mod:`altena_qca.report.figures`) and the
 report (:mod:`altena_qca.report.docx_report`) only render this bundle; they
-compute nothing themselves. :func:`make_report` is the one call behind
+compute nothing themselves. :func:`~altena_qca.report.make.make_report` is the one call behind
 ``altena-qca report`` and the report stage of ``altena-qca run``.
 
 Examples
@@ -18,75 +18,18 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from ..model import Codebook, Corpus, segment_of
 from ..study import Study
+from .text import ReportText, report_text
 
-__all__ = ["PARAPHRASE_MARK", "Results", "ReportText", "report_text", "compute_results", "code_evidence",
-           "make_report"]
+__all__ = ["PARAPHRASE_MARK", "Results", "ReportText", "report_text", "compute_results", "code_evidence"]
 
 #: How the reconstructed corpus marks a sentence that is not a verbatim quote.
 PARAPHRASE_MARK = "[parafrase]"
-
-@dataclass(frozen=True)
-class ReportText:
-    """What the report and figures say about their study (from its ``study.yaml``).
-
-    ``thesis`` switches on thesis-only wording (§-references, "naar Figuur 1
-    van de scriptie"); ``reconstructed`` the reconstruction notice;
-    ``coding_source`` is ``manual``, ``suggested`` (auto-coder output, not
-    reviewed) or ``none``.
-    """
-
-    title: str
-    municipality: str = ""
-    commissioner: str = ""
-    period: str = ""
-    slug: str = "altena-qca"
-    thesis: bool = False
-    reconstructed: bool = False
-    coding_source: str = "manual"
-
-    @property
-    def short_title(self) -> str:
-        """The title for footers: the title, or 'Rapport <gemeente>' when it is long."""
-        if len(self.title) <= 60 or not self.municipality:
-            return self.title
-        return f"Rapport {self.municipality}"
-
-    @property
-    def footnote(self) -> str | None:
-        """The line under every figure."""
-        if self.coding_source == "suggested":
-            return "Automatisch gecodeerd, niet beoordeeld"
-        if self.reconstructed:
-            return "Gereconstrueerde data (uit de gepubliceerde scriptie)"
-        return self.short_title or None
-
-
-def _gemeente(name: str) -> str:
-    """'Altena' → 'gemeente Altena' (a name that already says gemeente is kept)."""
-    name = " ".join(str(name or "").split())
-    if not name or name.casefold().startswith("gemeente "):
-        return name[:1].lower() + name[1:] if name.casefold().startswith("gemeente ") else name
-    return f"gemeente {name}"
-
-
-def report_text(study: Study) -> ReportText:
-    """:class:`ReportText` from the study's ``study.yaml`` (``study.config``)."""
-    cfg = getattr(study, "config", None)
-    source = str(getattr(study, "coding_source", "") or ("manual" if len(study.codings) else "none"))
-    if cfg is None:  # a Study built by hand
-        return ReportText(title="Rapport", coding_source=source)
-    return ReportText(title=str(cfg.title or "Rapport"), municipality=_gemeente(cfg.municipality),
-                      commissioner=str(cfg.commissioner or ""), period=str(cfg.period or ""),
-                      slug=str(cfg.slug or "altena-qca"), thesis=bool(cfg.thesis),
-                      reconstructed=bool(cfg.reconstructed), coding_source=source)
-
 
 @dataclass
 class Results:
@@ -196,7 +139,7 @@ def code_evidence(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame, cod
         kind, source``; documents without respondent are left out. ``kind``
         is ``quote`` (verbatim from the thesis) or ``paraphrase``.
     """
-    from ..analysis.frequencies import attach_respondents
+    from ..model import attach_respondents
     c = attach_respondents(codings, corpus)
     c = c[c["respondent"].notna()]
     parts = []
@@ -284,38 +227,3 @@ def compute_results(study: Study, *, network=True, gazetteer=None, groups: pd.Da
     if claims is not False and claims is not None and len(claims):
         res.claims = claims
     return res
-
-
-def make_report(study: Study, path: str | Path, *, figures_dir: str | Path | None = None,
-                network=True, groups: pd.DataFrame | None = None, claims=None) -> dict[str, list[Path]]:
-    """Compute the results of ``study``, write its figures and the Word report.
-
-    Parameters
-    ----------
-    study : Study
-        From :func:`altena_qca.load_study`.
-    path : str or Path
-        The ``.docx`` to write.
-    figures_dir : str or Path, optional
-        Where the PNG and SVG figures go; default ``figures/`` beside the
-        report.
-    network : bool or network result
-        Include the partner network (computed, or as given).
-    groups : DataFrame, optional
-        The typology groups, if already computed.
-    claims : DataFrame, optional
-        :func:`~altena_qca.report.claims.check_claims`, if already computed
-        (else computed from the study's ``claims.yaml``, when it has one).
-
-    Returns
-    -------
-    dict
-        ``report`` → [the .docx], and figure stem → [png, svg].
-    """
-    from .docx_report import write_report
-    from .figures import write_figures
-    path = Path(path)
-    results = compute_results(study, network=network, groups=groups, claims=True if claims is None else claims)
-    figs = write_figures(results, Path(figures_dir) if figures_dir else path.parent / "figures")
-    write_report(study, results, path, figures=figs)
-    return {"report": [path], **figs}

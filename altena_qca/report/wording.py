@@ -113,7 +113,7 @@ class Facts:
     """The numbers of a :class:`~altena_qca.report.results.Results` bundle, as Dutch sentences."""
 
     def __init__(self, results):
-        from .results import ReportText
+        from .text import ReportText
         self.r = results
         self.t = results.text or ReportText(title="", thesis=True, reconstructed=True,
                                             municipality="gemeente Altena", commissioner="gemeente Altena")
@@ -159,9 +159,6 @@ class Facts:
         if len(gids) == 1:
             return f"groep {gids[0]}"
         return "de groepen " + join(str(g) for g in gids)
-
-    def _members(self, gids: Iterable[int]) -> list[str]:
-        return sorted(i for g in gids for i in self.members.get(g, []))
 
     def _rows(self, when: str, section: str = "effects") -> pd.DataFrame:
         t = self.r.effects_today if when == "today" else self.r.effects_wams

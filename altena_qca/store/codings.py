@@ -49,7 +49,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..coding.review import to_typed_offsets
+from ..privacy.replacements import to_typed_offsets
 from ..errors import Errors, InputError
 from ..model import CODING_COLUMNS, ORIGINS, Corpus, Document, make_codings
 from ._sqlite import connect, migrate, transaction

