@@ -277,3 +277,16 @@ def test_candidates_for_the_gazetteer(gaz):
     known = find_mentions(_seed("001"), gaz)
     spans = list(zip(known["start"], known["end"]))
     assert not any(a < e and s < b for s, e in zip(seed["start"], seed["end"]) for a, b in spans)
+
+
+def test_mentions_and_the_auto_coder_share_one_lemmatiser():
+    """One Dutch lemmatiser (coding.nlp) serves both the auto-coder and the actor mentions."""
+    from altena_qca.coding.nlp import DutchLemmatizer, lemmatize
+    from altena_qca.network.mentions import make_nlp
+
+    assert isinstance(make_nlp().get_pipe("altena_lemmatizer"), DutchLemmatizer)
+    # an override (not 'lijden'), a compound head, an irregular verb, hyphen-split tokens aside
+    text = "De netwerkleden werden door de wijkagenten en huisartsenpraktijken gebeld"
+    mention_lemmas = [t.lemma_ for t in make_nlp()(text)]
+    assert mention_lemmas == lemmatize(text)
+    assert {"netwerklid", "worden", "wijkagent"} <= set(mention_lemmas)

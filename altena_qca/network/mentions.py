@@ -2,7 +2,7 @@
 
 A blank Dutch spaCy pipeline (tokenizer that also splits hyphenated words,
 so ``Thebe-wijkverpleegkundige`` and ``wijk-GGD'er`` show their organisation;
-a lookup lemmatiser with spaCy's Dutch table and simplemma as fallback; a
+the package's one Dutch lemmatiser, :mod:`altena_qca.coding.nlp`; a
 sentencizer) feeds three ``PhraseMatcher`` s:
 
 * ``cased`` on ``ORTH`` for aliases that are ordinary words in lower case
@@ -52,66 +52,11 @@ __all__ = ["MENTION_COLUMNS", "CANDIDATE_COLUMNS", "make_nlp", "find_mentions", 
 MENTION_COLUMNS = ["document", "segment", "speaker", "respondent", "start", "end", "actor", "alias",
                    "text", "matcher", "generic"]
 CANDIDATE_COLUMNS = ["text", "count", "documents", "reason", "example_document", "example_start"]
-_LEMMA_COMPONENT = "altena_qca_lookup_lemmas"
 _PRIORITY = {"cased": 0, "lower": 1, "lemma": 2}
 _TAG = re.compile(r"\[[A-Z]+-\d+\]|\[[a-z]+\]")  # pseudonymisation tags, [parafrase]
 
 
 # --------------------------------------------------------------------------- pipeline
-
-@lru_cache(maxsize=1)
-@lru_cache(maxsize=1)
-def _lemma_table():
-    try:
-        from spacy.lookups import load_lookups
-        return load_lookups("nl", ["lemma_lookup"]).get_table("lemma_lookup")
-    except Exception:  # noqa: BLE001 - spacy-lookups-data missing: simplemma alone
-        return {}
-
-
-def _register_lemmatiser() -> None:
-    from spacy.language import Language
-
-    if Language.has_factory(_LEMMA_COMPONENT):
-        return
-
-    import numpy as np
-    from spacy.attrs import LEMMA, ORTH
-
-    cache: dict[int, int] = {}  # form hash -> lemma hash: each distinct form is looked up once
-
-    def lemma_of(strings, orth: int) -> int:
-        import simplemma
-        table = _lemma_table()
-        text = strings[orth]
-        low = text.lower()
-        lemma = table.get(orth) or table.get(strings.add(low))
-        if isinstance(lemma, str):
-            lemma = lemma.lower()
-        else:
-            try:
-                lemma = simplemma.lemmatize(low, lang="nl").lower()
-            except Exception:  # noqa: BLE001 - odd tokens (emoji, symbols)
-                lemma = low
-        return strings.add(lemma)
-
-    @Language.component(_LEMMA_COMPONENT)
-    def lookup_lemmas(doc):
-        """Lower-case lemmas: spaCy's Dutch lookup table, else simplemma, else the word."""
-        if not len(doc):
-            return doc
-        orths = doc.to_array([ORTH]).tolist()
-        get, strings = cache.get, doc.vocab.strings
-        lemmas = [get(h) for h in orths]
-        for i, h in enumerate(lemmas):
-            if h is None:
-                h = cache.get(orths[i])
-                if h is None:
-                    h = cache[orths[i]] = lemma_of(strings, orths[i])
-                lemmas[i] = h
-        doc.from_array([LEMMA], np.asarray(lemmas, dtype=np.uint64).reshape(-1, 1))
-        return doc
-
 
 @lru_cache(maxsize=1)
 def make_nlp():
@@ -121,7 +66,10 @@ def make_nlp():
     -------
     spacy.language.Language
         ``spacy.blank("nl")`` with hyphens between letters split off as
-        tokens, plus ``sentencizer`` and a lookup lemmatiser.
+        tokens, plus ``sentencizer`` and the lemmatiser of
+        :mod:`altena_qca.coding.nlp` (lookup table, overrides, simplemma,
+        compound heads), so a gazetteer alias and a transcript word get the
+        same lemma as the auto-coder gives them.
     """
     from spacy.lang.nl import Dutch
 
@@ -132,10 +80,11 @@ def make_nlp():
         """Dutch with hyphens between letters split off ('Thebe-wijkverpleegkundige')."""
         Defaults = ActorDefaults
 
-    _register_lemmatiser()
+    from ..coding.nlp import make_lemmatizer  # noqa: F401 - registers the "altena_lemmatizer" factory
+
     nlp = DutchActors()
     nlp.add_pipe("sentencizer")
-    nlp.add_pipe(_LEMMA_COMPONENT)
+    nlp.add_pipe("altena_lemmatizer")  # the auto-coder's lemmatiser: one set of Dutch lemmas in the package
     return nlp
 
 
