@@ -13,8 +13,9 @@ Examples
 >>> doc = Document(id="R01", text="I: Hoe gaat het?\\nR: Goed.", kind="interview")
 >>> codings = make_codings([{"document": "R01", "start": 20, "end": 25,
 ...                          "code": "problems.none"}])
->>> codings.loc[0, ["document", "start", "end", "origin"]].tolist()
-['R01', 20, 25, 'manual']
+>>> print(codings[["document", "start", "end", "origin"]].to_string(index=False))
+document  start  end origin
+     R01     20   25 manual
 """
 from __future__ import annotations
 

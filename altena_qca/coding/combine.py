@@ -160,7 +160,7 @@ class AutoCoder(BaseEstimator):
         for every code number the numbers of its ancestors.
         """
         cb = self.codebook_
-        rule_codes = [c for c, _ in self.rule_coder_._out_keys] if self.rule_coder_ is not None else []
+        rule_codes = [c for c, _ in self.rule_coder_.output_keys_] if self.rule_coder_ is not None else []
         classes = list(self.model_.classes_) if self.model_ is not None else []
         named = set(rule_codes) | set(classes)
         codes = sorted(named | {a for c in named if c in cb for a in cb.ancestors(c)})
@@ -199,7 +199,7 @@ class AutoCoder(BaseEstimator):
         """
         n_codes = len(self._codes)
         parts = []  # (passage × n_codes + code, source, index into the source's arrays)
-        rules = self.rule_coder_._find(batch) if self.rule_coder_ is not None else None
+        rules = self.rule_coder_.find_batch(batch) if self.rule_coder_ is not None else None
         if rules is not None:
             r_passage, r_key, r_start, r_end, r_conf, r_confs = rules
             ok = np.flatnonzero(r_conf >= self.min_rule_confidence)
@@ -210,7 +210,7 @@ class AutoCoder(BaseEstimator):
             first = np.ones(len(slot), dtype=bool)
             first[1:] = slot[1:] != slot[:-1]
             parts.append((slot[first], np.zeros(int(first.sum()), dtype=np.int64), order[first]))
-        model = self.model_._find(batch) if self.model_ is not None else None
+        model = self.model_.find_batch(batch) if self.model_ is not None else None
         if model is not None:
             m_passage, m_class, m_proba = model
             slot = m_passage * n_codes + self._class_code[m_class]
@@ -233,7 +233,7 @@ class AutoCoder(BaseEstimator):
         if rules is not None:
             at = np.where(from_rule, index, 0)
             r_key, r_start, r_end = r_key[at].tolist(), r_start[at].tolist(), r_end[at].tolist()
-            rule_keys = self.rule_coder_._out_keys
+            rule_keys = self.rule_coder_.output_keys_
         if model is not None:
             m_proba = [m_proba[i] for i in np.where(from_rule, 0, index).tolist()]
             model_rule = "model:tfidf-" + self.model_.estimator
@@ -258,7 +258,7 @@ class AutoCoder(BaseEstimator):
                 else:
                     span = spans.get(p)
                     if span is None:
-                        span = spans[p] = self.model_._span(batch.text(p))
+                        span = spans[p] = self.model_.passage_span(batch.text(p))
                     found = _suggestion(codes[c], span[0], span[1], m_conf, model_rule)
             found_p = out.get(p)
             if found_p is None:

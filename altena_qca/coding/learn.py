@@ -466,7 +466,7 @@ class SuggestionModel(BaseEstimator):
             proba[unit_passage[starts]] = np.maximum.reduceat(per_unit, starts, axis=0)
         return proba
 
-    def _find(self, batch: Batch):
+    def find_batch(self, batch: Batch):
         """The suggested (passage, class) pairs of a batch, or None when there are none.
 
         Returns
@@ -503,13 +503,13 @@ class SuggestionModel(BaseEstimator):
         return (hit_p, hit_c, values.tolist()) if len(hit_p) else None
 
     @staticmethod
-    def _span(text: str) -> tuple[int, int]:
+    def passage_span(text: str) -> tuple[int, int]:
         """The passage without its surrounding white space: the span of a model suggestion."""
         return len(text) - len(text.lstrip()), len(text.rstrip())
 
     def predict_batch(self, batch: Batch) -> dict[int, list[Suggestion]]:
         """Suggestions for the passages of one batch (batch position → suggestions)."""
-        found = self._find(batch)
+        found = self.find_batch(batch)
         out: dict[int, list[Suggestion]] = {}
         if found is None:
             return out
@@ -519,7 +519,7 @@ class SuggestionModel(BaseEstimator):
             found_p = out.get(p)
             if found_p is None:
                 found_p = out[p] = []
-                start, end = self._span(batch.text(p))
+                start, end = self.passage_span(batch.text(p))
             # ``round`` on Python floats (``tolist``): the same value as on numpy floats, much faster.
             found_p.append(_suggestion(classes[j], start, end, round(v, 4), rule))
         return out

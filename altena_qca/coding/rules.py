@@ -191,6 +191,9 @@ class RuleCoder(BaseEstimator):
         ``code|rule`` → code id, for every compiled rule.
     rule_confidence_ : dict
         ``code|rule`` → calibrated confidence (rules seen in training only).
+    output_keys_ : list of (str, str)
+        Every output the coder can give, as ``(code, rule)``; negated forms
+        carry ``negated:<rule>``. The keys :meth:`find_batch` returns index it.
 
     Examples
     --------
@@ -415,14 +418,14 @@ class RuleCoder(BaseEstimator):
         flips = [self._options[c][2] for c, _ in keys]
         self._key_flips = np.asarray([f is not None for f in flips], dtype=bool)
         # Output keys: the n compiled (code, rule) pairs, then their negation flips (id n + k).
-        self._out_keys = keys + [(f, f"negated:{r}") if f is not None else (c, f"negated:{r}")
+        self.output_keys_ = keys + [(f, f"negated:{r}") if f is not None else (c, f"negated:{r}")
                                  for (c, r), f in zip(keys, flips)]
-        self._out_code = np.asarray([code_ix[c] for c, _ in self._out_keys], dtype=np.int64)
+        self._out_code = np.asarray([code_ix[c] for c, _ in self.output_keys_], dtype=np.int64)
         # the ``rule_confidence_`` key of each output key, and whether it is a negation flip
-        self._out_names = [(f"{c}|{r}", i >= len(keys)) for i, (c, r) in enumerate(self._out_keys)]
-        rules = sorted({r for _, r in self._out_keys})
+        self._out_names = [(f"{c}|{r}", i >= len(keys)) for i, (c, r) in enumerate(self.output_keys_)]
+        rules = sorted({r for _, r in self.output_keys_})
         rule_rank = {r: i for i, r in enumerate(rules)}
-        self._out_rule_rank = np.asarray([rule_rank[r] for _, r in self._out_keys], dtype=np.int64)
+        self._out_rule_rank = np.asarray([rule_rank[r] for _, r in self.output_keys_], dtype=np.int64)
         # Phrases of two or more tokens are found from their first two tokens:
         # sorted by the code of that pair, with their tokens (zero-padded) and key ids.
         multi = sorted(((_pair_code(t[0], t[1]), t, sorted(set(ids))) for t, ids in self._phrases.items()
@@ -593,15 +596,15 @@ class RuleCoder(BaseEstimator):
             Batch position of a passage → its suggestions (passages without
             any are left out).
         """
-        return self._suggestions(self._find(batch))
+        return self._suggestions(self.find_batch(batch))
 
-    def _find(self, batch: Batch):
+    def find_batch(self, batch: Batch):
         """The suggestions of a batch as arrays, or None when there are none.
 
         Returns
         -------
         passage, key, start, end : ndarray
-            Batch position of the passage, output key (``_out_keys``: code and
+            Batch position of the passage, output key (``output_keys_``: code and
             rule), character span; sorted by passage, start, end, code and rule.
         conf : ndarray
             Confidence (as float64).
@@ -862,7 +865,7 @@ class RuleCoder(BaseEstimator):
         if found is None:
             return out
         passage, key, start, end, _, confs = found
-        keys = self._out_keys
+        keys = self.output_keys_
         for p, k, a, b in zip(passage.tolist(), key.tolist(), start.tolist(), end.tolist()):
             c, r = keys[k]
             found_p = out.get(p)

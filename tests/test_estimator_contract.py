@@ -1,0 +1,109 @@
+"""The scikit-learn estimator contract for the auto-coder's estimators.
+
+RuleCoder, SuggestionModel and AutoCoder behave like scikit-learn
+estimators, so they can be cloned, cross-validated and put in a grid search:
+``get_params``/``clone`` round trip, ``fit`` returns ``self``, predicting
+before ``fit`` raises ``NotFittedError``, ``__init__`` only stores its
+parameters, everything ``fit`` learns ends in ``_``, one argument order
+``fit(X, y, *, codebook)``, and AutoCoder works through its parts' public
+interface only.
+"""
+from __future__ import annotations
+
+import inspect
+import re
+from pathlib import Path
+
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from altena_qca.codebook import load_codebook
+from altena_qca.coding import AutoCoder, RuleCoder, SuggestionModel
+
+X = ["Er wordt te weinig informatie gedeeld tussen de partners.",
+     "Het vertrouwen tussen de organisaties is groot.",
+     "We hebben het over het weer gehad."] * 4
+Y = [["problems.insufficient"], ["effects.trust.today.positive"], []] * 4
+
+ESTIMATORS = {
+    "RuleCoder": (lambda: RuleCoder(window=2),
+                  lambda est, cb: est.fit(codebook=cb)),
+    "SuggestionModel": (lambda: SuggestionModel(threshold=0.4, cv=2),
+                        lambda est, cb: est.fit(X, Y)),
+    "AutoCoder": (lambda: AutoCoder(method="combined", model=SuggestionModel(cv=2)),
+                  lambda est, cb: est.fit(X, Y, codebook=cb)),
+}
+CODERS = (RuleCoder, SuggestionModel, AutoCoder)
+
+
+@pytest.fixture(scope="module")
+def codebook():
+    return load_codebook()
+
+
+@pytest.fixture(params=sorted(ESTIMATORS))
+def case(request):
+    make, fit = ESTIMATORS[request.param]
+    return make, fit
+
+
+def test_get_params_and_clone_round_trip(case):
+    make, _ = case
+    est = make()
+    params = est.get_params(deep=False)
+    twin = clone(est)
+    assert twin is not est and twin.get_params(deep=False).keys() == params.keys()
+    for name, value in params.items():
+        other = twin.get_params(deep=False)[name]
+        assert (other.get_params() == value.get_params()) if hasattr(value, "get_params") else other == value
+    assert type(est)(**params).get_params(deep=False).keys() == params.keys()
+    est.set_params(**params)
+
+
+def test_init_only_stores_parameters(case):
+    make, _ = case
+    est = make()
+    assert set(vars(est)) == set(est.get_params(deep=False))
+    assert not [a for a in vars(est) if a.endswith("_")]
+
+
+def test_predict_before_fit_raises_not_fitted(case):
+    make, _ = case
+    with pytest.raises(NotFittedError):
+        make().predict(["Er wordt niets gedeeld."])
+
+
+def test_fit_returns_self_and_learns_only_underscore_attributes(case, codebook):
+    make, fit = case
+    est = make()
+    before = dict(vars(est))
+    assert fit(est, codebook) is est
+    learned = [a for a in vars(est) if a not in before and not a.startswith("_")]
+    assert learned, "fit learned nothing visible"
+    assert all(a.endswith("_") for a in learned), learned
+    assert {k: v for k, v in vars(est).items() if k in before} == before  # parameters untouched
+    out = est.predict(X[:3])
+    assert len(out) == 3
+
+
+def test_fitted_clone_is_unfitted(case, codebook):
+    make, fit = case
+    est = fit(make(), codebook)
+    with pytest.raises(NotFittedError):
+        clone(est).predict(X[:1])
+
+
+@pytest.mark.parametrize("cls", CODERS, ids=lambda c: c.__name__)
+def test_one_fit_argument_order(cls):
+    params = inspect.signature(cls.fit).parameters
+    names = list(params)
+    assert names[:3] == ["self", "X", "y"], names
+    assert params["codebook"].kind is inspect.Parameter.KEYWORD_ONLY
+
+
+def test_autocoder_uses_only_public_parts_of_its_coders():
+    import altena_qca.coding.combine as combine
+    source = Path(combine.__file__).read_text(encoding="utf-8")
+    private = re.findall(r"\b(?:rule_coder_|model_|rule_coder|model)\.(_[a-z]\w*)", source)
+    assert not private, f"AutoCoder reaches into its parts: {sorted(set(private))}"
