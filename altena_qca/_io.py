@@ -155,9 +155,9 @@ def write_files_atomically(files: Mapping[str | Path, bytes]) -> list[Path]:
             if tmp.exists():
                 tmp.unlink()
         if done or not replaced:
-            for bak in backups.values():
-                if bak is not None and bak.exists():
-                    bak.unlink()
+            for leftover in backups.values():
+                if leftover is not None and leftover.exists():
+                    leftover.unlink()
     return targets
 
 

@@ -127,7 +127,7 @@ class _Patcher:
 
     def last_line(self, node: Node) -> int:
         """0-based line of the node's last character."""
-        if isinstance(node, ScalarNode) or node.flow_style or not node.value:
+        if isinstance(node, ScalarNode) or getattr(node, "flow_style", False) or not node.value:
             mark = node.end_mark
             return mark.line if mark.column > 0 else mark.line - 1
         last = node.value[-1]

@@ -81,7 +81,7 @@ def _check_rules(rules: Any) -> str | None:
 def validate_codebook(data: dict, path: str | Path = "codebook") -> list[str]:
     """Every problem in a parsed codebook, as messages naming file and line."""
     problems: list[str] = []
-    first_line: dict[str, int] = {}
+    first_line: dict[str, int | str] = {}  # line number, or '?' when the YAML has none
     parents: dict[str, str | None] = {}
     for entry in data.get("codes", []):
         line = entry.get("__line__", "?") if isinstance(entry, dict) else "?"

@@ -501,18 +501,13 @@ def suggest(corpus, codebook, codings=None, *, coder=None, documents: Iterable[s
     result as :func:`~altena_qca.coding.suggest`, plus ``engine``.
     """
     import pandas as pd
-    from sklearn.base import clone
 
-    from .coding.combine import AutoCoder, training_data
+    from .coding.combine import fitted_coder
     from .coding.combine import suggest as suggest_corpus
     from .model import Corpus, make_codings
 
-    coder = coder if coder is not None else AutoCoder()
-    if codings is not None:
-        X, y = training_data(corpus, codings, documents=train_documents, speakers=speakers)
-        coder = clone(coder).fit(X, y, codebook=codebook)
-    elif not hasattr(coder, "codebook_"):
-        coder = clone(coder).fit(codebook=codebook)
+    coder = fitted_coder(corpus, codebook, codings, coder=coder, train_documents=train_documents,
+                         speakers=speakers)
     ids = list(documents) if documents is not None else list(corpus.documents)
     speakers = list(speakers) if speakers is not None else None
     with _using(engine) as runner:

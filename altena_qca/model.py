@@ -20,7 +20,7 @@ document  start  end origin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 import pandas as pd
 
@@ -100,7 +100,7 @@ class Corpus:
     #: The :class:`~altena_qca.privacy.Pseudonymiser` that transformed the
     #: documents (None when loaded without pseudonymisation). Codings made on
     #: the original texts are moved onto the pseudonymised ones through it.
-    pseudonymiser: object | None = field(default=None, repr=False, compare=False)
+    pseudonymiser: Any = field(default=None, repr=False, compare=False)  # a privacy.Pseudonymiser (privacy sits above model)
 
     def __iter__(self) -> Iterator[Document]:
         return iter(self.documents.values())

@@ -19,7 +19,7 @@ a notebook can show the quotes behind a number.
 """
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator
 
 import numpy as np
 import pandas as pd
@@ -109,7 +109,7 @@ def _groups(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame,
 
 
 def _stance_codings(rows: pd.DataFrame, corpus: Corpus, codebook: Codebook,
-                    codings: pd.DataFrame) -> Iterator[tuple[tuple, pd.DataFrame]]:
+                    codings: pd.DataFrame) -> Iterator[tuple[Any, pd.DataFrame]]:
     """``(row, codings)`` per :func:`effect_rows` row: the respondents' codings
     of the row's code or a code below it (with ``respondent`` and ``label``),
     what makes a respondent report the stance. Documents without respondent

@@ -40,7 +40,7 @@ from .nlp import pipe_batches
 from .rules import RuleCoder, Suggestion, _suggestion
 
 __all__ = ["AUTO_CODER", "PASSAGE_COLUMNS", "PASSAGE_MIN_RULE_CONFIDENCE", "AutoCoder", "default_concepts",
-           "passages_frame", "training_data", "uncoded_documents", "suggest", "merge_codings", "read_passages", "code_passages",
+           "passages_frame", "training_data", "uncoded_documents", "fitted_coder", "suggest", "merge_codings", "read_passages", "code_passages",
            "code_file"]
 
 #: The ``coder`` of auto-codings.
@@ -325,6 +325,25 @@ def uncoded_documents(study) -> list[str]:
     return [d for d in study.corpus.documents if d not in coded]
 
 
+def fitted_coder(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None = None, *,
+                 coder: AutoCoder | None = None, train_documents: Iterable[str] | None = None,
+                 speakers: Iterable[str] | None = None) -> AutoCoder:
+    """The coder :func:`suggest` (and the engines) code with.
+
+    With ``codings``: a clone of ``coder`` (default :class:`AutoCoder`)
+    trained on them; without: ``coder`` as given when it is fitted, else a
+    clone fitted on the codebook's rules alone. ``coder`` itself is never
+    changed.
+    """
+    coder = coder if coder is not None else AutoCoder()
+    if codings is not None:
+        X, y = training_data(corpus, codings, documents=train_documents, speakers=speakers)
+        return clone(coder).fit(X, y, codebook=codebook)
+    if not hasattr(coder, "codebook_"):
+        return clone(coder).fit(codebook=codebook)
+    return coder
+
+
 def suggest(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None = None, *,
             coder: AutoCoder | None = None, documents: Iterable[str] | None = None,
             train_documents: Iterable[str] | None = None,
@@ -353,12 +372,8 @@ def suggest(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None = N
         ``auto``, coder ``altena-qca``, a confidence and extra columns
         ``segment``, ``rule``, ``match_start``, ``match_end`` (the evidence).
     """
-    coder = coder if coder is not None else AutoCoder()
-    if codings is not None:
-        X, y = training_data(corpus, codings, documents=train_documents, speakers=speakers)
-        coder = clone(coder).fit(X, y, codebook=codebook)
-    elif not hasattr(coder, "codebook_"):
-        coder = clone(coder).fit(codebook=codebook)
+    coder = fitted_coder(corpus, codebook, codings, coder=coder, train_documents=train_documents,
+                         speakers=speakers)
     frame = passages_frame(corpus, documents=documents, speakers=speakers)
     rows = []
     for row, found in zip(frame.itertuples(index=False), coder.predict(frame["text"].tolist())):

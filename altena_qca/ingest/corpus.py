@@ -29,7 +29,7 @@ from ..model import SIDES, Codebook, Corpus, Document, Respondent, check_codings
 from .dates import parse_date
 from .docx import read_docx_paragraphs
 from .segment import TopicList, segment_paragraphs
-from .text import read_text_paragraphs
+from .text import Paragraph, read_text_paragraphs
 
 __all__ = ["read_transcript", "read_respondents", "read_codings_table", "IngestedDocument", "ingest_transcript", "load_corpus",
            "load_codings", "RESPONDENT_COLUMNS", "TRANSCRIPT_SUFFIXES"]
@@ -52,6 +52,7 @@ def read_transcript(path: str | Path, doc_id: str | None = None, *, kind: str = 
     """
     path = Path(path)
     suffix = path.suffix.lower()
+    paragraphs: Iterable[Paragraph]
     if suffix == ".docx":
         paragraphs, encoding = read_docx_paragraphs(path), None
     elif suffix == ".txt":

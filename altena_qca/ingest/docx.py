@@ -31,7 +31,7 @@ import zlib
 from pathlib import Path
 
 from ..errors import Errors, InputError, Warnings
-from .text import MAX_LINE_CHARS, MAX_TRANSCRIPT_BYTES, Paragraph
+from .text import MAX_LINE_CHARS, Paragraph, check_transcript_size
 
 __all__ = ["read_docx_paragraphs", "LIMITS"]
 
@@ -51,13 +51,7 @@ LIMITS = {
 
 
 def _check_container(path: Path) -> None:
-    if not path.exists():
-        raise InputError(Errors.E106.format(path=path))
-    size = path.stat().st_size
-    if size == 0:
-        raise InputError(Errors.E100.format(path=path))
-    if size > MAX_TRANSCRIPT_BYTES:
-        raise InputError(Errors.E107.format(path=path, size=size, limit=MAX_TRANSCRIPT_BYTES))
+    check_transcript_size(path)
     with path.open("rb") as fh:
         head = fh.read(8)
     if head == _OLE_MAGIC:

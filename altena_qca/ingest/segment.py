@@ -175,7 +175,7 @@ def segment_paragraphs(paragraphs: Iterable[Paragraph], doc_id: str, path: str |
             continue
         m = _LABEL_RE.match(text)
         role = roles.get(m.group("label").strip().lower()) if m else None
-        if role is not None:
+        if m is not None and role is not None:
             saw_label = True
             # A timestamp may also follow the label: 'R: [00:12:03] ...'.
             rest = _strip_meta(m.group("rest"), meta)

@@ -232,6 +232,22 @@ class TextParagraphs:
                 yield Paragraph(line, number)
 
 
+def check_transcript_size(path: Path) -> int:
+    """The size of a transcript file; E106 when missing, E100 when empty, E107 above the limit.
+
+    The first check of every transcript reader (``.txt`` here, ``.docx`` in
+    :mod:`~altena_qca.ingest.docx`).
+    """
+    if not path.exists():
+        raise InputError(Errors.E106.format(path=path))
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(Errors.E100.format(path=path))
+    if size > MAX_TRANSCRIPT_BYTES:
+        raise InputError(Errors.E107.format(path=path, size=size, limit=MAX_TRANSCRIPT_BYTES))
+    return size
+
+
 def read_text_paragraphs(path: str | Path) -> tuple[TextParagraphs, str]:
     """Paragraphs of a ``.txt`` transcript and the encoding it is read in.
 
@@ -253,14 +269,8 @@ def read_text_paragraphs(path: str | Path) -> tuple[TextParagraphs, str]:
         read as cp1252.
     """
     path = Path(path)
-    if not path.exists():
-        raise InputError(Errors.E106.format(path=path))
     try:
-        size = path.stat().st_size
-        if size == 0:
-            raise InputError(Errors.E100.format(path=path))
-        if size > MAX_TRANSCRIPT_BYTES:
-            raise InputError(Errors.E107.format(path=path, size=size, limit=MAX_TRANSCRIPT_BYTES))
+        check_transcript_size(path)
         with path.open("rb") as fh:
             encoding, skip = _sniff(fh.read(_PREFIX), path)
             try:

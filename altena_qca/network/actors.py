@@ -279,7 +279,7 @@ def validate_gazetteer(data: dict, path: str | Path = "actors.yaml") -> list[str
             if key in spec and not _str_list(spec[key]):
                 add(f"{section}.{key} must be a list of non-empty strings")
         kinds = spec.get("node_kinds") if section == "network" else None
-        if _str_list(kinds or []) and set(kinds or []) - set(KINDS):
+        if kinds and _str_list(kinds) and set(kinds) - set(KINDS):
             add(f"network.node_kinds lists unknown kind(s) {sorted(set(kinds) - set(KINDS))}; "
                 f"allowed: {list(KINDS)}")
     for key in sorted(set(data) - {"gazetteer", "network", "candidates", "actors", "__line__"}, key=str):

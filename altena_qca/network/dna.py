@@ -250,7 +250,7 @@ def dna_edges_frame(statements: pd.DataFrame) -> pd.DataFrame:
     counts = _counts(statements)
     rows = []
     for a, b in itertools.combinations(sorted(counts), 2):
-        row = {"source": a, "target": b}
+        row: dict[str, str | float] = {"source": a, "target": b}
         for agg in ("congruence", "conflict"):
             raw = _tie(counts[a], counts[b], agg)
             row[agg] = raw

@@ -37,7 +37,7 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Any, Mapping
 
 import pandas as pd
 
@@ -89,7 +89,7 @@ def rhodes_config(codebook: Codebook) -> dict:
     if not isinstance(min_share, (int, float)) or not 0 <= min_share <= 1:
         raise CodebookError(Errors.E210.format(path=path, reason=f"analysis.rhodes.min_share must be 0..1, "
                                                                  f"got {min_share!r}"))
-    out = {"min_share": float(min_share), "principles": {}}
+    out: dict[str, Any] = {"min_share": float(min_share), "principles": {}}
     for name, p in spec["principles"].items():
         if not isinstance(p, Mapping):
             raise CodebookError(Errors.E210.format(path=path, reason=f"analysis.rhodes.principles.{name} "
@@ -120,6 +120,11 @@ def _coded(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame, codes: lis
     return codings[codings["code"].isin(ids) & codings["document"].isin(interviews)]
 
 
+def _respondents_of(corpus: Corpus, documents) -> list[str]:
+    """Sorted ids of the respondents of ``documents`` (observations have none)."""
+    return sorted({r for d in documents if (r := corpus.documents[d].respondent) is not None})
+
+
 def _example(corpus: Corpus, rows: pd.DataFrame) -> str:
     """The first coded quote (not a paraphrase) with its respondent's label."""
     for row in rows.sort_values(["document", "start"]).itertuples():
@@ -128,7 +133,7 @@ def _example(corpus: Corpus, rows: pd.DataFrame) -> str:
         turn = doc.segment_text(seg) if seg is not None else doc.text[row.start:row.end]
         text = " ".join(doc.text[row.start:row.end].split())
         if text and "[parafrase]" not in turn:
-            resp = corpus.respondents.get(doc.respondent)
+            resp = corpus.respondents.get(doc.respondent) if doc.respondent is not None else None
             return f"‘’{text}’’ – de {resp.label if resp else doc.id}"
     return ""
 
@@ -184,8 +189,8 @@ def rhodes_reading(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame,
     for name, p in cfg["principles"].items():
         pos = _coded(corpus, codebook, codings, p["community"])
         neg = _coded(corpus, codebook, codings, p["issue"])
-        who_pos = sorted({corpus.documents[d].respondent for d in pos["document"]})
-        who_neg = sorted({corpus.documents[d].respondent for d in neg["document"]})
+        who_pos = _respondents_of(corpus, pos["document"])
+        who_neg = _respondents_of(corpus, neg["document"])
         share_pos = round(len(who_pos) / n, 4) if n else 0.0
         share_neg = round(len(who_neg) / n, 4) if n else 0.0
         if share_pos >= cfg["min_share"] and len(who_pos) > len(who_neg):

@@ -64,7 +64,7 @@ def _terms_from_actors(path: Path) -> list[str]:
     if not isinstance(actors, list):
         warnings.warn(_W500.format(path=path, reason="no top-level list 'actors'"), stacklevel=3)
         return []
-    terms = []
+    terms: list[str] = []
     for entry in actors:
         if isinstance(entry, str):  # a study's actors.yaml may list bare names
             terms.append(entry)
