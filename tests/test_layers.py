@@ -17,7 +17,7 @@ PACKAGE = Path(altena_qca.__file__).resolve().parent
 
 #: Low to high. The first part of a module's dotted name below altena_qca decides its layer.
 LAYERS: list[tuple[str, set[str]]] = [
-    ("base", {"errors", "resources", "_io", "_yamllines", "_yamltext", "model"}),
+    ("base", {"errors", "resources", "_io", "_cells", "_yamllines", "_yamltext", "model"}),
     ("codebook", {"codebook"}),
     ("privacy", {"privacy"}),
     ("ingest", {"ingest"}),
@@ -28,7 +28,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("analyse", {"analysis"}),
     ("network", {"network"}),
     ("report", {"report"}),
-    ("applications", {"codebook_edit", "pipeline", "workbench", "cli", "__main__"}),
+    ("applications", {"codebook_edit", "rule_check", "check", "init", "pipeline", "workbench", "cli", "__main__"}),
 ]
 LAYER_OF = {top: i for i, (_, tops) in enumerate(LAYERS) for top in tops}
 

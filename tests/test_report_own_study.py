@@ -78,7 +78,7 @@ def _study_folder(root, with_codings: bool):
 
 def _report_text(root, tmp_path):
     from altena_qca import load_study
-    from altena_qca.report.results import make_report
+    from altena_qca.report import make_report
     out = tmp_path / "out"
     files = make_report(load_study(root), out / "report.docx", figures_dir=out / "figures")
     d = docx.Document(str(files["report"][0]))
