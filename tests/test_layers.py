@@ -170,3 +170,14 @@ def test_architecture_states_the_layer_rule():
     for name, tops in LAYERS:
         for top in tops - {"__main__"}:
             assert f"`{top}`" in text, f"docs/ARCHITECTURE.md does not place `{top}` in a layer"
+
+
+def test_readme_lists_every_module():
+    """README's "Where things live" names every module of the package."""
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Where things live", 1)[1].split("```", 2)[1]
+    missing = [str(p.relative_to(PACKAGE)) for p in sorted(PACKAGE.rglob("*.py"))
+               if p.name != "__init__.py" and p.name not in block]
+    folders = {p.parent.name for p in PACKAGE.rglob("__init__.py") if p.parent != PACKAGE}
+    missing += [f"{f}/" for f in sorted(folders) if f"{f}/" not in block]
+    assert not missing, f"README 'Where things live' does not name: {missing}"
