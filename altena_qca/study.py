@@ -33,7 +33,7 @@ from .codebook import DEFAULT_CODEBOOK, load_codebook
 from .errors import Errors, InputError, Warnings
 from .ingest.corpus import load_codings
 from .model import Codebook, Corpus, make_codings
-from .resources import DEFAULT_DATA
+from .resources import DEFAULT_DATA, is_bundled
 
 __all__ = [
     "CODING_SOURCES",
@@ -310,22 +310,6 @@ def find_study(data: str | Path | None = None, start: str | Path | None = None, 
     if default is not None:
         return Path(default)
     raise InputError(Errors.E133.format(start=here))
-
-
-def _package_roots() -> list[Path]:
-    """Folders that belong to the installed package (and the bundled data)."""
-    roots = {Path(__file__).resolve().parent, DEFAULT_DATA.resolve(), DEFAULT_CODEBOOK.resolve().parent}
-    return sorted(roots)
-
-
-def is_bundled(path: str | Path) -> bool:
-    """Whether ``path`` lies inside the installed package or its bundled data.
-
-    >>> is_bundled(DEFAULT_DATA / "codings.csv"), is_bundled("/tmp/my-study/codings.csv")
-    (True, False)
-    """
-    p = Path(path).resolve()
-    return any(p == root or root in p.parents for root in _package_roots())
 
 
 def _config_for(data_dir: Path | None) -> StudyConfig:

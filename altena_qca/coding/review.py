@@ -47,10 +47,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._cells import neutralise, neutralise_frame
-from .._io import write_files_atomically, write_text
+from .._cells import neutralise
+from .._io import write_csv, write_files_atomically
 from ..errors import Errors, InputError
 from ..model import CODING_COLUMNS, Codebook, Corpus, check_codings, make_codings
+from ..privacy.replacements import to_corpus_offsets, to_typed_offsets  # offsets typed <-> pseudonymised
 
 __all__ = ["REVIEW_COLUMNS", "DECISION_COLUMNS", "ACCEPT", "REJECT", "export_review", "recorded_decisions",
            "read_decisions",
@@ -65,7 +66,6 @@ DECISION_COLUMNS = ["document", "start", "end", "code", "suggested_code", "confi
 ACCEPT = ("ja", "j", "accepteren", "accepteer", "geaccepteerd", "akkoord", "accept", "accepted", "a", "yes",
           "y", "1", "true")
 REJECT = ("nee", "n", "afwijzen", "wijs af", "afgewezen", "reject", "rejected", "r", "no", "0", "false")
-_SPANS = (("start", "end"), ("match_start", "match_end"))
 _CODINGS_HEADER = ["document", "start", "end", "code", "coder", "origin", "confidence"]
 
 
@@ -134,7 +134,7 @@ def export_review(suggestions: pd.DataFrame | str | Path, corpus: Corpus, path: 
                      "confidence": float(r.confidence), "rule": getattr(r, "rule", "") or "",
                      "evidence": evidence, "passage": doc.text[int(r.start):int(r.end)], "decision": "", "note": ""})
     table = to_typed_offsets(pd.DataFrame(rows, columns=REVIEW_COLUMNS), corpus)
-    _write_csv(table, path)
+    write_csv(table, path)
     return table
 
 
@@ -182,15 +182,6 @@ def _repeats(suggestions: pd.DataFrame, codings: pd.DataFrame) -> pd.Series:
     return pd.Series([any(s < ce and cs < e for cs, ce in spans.get((d, c), ()))
                       for d, s, e, c in suggestions[["document", "start", "end", "code"]]
                       .itertuples(index=False, name=None)], index=suggestions.index, dtype=bool)
-
-
-def _write_csv(table: pd.DataFrame, path: str | Path, *, neutralise: bool = True) -> Path:
-    """A CSV a spreadsheet opens safely (formula-like text gets a leading ``'``, see :mod:`altena_qca._cells`);
-    ``neutralise=False`` for codings files, which are data read back."""
-    buf = io.StringIO()
-    (neutralise_frame(table) if neutralise else table).to_csv(buf, index=False, float_format="%.4f",
-                                                              lineterminator="\n")
-    return write_text(path, buf.getvalue())
 
 
 def _unneutralised(passage):
@@ -324,7 +315,7 @@ def import_review(path: str | Path, corpus: Corpus, codebook: Codebook, *, revie
     if codings is not None:
         new = make_codings(pd.concat([codings, _not_in(new, codings)], ignore_index=True))
     if out is not None:
-        _write_csv(to_typed_offsets(new[CODING_COLUMNS], corpus), out, neutralise=False)  # data, read back
+        write_csv(to_typed_offsets(new[CODING_COLUMNS], corpus), out, neutralise=False)  # data, read back
     return new
 
 
@@ -376,7 +367,7 @@ def apply_review(path: str | Path, study, *, reviewer: str) -> dict:
         As :func:`import_review`; [E135] for the bundled thesis study;
         [E134] when the study has no folder.
     """
-    from ..study import is_bundled
+    from ..resources import is_bundled
 
     data_dir = getattr(study, "data_dir", None)
     if data_dir is None:
@@ -456,61 +447,3 @@ def _original_text(corpus: Corpus):
             text = text.replace(tag, original)
         return text
     return restore
-
-
-def to_corpus_offsets(table: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
-    """Offsets as in ``codings.csv`` (the transcripts as typed) moved onto the corpus's texts.
-
-    The pseudonymiser's ``remap_codings`` (a span starting or ending inside
-    a replaced name grows to the whole tag), applied to ``start/end`` and,
-    when present, ``match_start/match_end``. Unchanged without pseudonymisation.
-    """
-    pseudo = getattr(corpus, "pseudonymiser", None)
-    if pseudo is None or not getattr(pseudo, "offsets_", None) or not len(table):
-        return table
-    out = table.copy()
-    for s, e in _SPANS:
-        if s in out.columns and e in out.columns:
-            ok = pd.to_numeric(out[s], errors="coerce").notna() & pd.to_numeric(out[e], errors="coerce").notna()
-            if ok.any():
-                moved = pseudo.remap_codings(pd.DataFrame({"document": out.loc[ok, "document"],
-                                                           "start": out.loc[ok, s].astype("int64"),
-                                                           "end": out.loc[ok, e].astype("int64")}))
-                out.loc[ok, s], out.loc[ok, e] = moved["start"].to_numpy(), moved["end"].to_numpy()
-    return out
-
-
-def to_typed_offsets(codings: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
-    """Codings on pseudonymised texts moved back onto the transcripts as typed.
-
-    The inverse of :meth:`altena_qca.privacy.Pseudonymiser.remap_codings`: an
-    offset inside a replacement tag goes to the start (for ``start``) or the
-    end (for ``end``) of the name it replaced. ``match_start/match_end`` (the
-    evidence of a suggestion) move too. Codings of documents that were not
-    pseudonymised are returned unchanged.
-    """
-    offsets = getattr(getattr(corpus, "pseudonymiser", None), "offsets_", None) or {}
-    out = codings.copy()
-    for doc_id, omap in offsets.items():
-        mask = out["document"] == doc_id
-        if not mask.any():
-            continue
-        for s, e in _SPANS:
-            if s not in out.columns:
-                continue
-            for col, side in ((s, "start"), (e, "end")):
-                out.loc[mask, col] = [q if pd.isna(q) or q == "" else _typed(omap, int(q), side)
-                                      for q in out.loc[mask, col]]
-    return out
-
-
-def _typed(omap, q: int, side: str) -> int:
-    """Original offset of pseudonymised offset ``q`` under an ``OffsetMap``'s edits."""
-    prev_old_end = prev_new_end = 0
-    for old_start, old_end, new_start, new_end in omap.edits:
-        if q < new_start:
-            break
-        if q < new_end or (q == new_end and side == "end" and q > new_start):
-            return old_start if side == "start" or q == new_start else old_end
-        prev_old_end, prev_new_end = old_end, new_end
-    return prev_old_end + (q - prev_new_end)

@@ -4,14 +4,14 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import TYPE_CHECKING, Iterable, Sequence
 
+import pandas as pd
+
 from ..errors import Errors
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from ..model import Corpus
 
-__all__ = ["OffsetMap", "apply_replacements", "to_typed_offsets"]
+__all__ = ["OffsetMap", "apply_replacements", "to_typed_offsets", "to_corpus_offsets"]
 
 _E502 = Errors.E502
 
@@ -112,21 +112,52 @@ def apply_replacements(text: str, spans: Iterable[tuple[int, int, str]]) -> tupl
     return new_text, OffsetMap(edits, len(text), len(new_text))
 
 
+_SPANS = (("start", "end"), ("match_start", "match_end"))  # a coding, and the evidence of a suggestion
+
+
+def to_corpus_offsets(table: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
+    """Offsets as in ``codings.csv`` (the transcripts as typed) moved onto the corpus's texts.
+
+    The pseudonymiser's ``remap_codings`` (a span starting or ending inside
+    a replaced name grows to the whole tag), applied to ``start/end`` and,
+    when present, ``match_start/match_end``. Unchanged without pseudonymisation.
+    """
+    pseudo = getattr(corpus, "pseudonymiser", None)
+    if pseudo is None or not getattr(pseudo, "offsets_", None) or not len(table):
+        return table
+    out = table.copy()
+    for s, e in _SPANS:
+        if s in out.columns and e in out.columns:
+            ok = pd.to_numeric(out[s], errors="coerce").notna() & pd.to_numeric(out[e], errors="coerce").notna()
+            if ok.any():
+                moved = pseudo.remap_codings(pd.DataFrame({"document": out.loc[ok, "document"],
+                                                           "start": out.loc[ok, s].astype("int64"),
+                                                           "end": out.loc[ok, e].astype("int64")}))
+                out.loc[ok, s], out.loc[ok, e] = moved["start"].to_numpy(), moved["end"].to_numpy()
+    return out
+
+
 def to_typed_offsets(codings: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
     """Codings on pseudonymised texts moved back onto the transcripts as typed.
 
     The inverse of :meth:`altena_qca.privacy.Pseudonymiser.remap_codings`: an
     offset inside a replacement tag goes to the start (for ``start``) or the
-    end (for ``end``) of the name it replaced. Codings of documents that were
-    not pseudonymised are returned unchanged.
+    end (for ``end``) of the name it replaced. ``match_start/match_end`` (the
+    evidence of a suggestion) move too. Codings of documents that were not
+    pseudonymised are returned unchanged.
     """
     offsets = getattr(getattr(corpus, "pseudonymiser", None), "offsets_", None) or {}
     out = codings.copy()
     for doc_id, omap in offsets.items():
         mask = out["document"] == doc_id
-        if mask.any():
-            out.loc[mask, "start"] = [_typed(omap, int(q), "start") for q in out.loc[mask, "start"]]
-            out.loc[mask, "end"] = [_typed(omap, int(q), "end") for q in out.loc[mask, "end"]]
+        if not mask.any():
+            continue
+        for s, e in _SPANS:
+            if s not in out.columns:
+                continue
+            for col, side in ((s, "start"), (e, "end")):
+                out.loc[mask, col] = [q if pd.isna(q) or q == "" else _typed(omap, int(q), side)
+                                      for q in out.loc[mask, col]]
     return out
 
 

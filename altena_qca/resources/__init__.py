@@ -28,7 +28,7 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-__all__ = ["codebook_dir", "codebook_file", "bundled_study", "DEFAULT_CODEBOOK", "DEFAULT_ACTORS",
+__all__ = ["codebook_dir", "codebook_file", "bundled_study", "is_bundled", "DEFAULT_CODEBOOK", "DEFAULT_ACTORS",
            "DEFAULT_TOPICS", "DEFAULT_ALLOWLIST", "EVAL_LABELS", "DEFAULT_DATA"]
 
 
@@ -68,3 +68,14 @@ DEFAULT_TOPICS = codebook_file("topiclist.yaml")
 DEFAULT_ALLOWLIST = codebook_file("privacy_allowlist.yaml")
 EVAL_LABELS = codebook_file("eval_labels.yaml")
 DEFAULT_DATA = bundled_study()
+
+
+def is_bundled(path: str | Path) -> bool:
+    """Whether ``path`` lies inside the installed package or its bundled data (never to be written).
+
+    >>> is_bundled(DEFAULT_DATA / "codings.csv"), is_bundled("/tmp/my-study/codings.csv")
+    (True, False)
+    """
+    p = Path(path).resolve()
+    roots = {Path(__file__).resolve().parent.parent, DEFAULT_DATA.resolve(), DEFAULT_CODEBOOK.resolve().parent}
+    return any(p == root or root in p.parents for root in roots)
