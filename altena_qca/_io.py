@@ -22,8 +22,9 @@ import shutil
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pandas is imported by the writers that need it, not by every atomic write
     import pandas as pd

@@ -25,7 +25,7 @@ __all__ = ["LINE_KEY", "load_yaml_lines", "strip_lines"]
 LINE_KEY = "__line__"
 
 
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """A safe loader that records the line of every mapping as ``__line__``.
 
     On libyaml's parser where PyYAML has it (7× faster on the codebook: 12 ms

@@ -31,7 +31,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ._yamllines import LINE_KEY as _LINE_KEY, strip_lines
+from ._yamllines import LINE_KEY as _LINE_KEY
+from ._yamllines import strip_lines
 
 __all__ = ["dump_yaml", "strip_lines"]   # strip_lines: re-exported from altena_qca._yamllines
 

@@ -641,7 +641,6 @@ def code(data_dir, input_path, out_path, method, min_rule_confidence, codebook_p
         click.echo(f"wrote {len(rows)} suggestions for {rows['id'].nunique()} passages to {out_path}", err=True)
         return
     from .coding import AutoCoder
-
     from .engine import suggest
     from .study import load_study
 

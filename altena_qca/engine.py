@@ -51,9 +51,9 @@ import os
 import threading
 import warnings
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping
 
 from .errors import AltenaError, Errors
 from .ingest.corpus import IngestedDocument, _respondents_and_pseudonymiser, _transcript_tasks, ingest_transcript
@@ -147,7 +147,7 @@ class LocalEngine:
     def close(self) -> None:
         pass
 
-    def __enter__(self) -> "LocalEngine":
+    def __enter__(self) -> LocalEngine:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -222,7 +222,7 @@ class ProcessEngine:
     def close(self) -> None:
         pass
 
-    def __enter__(self) -> "ProcessEngine":
+    def __enter__(self) -> ProcessEngine:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -318,7 +318,7 @@ class DaskEngine:
             if self._cluster is not None:
                 self._cluster.close()
 
-    def __enter__(self) -> "DaskEngine":
+    def __enter__(self) -> DaskEngine:
         return self
 
     def __exit__(self, *exc) -> None:

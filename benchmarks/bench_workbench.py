@@ -38,6 +38,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 from altena_qca.resources import DEFAULT_DATA  # noqa: E402  (the bundled study)
+
 TOKEN = "bench-token-0123456789abcdef"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]

@@ -373,7 +373,6 @@ def _codings_sample(n: int, corpus_dirs: list[Path], seed: int):
 
 
 def ratio_cooccurrence(sizes, corpus_dirs, seed, budget) -> dict:
-    import pandas as pd
 
     from altena_qca.analysis.cooccurrence import _cooccurrence_pairwise, _cooccurrence_sparse
 
@@ -491,8 +490,8 @@ def run_breakdown() -> dict:
         from altena_qca.study import load_study
         return load_study()
     s = step("load_study (ingest + pseudonymise + codings)", study)
-    from altena_qca.pipeline import STAGES as PIPELINE
     from altena_qca._io import write_csv, write_workbook
+    from altena_qca.pipeline import STAGES as PIPELINE
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         tables = {}

@@ -30,8 +30,8 @@ def main(argv=None) -> None:
     import matplotlib.pyplot as plt
 
     from altena_qca import load_study
-    from altena_qca.coding import learning_curve
     from altena_qca._io import write_csv
+    from altena_qca.coding import learning_curve
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

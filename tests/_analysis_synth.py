@@ -70,7 +70,7 @@ def corpus(respondents: list[tuple[str, str, str]], length: int = 400, observati
     return c
 
 
-def codings(*rows: tuple) -> "pd.DataFrame":  # noqa: F821
+def codings(*rows: tuple) -> pd.DataFrame:  # noqa: F821
     """Codings from (document, start, end, code[, coder]) tuples."""
     out = []
     for r in rows:

@@ -4,11 +4,17 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from altena_qca.errors import CodebookError, InputError
-from altena_qca.network import (find_candidates, find_mentions, load_gazetteer, respondent_actors,
-                                validate_gazetteer, read_gazetteer_file)
 from conftest import SHARED
+
+from altena_qca.errors import CodebookError
+from altena_qca.network import (
+    find_candidates,
+    find_mentions,
+    load_gazetteer,
+    read_gazetteer_file,
+    respondent_actors,
+    validate_gazetteer,
+)
 
 # Figure 1 (thesis l. 1164-1208): the fifteen external partners, as the figure writes them.
 FIGURE_1_EXTERNAL = {

@@ -13,10 +13,9 @@ import subprocess
 import sys
 
 import pandas as pd
+from conftest import DATA
 
 from altena_qca.privacy import deduce_cache_dir
-
-from conftest import DATA
 
 SCRIPT = ("import atexit, sys; atexit.register(lambda: print('TEARDOWN', flush=True)); "
           "sys.argv = ['altena-qca', *sys.argv[1:]]; from altena_qca.cli import main; main()")

@@ -14,7 +14,7 @@ from altena_qca import _io
 from altena_qca._yamltext import dump_yaml, strip_lines
 from altena_qca.cli import cli
 from altena_qca.codebook import DEFAULT_CODEBOOK, load_codebook, read_codebook_file, validate_codebook
-from altena_qca.codebook_edit import (ORPHANED, delete_code, merge_codes, move_code, rename_code)
+from altena_qca.codebook_edit import ORPHANED, delete_code, merge_codes, move_code, rename_code
 from altena_qca.errors import CodebookError, InputError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,12 +6,16 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from _analysis_synth import codebook, codings, corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from _analysis_synth import codebook, codings, corpus
 from altena_qca.analysis.cooccurrence import (
-    _cooccurrence_pairwise, _cooccurrence_sparse, cooccurrence_matrix, cooccurrence_table, effect_cooccurrence,
+    _cooccurrence_pairwise,
+    _cooccurrence_sparse,
+    cooccurrence_matrix,
+    cooccurrence_table,
+    effect_cooccurrence,
 )
 from altena_qca.analysis.selection import coding_parts, filter_codings
 from altena_qca.errors import CodebookError

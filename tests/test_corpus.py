@@ -6,8 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from altena_qca.ingest import read_respondents, read_transcript
 
 ROOT = Path(__file__).resolve().parents[1]

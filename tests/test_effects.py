@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from _analysis_synth import codebook, codings, corpus
+
 from altena_qca.analysis.effects import effect_evidence, effect_rows, effects_matrix, respondent_effects
 from altena_qca.errors import CodebookError
 

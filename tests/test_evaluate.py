@@ -5,8 +5,7 @@ import pandas as pd
 import pytest
 
 from altena_qca import load_codebook
-from altena_qca.coding import (EVAL_LABELS, holdout_report, load_eval_labels, score_codings, score_labels,
-                               score_passages)
+from altena_qca.coding import EVAL_LABELS, holdout_report, load_eval_labels, score_codings, score_labels, score_passages
 from altena_qca.errors import CodebookError
 from altena_qca.model import Code, Codebook, Corpus, Document, Segment, make_codings
 

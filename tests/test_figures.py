@@ -5,8 +5,8 @@ import re
 
 import networkx as nx
 import pytest
-
 from _report_results import report_results, written_report  # noqa: F401  (fixtures)
+
 from altena_qca.report import FIGURES, FOOTNOTE, plot_network, write_figures
 
 PIL = pytest.importorskip("PIL.Image")

@@ -5,8 +5,8 @@ import math
 
 import pandas as pd
 import pytest
-
 from _analysis_synth import codebook, codings, corpus
+
 from altena_qca.analysis.frequencies import code_document_long, code_document_table
 
 PEOPLE = [("B", "consulent", "extern"), ("A", "regisseur", "intern"), ("C", "verpleegkundige", "extern")]

@@ -9,10 +9,25 @@ import pytest
 
 from altena_qca.errors import CodebookError
 from altena_qca.model import Codebook
-from altena_qca.network import (affiliation_network, analyse_network, degree_centralization, dna_edges_frame,
-                                dna_projection, dna_statements, export_gexf, export_graphml, gini, graph_measures,
-                                load_gazetteer, node_measures, partner_network, presence, rhodes_config,
-                                rhodes_reading, with_measures)
+from altena_qca.network import (
+    affiliation_network,
+    analyse_network,
+    degree_centralization,
+    dna_edges_frame,
+    dna_projection,
+    dna_statements,
+    export_gexf,
+    export_graphml,
+    gini,
+    graph_measures,
+    load_gazetteer,
+    node_measures,
+    partner_network,
+    presence,
+    rhodes_config,
+    rhodes_reading,
+    with_measures,
+)
 
 SAFETY = "openbare orde en veiligheid"
 FIGURE_1_EXTERNAL = {"cit", "vluchtelingenwerk", "mid_zuid", "mee", "bazalt_wonen", "trema", "ggd_west_brabant",

@@ -10,12 +10,11 @@ import shutil
 
 import docx
 import pytest
+from conftest import DATA
 
 from altena_qca import load_study
 from altena_qca.pipeline import run
 from altena_qca.privacy import find_leaks
-
-from conftest import DATA
 
 PLANTED = {
     "person": "Jansen",

@@ -6,8 +6,9 @@ from altena_qca.pipeline import run
 
 
 def test_run_on_a_project_from_another_tool_skips_thesis_stages(tmp_path):
-    from altena_qca.refi import import_qdpx_to_folder
     from test_qdpx import _qualcoder_project  # a QualCoder-style project, made by hand (no shared files)
+
+    from altena_qca.refi import import_qdpx_to_folder
 
     variables = {"interview_anna": {"functie": "Wijkverpleegkundige", "kant": "extern"},
                  "interview_bert": {"functie": "Beleidsmedewerker", "kant": "intern"},

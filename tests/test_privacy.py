@@ -23,8 +23,13 @@ from altena_qca.ingest.segment import segment_paragraphs
 from altena_qca.ingest.text import Paragraph
 from altena_qca.model import Document, Respondent, Segment
 from altena_qca.privacy import (
-    Pseudonymiser, apply_replacements, deduce_cache_dir, find_leaks, get_deduce,
-    load_protected_terms, write_key,
+    Pseudonymiser,
+    apply_replacements,
+    deduce_cache_dir,
+    find_leaks,
+    get_deduce,
+    load_protected_terms,
+    write_key,
 )
 
 ROOT = Path(__file__).resolve().parents[1]

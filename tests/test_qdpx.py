@@ -11,19 +11,24 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import DATA, SHARED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from altena_qca import refi
 from altena_qca._io import fixed_zip_time
 from altena_qca.errors import InputError
-from altena_qca import refi
-from altena_qca.refi import (export_qdc, export_qdpx, import_qdc, import_qdpx, import_qdpx_to_folder,
-                                    project_sets)
-from altena_qca.refi import _archive
-from altena_qca.refi import _common
+from altena_qca.refi import (
+    _archive,
+    _common,
+    export_qdc,
+    export_qdpx,
+    import_qdc,
+    import_qdpx,
+    import_qdpx_to_folder,
+    project_sets,
+)
 from altena_qca.refi._common import NS_CODEBOOK, NS_PROJECT
-
-from conftest import DATA, SHARED
 
 XSD = Path(__file__).parent / "data" / "refi-qda" / "Project.xsd"  # vendored (MIT), see its README
 SAMPLES = SHARED / "refi-qda" / "samples"
@@ -116,14 +121,14 @@ def test_streamed_project_is_laid_out_as_elementtree_would(exported):
     for el in root.iter():  # back to the unqualified tags under a default xmlns the writer uses
         el.tag = el.tag.split("}", 1)[-1]
     root.attrib = {"xmlns": "urn:QDA-XML:project:1.0", "xmlns:xsi": xsi,
-                   **{k.replace("{%s}" % xsi, "xsi:"): v for k, v in root.attrib.items()}}
+                   **{k.replace("{%s}" % xsi, "xsi:"): v for k, v in root.attrib.items()}}  # noqa: UP031
     assert len(root.find("Sources")) == 14 and next(root.iter("PlainTextSelection")) is not None
     assert _serialise(root) == qde
 
 
 def test_guids_do_not_churn_when_a_coding_is_added(study, tmp_path):
-    from altena_qca.study import Study
     from altena_qca.model import make_codings
+    from altena_qca.study import Study
 
     def guids(path):
         with zipfile.ZipFile(path) as zf:
@@ -387,7 +392,7 @@ def test_foreign_cases_variables_sets_and_encodings(tmp_path):
 # -- hostile archives: clear E400, nothing written -----------------------------
 
 def _billion_laughs() -> str:
-    ents = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 10))
+    ents = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 10))  # noqa: UP031
     return f'<?xml version="1.0"?><!DOCTYPE Project [<!ENTITY l0 "ha">{ents}]><Project name="&l9;"/>'
 
 

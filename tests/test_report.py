@@ -9,8 +9,8 @@ import re
 import zipfile
 
 import pytest
-
 from _report_results import report_results, written_report  # noqa: F401  (fixtures)
+
 from altena_qca.report import SECTIONS, write_report
 
 docx = pytest.importorskip("docx")

@@ -211,8 +211,9 @@ def test_apply_refuses_the_bundled_study(study, tmp_path):
 def test_file_offsets_are_codings_csv_offsets_r06(study):
     """Regression (issue 13): suggestions were written with offsets into the pseudonymised text, so R06's
     differed from codings.csv by one (a name replaced by a tag one character shorter, before 4714)."""
-    from altena_qca.coding.review import to_corpus_offsets, to_typed_offsets
     from conftest import DATA
+
+    from altena_qca.coding.review import to_corpus_offsets, to_typed_offsets
     raw = pd.read_csv(DATA / "codings.csv", dtype={"document": str})
     typed = to_typed_offsets(study.codings, study.corpus)
     key = ["document", "start", "end", "code", "coder"]

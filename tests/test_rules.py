@@ -187,7 +187,7 @@ def test_translated_token_patterns_match_what_spacy_matcher_matches(study):
     whole bundled passages and on random sequences of the words the patterns name."""
     import random
 
-    from altena_qca.coding.nlp import get_nlp, pipe_batches
+    from altena_qca.coding.nlp import pipe_batches
 
     coder = RuleCoder().fit(codebook=study.codebook)
     translated = [(m, steps) for m, _, steps, _ in coder._patterns if steps is not None]
@@ -249,8 +249,8 @@ def test_predicting_in_threads_gives_what_one_thread_gives(thesis_coder):
 
 
 def test_a_lemma_ending_in_a_star_is_a_compound_modifier():
-    from altena_qca.model import Code, Codebook
     from altena_qca.coding import RuleCoder
+    from altena_qca.model import Code, Codebook
 
     cb = Codebook([Code("p", "Privacy", rules={"lemmas": ["privacy*"], "negation": False})])
     found = RuleCoder().fit(codebook=cb).predict(["Dat is een privacyrisico.", "De privacy telt.", "Een priv-zaak."])
@@ -259,9 +259,10 @@ def test_a_lemma_ending_in_a_star_is_a_compound_modifier():
 
 def test_a_modifier_needs_three_letters():
     import pytest as _pytest
+
+    from altena_qca.coding import RuleCoder
     from altena_qca.errors import CodebookError
     from altena_qca.model import Code, Codebook
-    from altena_qca.coding import RuleCoder
 
     with _pytest.raises(CodebookError, match="modifier"):
         RuleCoder().fit(codebook=Codebook([Code("p", "P", rules={"lemmas": ["pr*"]})]))

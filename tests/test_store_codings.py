@@ -5,7 +5,6 @@ import multiprocessing as mp
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -17,11 +16,11 @@ import pytest
 from altena_qca import load_study
 from altena_qca.model import CODING_COLUMNS, Document
 from altena_qca.store._sqlite import connect
-from altena_qca.store.codings import (ConflictError, CodingStore, StoreError, export_codings_csv,
-                                      read_store_codings)
+from altena_qca.store.codings import CodingStore, ConflictError, StoreError, export_codings_csv, read_store_codings
 
 ROOT = Path(__file__).resolve().parents[1]
 from altena_qca.resources import DEFAULT_DATA as DATA  # noqa: E402
+
 DOC = Document(id="R01", text="I: Hoe gaat het?\nR: Goed, dank je. Het netwerk werkt.", kind="interview")
 
 

@@ -18,10 +18,11 @@ import pytest
 from altena_qca import engine as E
 from altena_qca import load_study
 from altena_qca.errors import AltenaError
+from altena_qca.resources import DEFAULT_CODEBOOK
+from altena_qca.resources import DEFAULT_DATA as DATA
 from altena_qca.store import cache as C
 from altena_qca.store.cache import CachedDocument
 
-from altena_qca.resources import DEFAULT_CODEBOOK, DEFAULT_DATA as DATA
 #: Tables of `altena-qca run` compared byte for byte (the auto-coder and report stages are left out: slow).
 STAGES = ("overview", "groups", "effects", "code_document", "cooccurrence")
 

@@ -57,7 +57,7 @@ def test_streamed_paragraphs_equal_reading_at_once(tmp_path_factory, pieces, enc
 def test_utf8_failing_late_reads_the_whole_file_as_cp1252(tmp_path, monkeypatch):
     monkeypatch.setattr(text_mod, "CHUNK_BYTES", 16)
     p = tmp_path / "R01.txt"
-    p.write_bytes("I: Hoe gaat het?\n".encode("utf-8") * 20 + "R: Goed – dankjewel.\n".encode("cp1252"))
+    p.write_bytes(b"I: Hoe gaat het?\n" * 20 + "R: Goed – dankjewel.\n".encode("cp1252"))
     with pytest.warns(UserWarning, match="W101"):
         paragraphs, enc = read_text_paragraphs(p)
     assert enc == "cp1252" and list(paragraphs)[-1].text == "R: Goed – dankjewel."

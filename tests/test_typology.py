@@ -7,8 +7,8 @@ import inspect
 
 import pandas as pd
 import pytest
-
 from _analysis_synth import TYPOLOGY, codebook, codings, corpus
+
 from altena_qca import load_codebook
 from altena_qca.analysis.typology import assign_groups, typology_groups
 from altena_qca.errors import CodebookError

@@ -5,7 +5,6 @@ import os
 import shutil
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -17,15 +16,15 @@ import pytest
 
 warnings.filterwarnings("ignore", message=".*httpx.*")
 pytest.importorskip("starlette")
+from _workbench_study import make_study  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
 from altena_qca.store.codings import CodingStore  # noqa: E402
 from altena_qca.workbench import Workbench, create_app  # noqa: E402
 
-from _workbench_study import make_study  # noqa: E402
-
 ROOT = Path(__file__).resolve().parents[1]
 from altena_qca.resources import DEFAULT_DATA as DATA  # noqa: E402
+
 TOKEN = "test-token-0123456789abcdef"
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from _workbench_study import make_study
 
 playwright = pytest.importorskip("playwright.sync_api")

@@ -19,7 +19,8 @@ a notebook can show the quotes behind a number.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd

@@ -33,7 +33,7 @@ References
 """
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import krippendorff
 import numpy as np

@@ -25,8 +25,8 @@ Examples
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -84,7 +84,7 @@ class AutoCoder(BaseEstimator):
         self.calibrate_rules = calibrate_rules
 
     def fit(self, X: Iterable[str] | None = None, y: Iterable[Iterable[str]] | None = None, *,
-            codebook: Codebook) -> "AutoCoder":
+            codebook: Codebook) -> AutoCoder:
         """Compile the rules and, given coded passages, train the model.
 
         Raises
@@ -117,7 +117,7 @@ class AutoCoder(BaseEstimator):
         return self
 
     def refit(self, study, *, documents: Iterable[str] | None = None,
-              speakers: Iterable[str] | None = ("respondent", "observer")) -> "AutoCoder":
+              speakers: Iterable[str] | None = ("respondent", "observer")) -> AutoCoder:
         """Fit again on a study's accepted codings: its manual codings as they are now.
 
         What a researcher accepted (review import, the workbench) is stored as

@@ -24,16 +24,15 @@ Examples
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import pandas as pd
 
 from ..errors import Errors, InputError
 from ..model import Codebook, make_codings
 from .agreement import intercoder_agreement
-from .combine import (PASSAGE_MIN_RULE_CONFIDENCE, AutoCoder, code_passages, read_passages, suggest,
-                      training_data)
+from .combine import PASSAGE_MIN_RULE_CONFIDENCE, AutoCoder, code_passages, read_passages, suggest, training_data
 from .evaluate import load_eval_labels, score_passages, score_sets, segment_code_sets
 from .rules import keyword_codebook
 

@@ -36,12 +36,12 @@ References
 from __future__ import annotations
 
 import functools
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
+import scipy.sparse as sp
 import simplemma
 import sklearn
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
@@ -362,7 +362,7 @@ class SuggestionModel(BaseEstimator):
 
     # ----------------------------------------------------------------- fit
     def fit(self, X: Iterable[str], y: Iterable[Iterable[str]], *,
-            codebook: Codebook | None = None) -> "SuggestionModel":
+            codebook: Codebook | None = None) -> SuggestionModel:
         """Train on passages ``X`` with code lists ``y``.
 
         Parameters

@@ -51,8 +51,8 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Mapping
 
 import numpy as np
 import simplemma

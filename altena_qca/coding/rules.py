@@ -61,12 +61,12 @@ Examples
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
 
+import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
-import numpy as np
 from spacy.attrs import LEMMA, LOWER
 from spacy.matcher import Matcher
 
@@ -216,7 +216,7 @@ class RuleCoder(BaseEstimator):
 
     # ------------------------------------------------------------------ fit
     def fit(self, X: Iterable[str] | None = None, y: Iterable[Iterable[str]] | None = None, *,
-            codebook: Codebook) -> "RuleCoder":
+            codebook: Codebook) -> RuleCoder:
         """Compile the rules of ``codebook``; optionally calibrate confidences.
 
         Parameters

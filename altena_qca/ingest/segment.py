@@ -22,10 +22,10 @@ from __future__ import annotations
 import re
 import unicodedata
 import warnings
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Mapping
 
 import yaml
 

@@ -37,9 +37,9 @@ from __future__ import annotations
 
 import codecs
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from ..errors import Errors, InputError, Warnings
 

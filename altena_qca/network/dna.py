@@ -57,8 +57,8 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import networkx as nx
 import pandas as pd

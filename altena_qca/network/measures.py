@@ -33,7 +33,7 @@ References
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import networkx as nx
 import pandas as pd

@@ -17,9 +17,9 @@ import shutil
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from .identifiers import VERSION as IDENTIFIERS_VERSION
 from .textview import normalised_view
@@ -146,7 +146,7 @@ def _annotation_cache_file(text: str) -> Path:
     offsets and tag kinds, never the annotated words.
     """
     version = f"{deduce_cache_dir().name}+ids{IDENTIFIERS_VERSION}+view{_VIEW_VERSION}"
-    digest = hashlib.sha256(f"{version}\0{text}".encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(f"{version}\0{text}".encode()).hexdigest()
     return deduce_cache_dir().parent.parent / "annotations" / digest[:2] / f"{digest}.json"
 
 

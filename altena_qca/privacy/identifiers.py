@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["find_identifiers", "bsn_valid", "iban_valid", "kenteken_sidecode", "DutchIdentifierAnnotator",
+__all__ = ["find_identifiers", "bsn_valid", "iban_valid", "kenteken_sidecode", "DutchIdentifierAnnotator",  # noqa: F822
            "IBAN_LENGTHS", "SIDECODES", "VERSION"]
 
 #: Bumped whenever what is found changes (part of the annotation cache key).
@@ -85,7 +85,8 @@ def _ibans(text: str):
         length = IBAN_LENGTHS.get(country)
         if not length:
             continue
-        chars, pos = [], m.start()
+        chars: list[str] = []
+        pos = m.start()
         while pos < len(text) and len(chars) < length:
             c = text[pos]
             if c.isascii() and c.isalnum():

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
-
 
 from ..errors import Errors, InputError
 

@@ -7,9 +7,8 @@ import os
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
-
 
 from ..errors import Errors, InputError
 from .terms import _clean_term, _terms_regex

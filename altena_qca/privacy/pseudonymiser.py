@@ -5,8 +5,8 @@ import dataclasses
 import re
 import unicodedata
 import warnings
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -185,7 +185,7 @@ class Pseudonymiser:
         self.deidentifier = deidentifier
 
     @classmethod
-    def for_corpus(cls, respondents: Mapping[str, Respondent], **params) -> "Pseudonymiser":
+    def for_corpus(cls, respondents: Mapping[str, Respondent], **params) -> Pseudonymiser:
         """A fitted pseudonymiser that also protects the respondents' labels.
 
         The function, label and organisation of each respondent are not
@@ -251,7 +251,7 @@ class Pseudonymiser:
             out[rid] = dataclasses.replace(r, **changes) if changes else r
         return out
 
-    def fit(self, documents: Iterable[Document] | None = None) -> "Pseudonymiser":
+    def fit(self, documents: Iterable[Document] | None = None) -> Pseudonymiser:
         """Load the protected terms; ``documents`` is ignored. Returns self."""
         self.protected_terms_ = load_protected_terms(self.allowlist, self.actors, self.protected)
         self._protected_re = _terms_regex(self.protected_terms_)

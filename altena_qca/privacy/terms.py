@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 import unicodedata
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 

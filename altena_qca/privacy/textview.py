@@ -46,7 +46,7 @@ class TextView:
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The original span covering view span ``start:end`` (``start < end``)."""
-        if self.starts is None:
+        if self.starts is None or self.ends is None:
             return start, end
         return self.starts[start], self.ends[end - 1]
 

@@ -11,10 +11,13 @@ from the analysis layer (typology groups) is passed in by the caller::
     export_qdpx(study, "altena.qdpx", groups=groups)   # for ATLAS.ti, NVivo, MAXQDA, QualCoder
     project = import_qdpx("from-nvivo.qdpx")          # corpus, codebook, codings + cases, sets, memos, warnings
 """
+from . import export as _export
+from . import folder as _folder
+from . import qdc as _qdc
+from . import reader as _reader
 from .export import *  # noqa: F401,F403
-from .reader import *  # noqa: F401,F403
 from .folder import *  # noqa: F401,F403
 from .qdc import *  # noqa: F401,F403
-from . import export as _export, folder as _folder, qdc as _qdc, reader as _reader
+from .reader import *  # noqa: F401,F403
 
 __all__ = [*_export.__all__, *_reader.__all__, *_folder.__all__, *_qdc.__all__]

@@ -24,8 +24,8 @@ import stat
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml
@@ -137,7 +137,7 @@ class Archive:
     def close(self) -> None:
         self._zip.close()
 
-    def __enter__(self) -> "Archive":
+    def __enter__(self) -> Archive:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -8,8 +8,8 @@ mirrors the tree, as in ``altena_qca/resources/codebook/altena.yaml``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 from xml.etree.ElementTree import Element
 
 from ..codebook import validate_codebook

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 import tempfile
 import warnings
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
-from typing import Callable
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element
 

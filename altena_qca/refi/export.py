@@ -40,8 +40,9 @@ import tempfile
 import time
 import zipfile
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Iterable, Iterator, Mapping
+from typing import IO
 from xml.etree import ElementTree as ET
 
 import pandas as pd

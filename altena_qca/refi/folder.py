@@ -38,8 +38,8 @@ import pandas as pd
 import yaml
 
 from .._io import write_text
-from ..errors import AltenaError, Errors, InputError
 from ..codebook import load_codebook
+from ..errors import AltenaError, Errors, InputError
 from ..ingest.corpus import RESPONDENT_COLUMNS, load_codings, load_corpus, read_transcript
 from ..model import Corpus, make_codings
 from ._archive import Archive

@@ -30,9 +30,9 @@ import pandas as pd
 from ..model import SIDES, Codebook, Corpus, Document, Respondent, check_codings, make_codings
 from ._archive import Archive, fail, iter_xml
 from ._codes import local_name, read_code_tree
+from ._common import GUID_RE, NS_PROJECT, RefiWarnings, norm_guid, safe_file_id, split_marker
 from ._sources import SourceFiles, position, segments
 from ._sources import shifted as quote_elsewhere
-from ._common import GUID_RE, NS_PROJECT, RefiWarnings, norm_guid, safe_file_id, split_marker
 
 __all__ = ["ImportedProject", "import_qdpx"]
 
@@ -148,7 +148,7 @@ class _MemorySink:
         if len(codings):
             self.frames.append(codings)
 
-    def finish(self, reader: "_Reader") -> tuple[Corpus, pd.DataFrame]:
+    def finish(self, reader: _Reader) -> tuple[Corpus, pd.DataFrame]:
         for doc_id, rid in reader.respondent_of.items():
             self.docs[doc_id].respondent = rid
         corpus = Corpus(documents=dict(sorted(self.docs.items())), respondents=reader.respondents)

@@ -7,7 +7,7 @@ come from counters.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Sequence
+from collections.abc import Sequence
 
 __all__ = ["FIXED_TIME", "Builder"]
 

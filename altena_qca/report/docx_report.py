@@ -23,8 +23,8 @@ Examples
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from .._io import atomic_path, normalise_zip
 from ..model import PARTS
@@ -149,14 +149,14 @@ def _cap(t, text: str) -> str:
     return f"{text} ({NOT_REVIEWED})" if t is not None and t.coding_source == "suggested" else text
 
 
-def _sec(f: "w.Facts", ref: str) -> str:
+def _sec(f: w.Facts, ref: str) -> str:
     """' (§4.2.2)' for the thesis study, '' otherwise."""
     return f" ({ref})" if f.t.thesis else ""
 
 
 # --------------------------------------------------------------------------- sections
 
-def _title_page(b: Builder, f: "w.Facts", t) -> None:
+def _title_page(b: Builder, f: w.Facts, t) -> None:
     b.para("", style=None)
     b.doc.add_paragraph(t.title or "Rapport", style="Title")
     b.doc.add_paragraph("Effecten van het (niet) delen van persoonsgegevens op de samenwerking, nu en onder de "
@@ -184,7 +184,7 @@ def _title_page(b: Builder, f: "w.Facts", t) -> None:
     b.page_break()
 
 
-def _summary(b: Builder, f: "w.Facts") -> None:
+def _summary(b: Builder, f: w.Facts) -> None:
     b.heading(SECTIONS[0], 1)
     b.para(f.summary_intro())
     b.rich([("In het kort: ", "b"), (f.conclusion(), "")])
@@ -193,7 +193,7 @@ def _summary(b: Builder, f: "w.Facts") -> None:
         b.bullet(text, bold_lead=lead)
 
 
-def _method(b: Builder, f: "w.Facts", r: Results, png, study: Study) -> None:
+def _method(b: Builder, f: w.Facts, r: Results, png, study: Study) -> None:
     b.heading(SECTIONS[1], 1)
     where = f" in {f.t.municipality}" if f.t.municipality else ""
     lead = "De scriptie onderzocht" if f.t.thesis else "Dit onderzoek gaat na"
@@ -235,7 +235,7 @@ def _method(b: Builder, f: "w.Facts", r: Results, png, study: Study) -> None:
                 caption=_cap(f.t, "De respondenten"), widths_cm=[7.0, 3.0, 4.0, 2.5])
 
 
-def _no_codings(b: Builder, f: "w.Facts") -> None:
+def _no_codings(b: Builder, f: w.Facts) -> None:
     b.heading("Geen coderingen, geen bevindingen", 1)
     b.para(f"Voor de {f.n} interviews van deze studie zijn nog geen coderingen vastgelegd (codings.csv of de "
            f"werkbank). Groepen, effecten, privacy en citaten volgen uit de coderingen; zonder coderingen "
@@ -245,7 +245,7 @@ def _no_codings(b: Builder, f: "w.Facts") -> None:
            "niet beoordeelde voorstellen; elk aantal staat dan gemarkeerd als automatisch gecodeerd.")
 
 
-def _network(b: Builder, f: "w.Facts", r: Results, png) -> None:
+def _network(b: Builder, f: w.Facts, r: Results, png) -> None:
     b.heading(SECTIONS[2], 1)
     if r.network is None:
         b.para("Het netwerk is voor dit rapport niet berekend.")
@@ -275,7 +275,7 @@ def _network(b: Builder, f: "w.Facts", r: Results, png) -> None:
         _quote(b, quote, label, source)
 
 
-def _groups(b: Builder, f: "w.Facts", r: Results) -> None:
+def _groups(b: Builder, f: w.Facts, r: Results) -> None:
     b.heading(SECTIONS[3], 1)
     for text in f.group_paragraphs():
         b.para(text)
@@ -284,7 +284,7 @@ def _groups(b: Builder, f: "w.Facts", r: Results) -> None:
             align_right=(2,))
 
 
-def _effects(b: Builder, f: "w.Facts", r: Results, png) -> None:
+def _effects(b: Builder, f: w.Facts, r: Results, png) -> None:
     b.heading(SECTIONS[4], 1)
     b.para("Er zijn vijf effecten op de samenwerking onderscheiden: vertrouwen, netwerkrelaties, coördinatie, "
            "besluitvorming en het behalen van gezamenlijke netwerkdoelen. Onder de Wams worden de coördinatie "
@@ -315,7 +315,7 @@ def _effects(b: Builder, f: "w.Facts", r: Results, png) -> None:
            "zijn de aantallen per groep genoeg.", italic=True)
 
 
-def _privacy(b: Builder, f: "w.Facts", r: Results) -> None:
+def _privacy(b: Builder, f: w.Facts, r: Results) -> None:
     b.heading(SECTIONS[5], 1)
     for text in f.privacy_paragraphs():
         b.para(text)
@@ -323,7 +323,7 @@ def _privacy(b: Builder, f: "w.Facts", r: Results) -> None:
         _quote(b, quote, label, source)
 
 
-def _conclusion(b: Builder, f: "w.Facts") -> None:
+def _conclusion(b: Builder, f: w.Facts) -> None:
     b.heading(SECTIONS[6], 1)
     p = b.rich([("Onderzoeksvraag: ", "b"), (f.research_question(), "i")])
     p.paragraph_format.keep_with_next = True
@@ -331,7 +331,7 @@ def _conclusion(b: Builder, f: "w.Facts") -> None:
         b.para(text)
 
 
-def _wams_not_whole(b: Builder, f: "w.Facts") -> None:
+def _wams_not_whole(b: Builder, f: w.Facts) -> None:
     paras = f.wams_not_whole_paragraphs()
     if not paras:
         return
@@ -345,7 +345,7 @@ def _wams_not_whole(b: Builder, f: "w.Facts") -> None:
         b.para(text)
 
 
-def _recommendations(b: Builder, f: "w.Facts", r: Results) -> None:
+def _recommendations(b: Builder, f: w.Facts, r: Results) -> None:
     b.heading(SECTIONS[8], 1)
     b.para("De scriptie sluit af met twee aanbevelingen aan de opdrachtgever (§5.3). Hieronder in eigen "
            "woorden samengevat, met de aantallen uit de gegevens die erbij horen.")
@@ -368,7 +368,7 @@ def _recommendations(b: Builder, f: "w.Facts", r: Results) -> None:
         b.bullet(text)
 
 
-def _follow_up(b: Builder, f: "w.Facts") -> None:
+def _follow_up(b: Builder, f: w.Facts) -> None:
     paras = f.follow_up_paragraphs()
     if not paras:
         return
@@ -377,7 +377,7 @@ def _follow_up(b: Builder, f: "w.Facts") -> None:
         b.para(text)
 
 
-def _limitations(b: Builder, f: "w.Facts", r: Results) -> None:
+def _limitations(b: Builder, f: w.Facts, r: Results) -> None:
     b.heading(SECTIONS[10], 1)
     for text in f.limitation_paragraphs():
         b.bullet(text)
@@ -392,7 +392,7 @@ def _limitations(b: Builder, f: "w.Facts", r: Results) -> None:
                  + claims_summary(r.claims)[1:] + " Zie bijlage C.")
 
 
-def _quotes(b: Builder, f: "w.Facts") -> None:
+def _quotes(b: Builder, f: w.Facts) -> None:
     picked = [(title, f.theme_quotes(theme, limit=3)) for theme, title in w.QUOTE_THEMES]
     picked = [(title, q) for title, q in picked if q]
     if not picked:
@@ -457,7 +457,7 @@ def _definitions_nl(codebook) -> dict[str, str]:
     return out
 
 
-def _frequencies_appendix(b: Builder, f: "w.Facts", png) -> None:
+def _frequencies_appendix(b: Builder, f: w.Facts, png) -> None:
     """Which themes intern and extern respondents raise: a table (it flows across pages; the same as a
     figure is in figures/codes_intern_extern)."""
     fr = f.r.frequencies

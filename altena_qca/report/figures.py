@@ -36,12 +36,25 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import pandas as pd
 
-from .style import (FOOTNOTE, OKABE_ITO, DOMAIN_COLOURS, _WIDTH, figure_style, _new_figure, _axes, _header, _TEXT, figure_text, _footnote, save_figure)
+from .style import (
+    _TEXT,
+    _WIDTH,
+    DOMAIN_COLOURS,
+    FOOTNOTE,
+    OKABE_ITO,
+    _axes,
+    _footnote,
+    _header,
+    _new_figure,
+    figure_style,
+    figure_text,
+    save_figure,
+)
 from .wording import ROW_NL
 
 __all__ = ["plot_effect_panel", "figure_text", "FOOTNOTE", "OKABE_ITO", "DOMAIN_COLOURS", "STANCE_NL", "FIGURES", "figure_style",

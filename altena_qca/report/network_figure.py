@@ -15,8 +15,7 @@ import re
 import textwrap
 from pathlib import Path
 
-from .style import (_TEXT, _WIDTH, DOMAIN_COLOURS, _axes, _footnote, _header, _new_figure, figure_style,
-                      save_figure)
+from .style import _TEXT, _WIDTH, DOMAIN_COLOURS, _axes, _footnote, _header, _new_figure, figure_style, save_figure
 
 __all__ = ["visible_graph", "plot_network"]
 

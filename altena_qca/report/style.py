@@ -7,9 +7,9 @@ imports the other.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Sequence
 
 from .._io import atomic_path
 

@@ -248,8 +248,8 @@ class CachedDocument(Document):
     __hash__ = None
 
     @classmethod
-    def lazy(cls, store: "StudyCache", id: str, kind: str, respondent: str | None, path: str | None,
-             meta: dict) -> "CachedDocument":
+    def lazy(cls, store: StudyCache, id: str, kind: str, respondent: str | None, path: str | None,
+             meta: dict) -> CachedDocument:
         doc = cls.__new__(cls)
         doc.__dict__.update(id=id, kind=kind, respondent=respondent, path=path, meta=meta,
                             _store=store, _text=None, _segments=None)

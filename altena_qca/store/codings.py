@@ -49,9 +49,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..privacy.replacements import to_typed_offsets
 from ..errors import Errors, InputError
 from ..model import CODING_COLUMNS, ORIGINS, Corpus, Document, make_codings
+from ..privacy.replacements import to_typed_offsets
 from ._sqlite import connect, migrate, transaction
 
 __all__ = ["STORE_NAME", "CodingStore", "StoreError", "ConflictError",
@@ -135,7 +135,7 @@ class ConflictError(StoreError):
 
 
 def _now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds")
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="milliseconds")
 
 
 def _row(r: sqlite3.Row | None) -> dict | None:
@@ -157,7 +157,7 @@ class CodingStore:
     @classmethod
     def open(cls, path: str | os.PathLike, *, seed: pd.DataFrame | None = None,
              corpus: Corpus | None = None, source: str = "codings.csv",
-             check_same_thread: bool = True) -> "CodingStore":
+             check_same_thread: bool = True) -> CodingStore:
         """Open ``path``, creating it (from ``seed`` codings) when new.
 
         Parameters

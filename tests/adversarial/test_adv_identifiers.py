@@ -18,7 +18,11 @@ from hypothesis import strategies as st
 from altena_qca.model import Document, Segment
 from altena_qca.privacy import Pseudonymiser, deduce_annotations
 from altena_qca.privacy.identifiers import (
-    IBAN_LENGTHS, SIDECODES, bsn_valid, find_identifiers, iban_valid, kenteken_sidecode,
+    SIDECODES,
+    bsn_valid,
+    find_identifiers,
+    iban_valid,
+    kenteken_sidecode,
 )
 
 SEPARATORS = ["", " ", ".", "-", "\u00a0"]
