@@ -142,7 +142,8 @@ def run(data_dir, out_dir, codebook, codings_source, pseudonymise, engine, sched
     _check_engine(engine, scheduler)
     checked = check_study(data_dir, codebook, fit_rules=False)
     if codings_source == "suggested":  # W113 says what the codings are
-        checked.warnings = [w for w in checked.warnings if not w.startswith("[W112]")]
+        from .errors import message_code
+        checked.warnings = [w for w in checked.warnings if message_code(w) != "W112"]
     if checked.ok:  # the warnings are printed with the run's own at the end, once each
         for message in checked.warnings:
             warnings.warn(message, stacklevel=1)
@@ -224,7 +225,6 @@ def ingest(data_dir, out_path, pseudonymise):
     Example: altena-qca ingest --data my_study --out segments.csv
     """
     from .ingest import load_corpus
-
     from .study import load_config
     config = load_config(data_dir)
     corpus = load_corpus(data_dir, pseudonymise=pseudonymise, speakers=config.speaker_roles or None,

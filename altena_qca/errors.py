@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["AltenaError", "InputError", "CodebookError", "Errors", "Warnings"]
+__all__ = ["AltenaError", "InputError", "CodebookError", "Errors", "Warnings", "message_code"]
 
 
 class AltenaError(ValueError):
@@ -37,8 +37,20 @@ class AltenaError(ValueError):
         >>> InputError(Errors.E100.format(path="a.txt")).code
         'E100'
         """
-        match = re.match(r"\[([EW]\d{3})\]", str(self.args[0]) if self.args else "")
-        return match.group(1) if match else None
+        return message_code(str(self.args[0]) if self.args else "")
+
+
+def message_code(message: str) -> str | None:
+    """The catalogue number a numbered message (error or warning text) starts with, or None.
+
+    For messages passed around as text (warnings, check results): branch on
+    this, never on the wording.
+
+    >>> message_code(Warnings.W112.format(path="codings.csv"))
+    'W112'
+    """
+    match = re.match(r"\[([EW]\d{3})\]", message)
+    return match.group(1) if match else None
 
 
 class InputError(AltenaError):

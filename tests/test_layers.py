@@ -17,7 +17,7 @@ PACKAGE = Path(altena_qca.__file__).resolve().parent
 
 #: Low to high. The first part of a module's dotted name below altena_qca decides its layer.
 LAYERS: list[tuple[str, set[str]]] = [
-    ("base", {"errors", "resources", "_io", "_cells", "_yamllines", "_yamltext", "model"}),
+    ("base", {"errors", "resources", "_io", "_cells", "_staging", "_yamllines", "_yamltext", "model"}),
     ("codebook", {"codebook"}),
     ("privacy", {"privacy"}),
     ("ingest", {"ingest"}),

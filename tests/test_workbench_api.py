@@ -485,9 +485,9 @@ def test_cooccurrence_numbers_link_to_documents_holding_both_codes(bundled):
 
 def test_a_study_made_with_init(tmp_path):
     """`altena-qca init`, two interviews, nothing coded yet: every page works; coding places a respondent."""
-    from altena_qca.init import init_study
-
     from _workbench_study import INTERVIEWS
+
+    from altena_qca.init import init_study
     folder = tmp_path / "proef"
     init_study(folder, title="Proefstudie", municipality="Voorbeeldstad")
     header = (folder / "respondents.csv").read_text(encoding="utf-8").splitlines()[0]

@@ -12,7 +12,6 @@ import json
 import math
 
 import pandas as pd
-
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse

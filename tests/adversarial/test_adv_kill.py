@@ -2,7 +2,6 @@
 old complete output or the new complete one, and the next run cleans up."""
 from __future__ import annotations
 
-import os
 import random
 import signal
 import subprocess
