@@ -2,14 +2,12 @@
 line and the offsets as the file has them; exact duplicates: *warning*."""
 from __future__ import annotations
 
-import shutil
 import warnings
 
 import pytest
 
-from altena_qca.ingest.corpus import load_codings
 from altena_qca.errors import InputError
-from altena_qca.resources import bundled_study
+from altena_qca.ingest.corpus import load_codings
 
 
 @pytest.fixture(scope="module")
