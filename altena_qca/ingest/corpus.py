@@ -15,6 +15,7 @@ the other, :func:`altena_qca.engine.load_corpus` on an engine (local or Dask).
 from __future__ import annotations
 
 import copy
+import io
 import csv
 import re
 import warnings
@@ -68,6 +69,13 @@ def read_transcript(path: str | Path, doc_id: str | None = None, *, kind: str = 
     return pseudonymiser(doc) if pseudonymiser else doc
 
 
+def _delimiter(text: str) -> str:
+    """',' or the ';' (Dutch Excel) or tab that the header line is split by."""
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    return max(counts, key=lambda d: (counts[d], d == ",")) if any(counts.values()) else ","
+
+
 def read_respondents(path: str | Path, problems: list[str] | None = None) -> dict[str, Respondent]:
     """Read and validate ``respondents.csv``; interview dates become ISO dates.
 
@@ -97,8 +105,19 @@ def read_respondents(path: str | Path, problems: list[str] | None = None) -> dic
         fail(Errors.E106.format(path=path))
         return {}
     out: dict[str, Respondent] = {}
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
+    if path.is_dir():
+        fail(Errors.E109.format(path=path, reason="is a folder, not a file"))
+        return {}
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        fail(Errors.E109.format(path=path, reason=exc.strerror or type(exc).__name__))
+        return {}
+    # read like transcripts: UTF-8 (BOM removed), UTF-16 with BOM, else cp1252 with W101
+    from .text import decode_text
+    text, _ = decode_text(data, path)
+    with io.StringIO(text.lstrip("\ufeff"), newline="") as fh:
+        reader = csv.DictReader(fh, delimiter=_delimiter(text))
         header = [h.strip() for h in reader.fieldnames or []]
         reader.fieldnames = header
         missing = [c for c in _REQUIRED_RESPONDENT if c not in header]
@@ -375,8 +394,10 @@ def read_codings_table(path: str | Path, required: tuple[str, ...] = ("document"
     if not path.exists():
         raise InputError(Errors.E106.format(path=path))
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        with path.open("rb") as fh:  # ';' when Dutch Excel saved it
+            head = fh.read(4096).decode("utf-8", errors="replace")
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=_delimiter(head))
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, IsADirectoryError) as exc:
         raise InputError(Errors.E125.format(path=path, line="?", value="", column="(file)",
                                             reason=str(exc).splitlines()[0])) from None
     missing = [c for c in required if c not in raw.columns]

@@ -53,3 +53,40 @@ def test_exact_duplicate_codings_count_once_with_a_warning(tmp_path, corpus_and_
     assert len(codings) == 1
     assert any(str(w.message).startswith("[W125]") and "2 exact duplicate" in str(w.message) and "3, 4" in str(w.message)
                for w in caught)
+
+
+RESPONDENTS = "id,function,label,side,interview_date,organisation\nR01,Wijkverpleegkundige,wijkverpleegkundige,extern,2024-03-05,Zorg Oost\n"
+
+
+@pytest.mark.parametrize("encoding, delimiter, warning", [
+    ("utf-8", ",", None), ("cp1252", ",", "[W101]"), ("latin-1", ";", "[W101]"), ("utf-16", ",", None),
+    ("utf-8-sig", ";", "[W103]"), ("utf-8", "\t", None),
+])
+def test_respondents_in_other_encodings_and_delimiters(tmp_path, encoding, delimiter, warning):
+    from altena_qca.ingest.corpus import read_respondents
+
+    path = tmp_path / "respondents.csv"
+    path.write_bytes(RESPONDENTS.replace("Oost", "Oost-Brabant coördinatie").replace(",", delimiter).encode(encoding))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        respondents = read_respondents(path)
+    assert respondents["R01"].organisation == "Zorg Oost-Brabant coördinatie"
+    codes = [str(w.message)[:6] for w in caught]
+    assert (warning in codes) if warning else codes == [], codes
+
+
+def test_a_folder_as_respondents_or_codings_is_one_error_line(tmp_path, corpus_and_codebook):
+    from altena_qca.ingest.corpus import read_respondents
+
+    (tmp_path / "respondents.csv").mkdir()
+    with pytest.raises(InputError, match=r"^\[E109\].*folder"):
+        read_respondents(tmp_path / "respondents.csv")
+    (tmp_path / "codings.csv").mkdir()
+    with pytest.raises(InputError, match=r"^\[E125\]"):
+        load_codings(tmp_path / "codings.csv", *corpus_and_codebook)
+
+
+def test_semicolon_codings_are_read(tmp_path, corpus_and_codebook):
+    path = tmp_path / "codings.csv"
+    path.write_text("document;start;end;code\nR01;392;618;intro.function\n", encoding="utf-8")
+    assert len(load_codings(path, *corpus_and_codebook)) == 1
