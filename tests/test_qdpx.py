@@ -658,9 +658,23 @@ def test_qualcoder_style_project_gets_one_respondent_per_source(tmp_path):
     assert out.counts["codings"] == 3 and not [w for w in out.warnings if "0 respondents" in w]
 
 
+def test_qualcoder_sources_without_a_side_become_respondents_of_unknown_side(tmp_path):
+    from altena_qca import load_study
+    variables = {"interview_anna": {"functie": "Wijkverpleegkundige"}, "interview_bert": {"functie": "Beleid"},
+                 "interview_carla": {"functie": "Huisarts", "kant": "extern"}}
+    path = _qualcoder_project(tmp_path, variables)
+    p = import_qdpx(path)
+    assert {r.id: r.side for r in p.corpus.respondents.values()} == {
+        "interview_anna": "", "interview_bert": "", "interview_carla": "extern"}
+    assert any("2 without an intern/extern 'side'" in w for w in p.warnings)
+    import_qdpx_to_folder(path, tmp_path / "study")
+    with pytest.warns(UserWarning):
+        s = load_study(tmp_path / "study", pseudonymise=False)
+    assert len(s.corpus.respondents) == 3 and len(s.codings) == 3
+
+
 def test_an_import_without_respondents_or_codings_says_what_is_missing(tmp_path):
-    variables = {"interview_anna": {"functie": "Wijkverpleegkundige"}}
-    p = import_qdpx(_qualcoder_project(tmp_path, variables))
+    p = import_qdpx(_qualcoder_project(tmp_path, {}))  # no variables anywhere, cases name no source
     text = "\n".join(p.warnings)
     assert not p.corpus.respondents and "0 respondents" in text and "'side'" in text
     src = f'<TextSource guid="{G(10)}" name="R1" plainTextPath="internal://{G(10)}.txt"/>'

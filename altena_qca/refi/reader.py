@@ -496,12 +496,14 @@ class _Reader:
         cols = ["case", "name", "sources"] + sorted({k for r in rows for k in r} - {"case", "name", "sources"})
         return pd.DataFrame(rows, columns=cols)
 
-    def add_respondent(self, cid: str, name: str, values: dict, docs: list[str]) -> bool:
-        """Make case ``cid`` a respondent of ``docs`` when its variables say which side it is on."""
+    def add_respondent(self, cid: str, name: str, values: dict, docs: list[str], *,
+                       unknown_side: bool = False) -> bool:
+        """Make case ``cid`` a respondent of ``docs`` when its variables say which side it is on
+        (or, with ``unknown_side``, when they say nothing about it: side '' = not known)."""
         low = {k.strip().lower(): v for k, v in values.items()}
         attr = {a: next((low[k] for k in keys if low.get(k)), None) for a, keys in _ATTRS.items()}
         side = (attr["side"] or "").lower()
-        if side not in SIDES:
+        if side not in SIDES and not (unknown_side and not side):
             return False
         self.respondents[cid] = Respondent(id=cid, function=attr["function"] or "", side=side,
                                            label=attr["label"] or attr["function"] or name,
@@ -521,7 +523,7 @@ class _Reader:
         Each source with text and variables becomes a respondent of its own
         (id = the document id), its variables its attributes.
         """
-        rows, made = [], 0
+        rows, made, unknown = [], 0, 0
         for doc_id, pairs in sorted(self.source_vars.items()):
             values = {}
             for var_guid, value in pairs:
@@ -534,14 +536,17 @@ class _Reader:
                 continue
             cid = _unique(doc_id, ids)
             rows.append({"case": cid, "name": doc_id, "sources": doc_id, **values})
-            if self.add_respondent(cid, doc_id, values, [doc_id]):
+            if self.add_respondent(cid, doc_id, values, [doc_id], unknown_side=True):
                 made += 1
+                unknown += not self.respondents[cid].side
             else:
                 no_side.append(doc_id)
         if made:
             self.warn("W402", f"no case refers to a source, but {len(self.source_vars)} source(s) carry variables "
                               f"(as QualCoder writes them): {made} respondent(s) made, one per source, with "
-                              f"the source's variables as attributes")
+                              f"the source's variables as attributes"
+                              + (f"; {unknown} without an intern/extern 'side' (kant) variable get an empty side "
+                                 f"(not known) — fill it in respondents.csv if the analysis needs it" if unknown else ""))
         return rows
 
     def read_sets(self) -> dict:
@@ -577,8 +582,8 @@ class _Reader:
         """Say plainly when the study will have nothing to analyse (issue 13)."""
         n_codings = self.sink.n_codings
         if not self.respondents:
-            self.warn("W401", "the study has 0 respondents: no case carries an intern/extern 'side' variable with "
-                              "sources referring to it, and no source carries such variables; every table per "
+            self.warn("W401", "the study has 0 respondents: no case with an intern/extern 'side' variable refers "
+                              "to a source, and no source carries variables of its own; every table per "
                               "respondent, side or group will be empty — add respondents.csv rows by hand")
         if not n_codings:
             self.warn("W401", "the study has 0 codings: the project holds no coded text selections; code the "
