@@ -152,6 +152,7 @@ class Warnings(metaclass=_Catalogue):
     W102 = "{path}: no interview-part headings or topic-list questions found; segments get part 0"
     W103 = "{path}: UTF-8 byte-order mark removed"
     W125 = "{path}: {n} exact duplicate coding(s) ignored (same document, span and code), line(s) {lines}"
+    W107 = "{path}: label-like prefix(es) {labels} are not speaker labels; read as part of the turn before (add them under 'speakers:' in study.yaml)"
     W105 = "{path}: {n} tracked insertion(s) read as accepted (deleted text left out); accept or reject the changes in Word to silence this"
     W106 = "{path}: {n} text box paragraph(s) read as paragraphs of their own, before the paragraph they are anchored in"
     # REFI-QDA import

@@ -15,8 +15,8 @@ the other, :func:`altena_qca.engine.load_corpus` on an engine (local or Dask).
 from __future__ import annotations
 
 import copy
-import io
 import csv
+import io
 import re
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping

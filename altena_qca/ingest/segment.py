@@ -43,6 +43,8 @@ DEFAULT_SPEAKERS = {
     "o": "observer", "observator": "observer", "observer": "observer", "observatie": "observer",
     "vraag": "interviewer", "antwoord": "respondent", "q": "interviewer", "a": "respondent",
 }
+# A prefix that looks like a speaker label ('Vraagsteller:', 'Anna:', 'P1:') but is not one
+_LABEL_LIKE_RE = re.compile(r"^(?:[A-Z][\w'’-]{0,19}|[A-Z]\d{1,2})(?: [A-Z][\w'’-]{0,19})?$")
 
 _TIMESTAMP = r"\[(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d+)?\]"
 _TS_RE = re.compile(r"\s*" + _TIMESTAMP + r"\s*")
@@ -160,6 +162,7 @@ def segment_paragraphs(paragraphs: Iterable[Paragraph], doc_id: str, path: str |
     part = 0
     saw_heading_part = False
     saw_label = False
+    unknown_labels: dict[str, int] = {}
 
     for para in paragraphs:
         meta: dict = {}
@@ -189,6 +192,12 @@ def segment_paragraphs(paragraphs: Iterable[Paragraph], doc_id: str, path: str |
             lines.append(line)
             turns.append([role, label, start, offset + len(line), part, meta, para.number])
             offset += len(line) + 1
+        elif m and _LABEL_LIKE_RE.match(m.group("label").strip()) and len(m.group("rest").split()) > 1:
+            unknown_labels.setdefault(m.group("label").strip(), para.number)
+            lines.append(text)
+            if turns:  # read as part of the turn before, as without a label
+                turns[-1][3] = offset + len(text)
+            offset += len(text) + 1
         elif turns:
             # Continuation of the previous turn.
             lines.append(text)
@@ -201,6 +210,9 @@ def segment_paragraphs(paragraphs: Iterable[Paragraph], doc_id: str, path: str |
             offset += len(text) + 1
     if not saw_label:
         raise InputError(Errors.E104.format(path=path or doc_id))
+    if unknown_labels:
+        shown = ", ".join(f"'{k}:' (line {v})" for k, v in list(unknown_labels.items())[:5])
+        warnings.warn(Warnings.W107.format(path=path or doc_id, labels=shown), stacklevel=2)
     if kind == "interview" and not any(t[4] for t in turns):
         warnings.warn(Warnings.W102.format(path=path or doc_id), stacklevel=2)
     text = "\n".join(lines)
