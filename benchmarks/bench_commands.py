@@ -71,15 +71,19 @@ def _summary(runs: list[dict]) -> dict:
             "peak_mb": max(r["peak_mb"] for r in runs), "n": len(runs)}
 
 
-def bench_command(command: str, data: Path | None, repeat: int, base_env: dict, log) -> dict:
-    """The three variants of one command on one study, interleaved ``repeat`` times."""
+def bench_command(command: str, data: Path | None, repeat: int, base_env: dict, log,
+                  variants=VARIANTS, warm_dir: Path | None = None) -> dict:
+    """The variants of one command on one study, interleaved ``repeat`` times.
+
+    ``warm_dir``: a study cache folder to use (and fill) for ``warm``; default a new one.
+    """
     caches = Path(tempfile.mkdtemp(prefix="bench-study-cache-"))
     try:
-        warm_dir = caches / "warm"
+        warm_dir = warm_dir or caches / "warm"
         _once(command, data, dict(base_env, ALTENA_QCA_STUDY_CACHE=str(warm_dir)))  # fills annotations + warm
-        runs: dict[str, list[dict]] = {v: [] for v in VARIANTS}
+        runs: dict[str, list[dict]] = {v: [] for v in variants}
         for i in range(repeat):
-            for variant in VARIANTS:
+            for variant in variants:
                 if variant == "no cache":
                     env = dict(base_env, ALTENA_QCA_STUDY_CACHE="off")
                 elif variant == "cold":
@@ -92,8 +96,9 @@ def bench_command(command: str, data: Path | None, repeat: int, base_env: dict, 
                 log(f"  {command} {variant:8s} #{i + 1}: {r['wall']:.2f} s wall, {r['cpu']:.2f} s CPU, "
                     f"{r['peak_mb']:.0f} MB (load {r['load_avg']:.1f})")
         out = {v: _summary(rs) for v, rs in runs.items()}
-        out["ratio_wall_nocache_over_warm"] = out["no cache"]["median_wall"] / out["warm"]["median_wall"]
-        out["ratio_cpu_nocache_over_warm"] = out["no cache"]["median_cpu"] / out["warm"]["median_cpu"]
+        if "no cache" in out and "warm" in out:
+            out["ratio_wall_nocache_over_warm"] = out["no cache"]["median_wall"] / out["warm"]["median_wall"]
+            out["ratio_cpu_nocache_over_warm"] = out["no cache"]["median_cpu"] / out["warm"]["median_cpu"]
         return out
     finally:
         shutil.rmtree(caches, ignore_errors=True)
@@ -147,10 +152,12 @@ def markdown(report: dict) -> str:
               "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for row in report["commands"]:
         v = row["result"]
-        cells = [f"{v[k]['median_wall']:.2f} ({v[k]['median_cpu']:.2f})" for k in VARIANTS]
-        peaks = " / ".join(f"{v[k]['peak_mb']:.0f}" for k in VARIANTS)
+        cells = [f"{v[k]['median_wall']:.2f} ({v[k]['median_cpu']:.2f})" if k in v else "–" for k in VARIANTS]
+        peaks = " / ".join(f"{v[k]['peak_mb']:.0f}" if k in v else "–" for k in VARIANTS)
+        ratio = (f"{v['ratio_wall_nocache_over_warm']:.1f}× ({v['ratio_cpu_nocache_over_warm']:.1f}×)"
+                 if "ratio_wall_nocache_over_warm" in v else "–")
         lines.append(f"| `{row['command']}` | {row['label']} | {row['codings']:,} | {' | '.join(cells)} | {peaks} | "
-                     f"{v['ratio_wall_nocache_over_warm']:.1f}× ({v['ratio_cpu_nocache_over_warm']:.1f}×) |")
+                     f"{ratio} |")
     nt = report.get("new_text")
     if nt:
         lines += ["", f"First run on new text: `altena-qca run` on the bundled study after {report['changed']} "
@@ -170,6 +177,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat-large", type=int, default=1, help="repeats of `run` at N >= 1300")
     ap.add_argument("--new-text", type=int, default=3, metavar="REPEATS", help="0: skip the first-run case")
     ap.add_argument("--changed", type=int, default=3)
+    ap.add_argument("--variants", default=",".join(VARIANTS), help="subset of: " + ", ".join(VARIANTS))
+    ap.add_argument("--warm-only", default="", metavar="COMMANDS",
+                    help="commands measured warm only (sharing the study cache the others filled)")
     ap.add_argument("--seed", type=int, default=9)
     ap.add_argument("--work", default=os.environ.get("ALTENA_BENCH_DIR", str(Path(tempfile.gettempdir())
                                                                            / "altena-bench")))
@@ -198,12 +208,17 @@ def main(argv: list[str] | None = None) -> int:
     for n in (int(x) for x in args.sizes.split(",") if x.strip()):
         d = R.ensure_corpus(n, work, args.seed, log)
         studies.append((f"{n:,}", d, json.loads((d / "SYNTH.json").read_text())["codings"], n))
+    variants = tuple(v for v in VARIANTS if v in {x.strip() for x in args.variants.split(",")})
+    warm_only = {c.strip() for c in args.warm_only.split(",") if c.strip()}
     for label, data, codings, n in studies:
+        shared = Path(tempfile.mkdtemp(prefix="bench-shared-cache-"))
         for command in (c.strip() for c in args.commands.split(",") if c.strip()):
             repeat = args.repeat_large if command == "run" and n >= 1300 else args.repeat
             log(f"{command} on N={label}")
-            report["commands"].append({"command": command, "label": label, "codings": codings,
-                                       "result": bench_command(command, data, repeat, env, log)})
+            result = bench_command(command, data, repeat, env, log,
+                                   variants=("warm",) if command in warm_only else variants, warm_dir=shared)
+            report["commands"].append({"command": command, "label": label, "codings": codings, "result": result})
+        shutil.rmtree(shared, ignore_errors=True)
     if args.new_text:
         log("first run on new text")
         report["new_text"] = bench_new_text(args.new_text, args.changed, env, work, bundled, log)
