@@ -1,4 +1,4 @@
-"""The scikit-learn estimator contract for the auto-coder's estimators.
+"""The scikit-learn estimator contract for the auto-coder's estimators and the Pseudonymiser.
 
 RuleCoder, SuggestionModel and AutoCoder behave like scikit-learn
 estimators, so they can be cloned, cross-validated and put in a grid search:
@@ -107,3 +107,47 @@ def test_autocoder_uses_only_public_parts_of_its_coders():
     source = Path(combine.__file__).read_text(encoding="utf-8")
     private = re.findall(r"\b(?:rule_coder_|model_|rule_coder|model)\.(_[a-z]\w*)", source)
     assert not private, f"AutoCoder reaches into its parts: {sorted(set(private))}"
+
+
+# --------------------------------------------------------------------------- the Pseudonymiser
+
+
+class _Tags:
+    """A stand-in for deduce: tags the given strings wherever they occur."""
+
+    def __init__(self, tags):
+        self.tags = tags
+
+    def deidentify(self, text, disabled=None):
+        from types import SimpleNamespace
+        found = [SimpleNamespace(start_char=m.start(), end_char=m.end(), tag=tag, text=m.group(0))
+                 for original, tag in self.tags.items() for m in re.finditer(re.escape(original), text)]
+        return SimpleNamespace(annotations=found)
+
+
+def _pseudonymiser():
+    from altena_qca.privacy import Pseudonymiser
+    return Pseudonymiser(allowlist=None, actors=None, deidentifier=_Tags({"Jan de Vries": "persoon"}))
+
+
+def _doc():
+    from altena_qca.model import Document, Segment
+    text = "Ik bel met Jan de Vries."
+    return Document("R99", text, segments=[Segment("R99", 0, "respondent", 3, 0, len(text))])
+
+
+def test_pseudonymiser_contract():
+    pseudo = _pseudonymiser()
+    assert set(vars(pseudo)) == set(pseudo.get_params(deep=False))           # __init__ stores parameters only
+    assert clone(pseudo).get_params(deep=False).keys() == pseudo.get_params(deep=False).keys()
+    with pytest.raises(NotFittedError):
+        pseudo.transform(_doc())
+    assert pseudo.fit() is pseudo
+    learned = [a for a in vars(pseudo) if not a.startswith("_") and a not in pseudo.get_params(deep=False)]
+    assert learned and all(a.endswith("_") for a in learned)
+    before = {k: (dict(v) if isinstance(v, dict) else v) for k, v in vars(pseudo).items()}
+    new = pseudo.transform(_doc())
+    assert "[PERSOON-1]" in new.text and "Jan" not in new.text
+    after = {k: (dict(v) if isinstance(v, dict) else v) for k, v in vars(pseudo).items()}
+    assert after == before                                                    # transform changes nothing
+    assert pseudo(_doc()).text == new.text and pseudo.key_["R99"] == {"[PERSOON-1]": "Jan de Vries"}

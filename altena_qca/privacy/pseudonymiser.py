@@ -9,6 +9,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
 
 from ..errors import Warnings
 from ..model import Document, Respondent
@@ -107,7 +109,7 @@ def _norm_key(original: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", original)).strip().casefold()
 
 
-class Pseudonymiser:
+class Pseudonymiser(BaseEstimator):
     """Replace personal data in documents by tags that are stable per document.
 
     A callable from :class:`~altena_qca.model.Document` to a new Document
@@ -303,7 +305,7 @@ class Pseudonymiser:
         return taken
 
     def transform(self, document: Document) -> Document:
-        """Pseudonymise one document; record its key in ``key_``.
+        """Pseudonymise one document; the pseudonymiser itself does not change.
 
         Parameters
         ----------
@@ -313,11 +315,46 @@ class Pseudonymiser:
         Returns
         -------
         Document
-            A new document: same id and attributes, pseudonymised text,
-            remapped segments, ``meta["pseudonymised"] = True``.
+            A new document: same attributes, pseudonymised text, remapped
+            segments, ``meta["pseudonymised"] = True`` (an observation whose
+            file name holds personal data gets a neutral id, W501).
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            Before :meth:`fit`.
+
+        See Also
+        --------
+        pseudonymise : the same, with the key and offset map.
+        __call__ : transform and record the key (how ingest uses it).
+        """
+        check_is_fitted(self, "protected_terms_")
+        return self.pseudonymise(document)[0]
+
+    def __call__(self, document: Document) -> Document:
+        """Pseudonymise ``document`` and record its key, offset map and any new id.
+
+        The ingest hook (:func:`altena_qca.ingest.read_transcript` calls it):
+        ``key_``, ``offsets_`` and ``ids_`` collect what each document needs to
+        map codings between the typed and the pseudonymised text. Fits first
+        when not yet fitted.
         """
         if not hasattr(self, "protected_terms_"):
             self.fit()
+        new, key, offsets, renamed_from = self.pseudonymise(document)
+        if renamed_from is not None:
+            self.ids_[renamed_from] = new.id
+        self.key_[new.id] = key
+        self.offsets_[new.id] = offsets
+        return new
+
+    def pseudonymise(self, document: Document) -> tuple[Document, dict[str, str], OffsetMap, str | None]:
+        """The pseudonymised document, its key (tag → original), its offset map, and its old id if renamed.
+
+        Records nothing (see :meth:`__call__`).
+        """
+        check_is_fitted(self, "protected_terms_")
         text = document.text
         taken = self._found(document)
         counters: dict[str, int] = {}
@@ -344,16 +381,12 @@ class Pseudonymiser:
         if document.kind != "interview":  # an interview's id is its respondent's id
             doc_id, kinds = self.clean_name(document.id)
             if kinds:
-                self.ids_[document.id] = doc_id
                 meta["file"] = doc_id + Path(str(meta.get("file", ""))).suffix
                 warnings.warn(Warnings.W501.format(what=f"{document.kind} file name", kinds=", ".join(kinds),
                                                    new=doc_id), stacklevel=2)
                 segments = [dataclasses.replace(seg, document=doc_id) for seg in segments]
-        self.key_[doc_id] = key
-        self.offsets_[doc_id] = offsets
-        return dataclasses.replace(document, id=doc_id, text=new_text, segments=segments, meta=meta)
-
-    __call__ = transform
+        new = dataclasses.replace(document, id=doc_id, text=new_text, segments=segments, meta=meta)
+        return new, key, offsets, (document.id if doc_id != document.id else None)
 
     def remap_codings(self, codings: pd.DataFrame) -> pd.DataFrame:
         """Codings made on original texts, moved onto the pseudonymised texts.
