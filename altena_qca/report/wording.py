@@ -63,6 +63,15 @@ def num(k: int) -> str:
     return _WORDS[k] if 0 <= k < len(_WORDS) else str(k)
 
 
+def _respondents(k: int) -> str:
+    """``"1 respondent"`` or ``"2 respondenten"``.
+
+    >>> _respondents(1), _respondents(3)
+    ('1 respondent', '3 respondenten')
+    """
+    return f"{k} respondent" if k == 1 else f"{k} respondenten"
+
+
 def n_of(k: int, n: int, noun: str = "respondenten") -> str:
     """'k van de n respondenten', 'alle n ...', 'geen van de n ...'."""
     if n and k == n:
@@ -183,9 +192,18 @@ class Facts:
         parts = [f"groep {gid} ({self.size.get(gid, 0)}): {self.group_label[gid][:1].lower()}"
                  f"{self.group_label[gid][1:]}" for gid in sorted(self.group_label) if self.size.get(gid)]
         text = f"De {self.n} respondenten ervaren het delen van gegevens verschillend: " + "; ".join(parts) + "."
-        if len(self.unplaced):
-            text += (f" {len(self.unplaced)} respondent(en) passen niet eenduidig in één groep: "
-                     f"{self.labels(self.unplaced['respondent'])}.")
+        status = self.unplaced.get("status", pd.Series("ambiguous", index=self.unplaced.index))
+        tied = self.unplaced[status == "ambiguous"]
+        uncoded = self.unplaced[status != "ambiguous"]
+        if len(tied):
+            verb = "past" if len(tied) == 1 else "passen"
+            text += (f" {_respondents(len(tied))} {verb} niet eenduidig in één groep (even vaak gecodeerd "
+                     f"voor meer dan één groep): {self.labels(tied['respondent'])}.")
+        if len(uncoded):
+            verb = "heeft" if len(uncoded) == 1 else "hebben"
+            text += (f" {_respondents(len(uncoded))} {verb} geen codering voor ervaren problemen en "
+                     f"{'is' if len(uncoded) == 1 else 'zijn'} daarom niet ingedeeld: "
+                     f"{self.labels(uncoded['respondent'])}.")
         return text
 
     def group_paragraphs(self) -> list[str]:
