@@ -513,7 +513,7 @@ def plot_code_frequencies(frequencies: pd.DataFrame, respondents: pd.DataFrame, 
         for r in sub.itertuples(index=False):
             items.append(("row", r))
     row_h = 0.17
-    plot_h = row_h * len(items)
+    plot_h = row_h * max(len(items), 3)
     height = 0.75 + 0.3 + plot_h + 0.65
     with figure_style():
         fig = _new_figure(_WIDTH, height)
@@ -522,8 +522,11 @@ def plot_code_frequencies(frequencies: pd.DataFrame, respondents: pd.DataFrame, 
         from matplotlib.transforms import blended_transform_factory
         ax = _axes(fig, 2.75, 0.65, _WIDTH - 2.75 - 0.35, plot_h)
         header_at = blended_transform_factory(fig.transFigure, ax.transData)
-        ax.set_ylim(len(items), 0)
+        ax.set_ylim(max(len(items), 1), 0)
         ax.set_xlim(0, 1.0)
+        if not items:
+            ax.text(0.5, 0.5, "Geen coderingen: er is (nog) geen thema om te tonen.", ha="center",
+                    va="center", transform=ax.transAxes)
         ticks, tick_labels = [], []
         for i, (kind, item) in enumerate(items):
             if kind == "header":
