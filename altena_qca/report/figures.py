@@ -131,6 +131,13 @@ def _cell_grid(ax, rows: list[dict], gids: list[int], sizes: Mapping[int, int], 
         ax.spines[side].set_visible(False)
 
 
+def _other_rows(table: pd.DataFrame, gids: list) -> list[dict]:
+    """The rows below the five effects (privacy, other Wams effects) with their colour and counts per group."""
+    return [{"label": ROW_NL.get(str(r.stance), str(r.label_nl)), "colour": _OTHER_COLOUR.get(r.section, OKABE_ITO["grey"]),
+             "counts": {g: getattr(r, f"group_{g}") for g in gids}}
+            for r in table[table["section"] != "effects"].itertuples(index=False)]
+
+
 def _effect_rows(table: pd.DataFrame, effect_labels: Mapping[str, str]) -> list[dict]:
     gids = _group_ids(table)
     rows = []
@@ -185,10 +192,7 @@ def plot_effects(today: pd.DataFrame, wams: pd.DataFrame, groups: pd.DataFrame, 
     sizes = _group_sizes(groups)
     gids = _group_ids(today)
     left_rows, right_rows = _aligned(_effect_rows(today, labels), _effect_rows(wams, labels))
-    other = []
-    for r in wams[wams["section"] != "effects"].itertuples(index=False):
-        other.append({"label": ROW_NL.get(str(r.stance), str(r.label_nl)), "colour": _OTHER_COLOUR.get(r.section, OKABE_ITO["grey"]),
-                      "counts": {g: getattr(r, f"group_{g}") for g in gids}})
+    other = _other_rows(wams, gids)
     cell_w, cell_h = 0.5, 0.28
     panel_w = cell_w * len(gids)
     n_main = max(len(left_rows), len(right_rows))
@@ -291,9 +295,7 @@ def plot_effect_panel(table: pd.DataFrame, groups: pd.DataFrame, stem: str | Pat
     sizes = _group_sizes(groups)
     gids = _group_ids(table)
     rows = _effect_rows(table, labels)
-    other = [{"label": ROW_NL.get(str(r.stance), str(r.label_nl)), "colour": _OTHER_COLOUR.get(r.section, OKABE_ITO["grey"]),
-              "counts": {g: getattr(r, f"group_{g}") for g in gids}}
-             for r in table[table["section"] != "effects"].itertuples(index=False)]
+    other = _other_rows(table, gids)
     cell_w, cell_h = 0.95, 0.22
     panel_w = cell_w * len(gids)
     main_h, other_h = cell_h * len(rows), 0.32 * len(other)   # the other rows' labels take two lines
