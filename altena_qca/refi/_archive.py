@@ -202,6 +202,22 @@ class _Limited(io.RawIOBase):
         super().close()
 
 
+_FORBIDDEN = (defusedxml.DTDForbidden, defusedxml.EntitiesForbidden, defusedxml.ExternalReferenceForbidden,
+              defusedxml.NotSupportedError)
+# ValueError/UnicodeError: e.g. an unknown encoding declaration
+_XML_ERRORS = (*_FORBIDDEN, ParseError, ValueError, UnicodeError)
+
+
+def _xml_failure(exc: Exception, path: str | Path, member: str) -> InputError:
+    """The one-line input error for an XML parser's exception (shared by the tree and the streaming reader)."""
+    if isinstance(exc, _FORBIDDEN):
+        return fail(path, f"{member} declares a DTD, entities or external references ({type(exc).__name__}); "
+                          f"refusing it (entity expansion / external entity attack)")
+    if isinstance(exc, ParseError):
+        return fail(path, f"{member} is not well-formed XML ({exc})")
+    return fail(path, f"{member} cannot be decoded as XML ({exc})")
+
+
 def iter_xml(archive: Archive, member: str) -> Iterator[tuple[str, Element, int]]:
     """Stream a member's XML as ``(event, element, depth)``, safely, for ``start`` and ``end`` events.
 
@@ -227,14 +243,8 @@ def iter_xml(archive: Archive, member: str) -> Iterator[tuple[str, Element, int]
                     depth -= 1
         except InputError:
             raise
-        except (defusedxml.DTDForbidden, defusedxml.EntitiesForbidden, defusedxml.ExternalReferenceForbidden,
-                defusedxml.NotSupportedError) as exc:
-            raise fail(path, f"{member} declares a DTD, entities or external references ({type(exc).__name__}); "
-                             f"refusing it (entity expansion / external entity attack)") from None
-        except ParseError as exc:
-            raise fail(path, f"{member} is not well-formed XML ({exc})") from None
-        except (ValueError, UnicodeError) as exc:  # e.g. an unknown encoding declaration
-            raise fail(path, f"{member} cannot be decoded as XML ({exc})") from None
+        except _XML_ERRORS as exc:
+            raise _xml_failure(exc, path, member) from None
 
 
 def parse_xml(data: bytes, path: str | Path, member: str) -> Element:
@@ -249,14 +259,8 @@ def parse_xml(data: bytes, path: str | Path, member: str) -> Element:
     """
     try:
         root = DET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except (defusedxml.DTDForbidden, defusedxml.EntitiesForbidden, defusedxml.ExternalReferenceForbidden,
-            defusedxml.NotSupportedError) as exc:
-        raise fail(path, f"{member} declares a DTD, entities or external references ({type(exc).__name__}); "
-                         f"refusing it (entity expansion / external entity attack)") from None
-    except ParseError as exc:
-        raise fail(path, f"{member} is not well-formed XML ({exc})") from None
-    except (ValueError, UnicodeError) as exc:  # e.g. an unknown encoding declaration
-        raise fail(path, f"{member} cannot be decoded as XML ({exc})") from None
+    except _XML_ERRORS as exc:
+        raise _xml_failure(exc, path, member) from None
     stack = [(root, 1)]
     while stack:
         el, depth = stack.pop()
