@@ -51,7 +51,7 @@ CODINGS = [
 ]
 
 
-def _study_folder(root, with_codings: bool):
+def _study_folder(root, with_codings: bool, extra_respondents: str = ""):
     (root / "transcripts").mkdir(parents=True)
     (root / "study.yaml").write_text(
         'title: "Gegevens delen rond meervoudige problematiek in Heusden"\nmunicipality: Heusden\n'
@@ -61,7 +61,7 @@ def _study_folder(root, with_codings: bool):
         "id,function,label,side,interview_date,organisation\n"
         "H01,Wmo-consulent,Wmo-consulent,intern,2024-03-05,\n"
         "H02,Wijkverpleegkundige,wijkverpleegkundige,extern,2024-03-07,\n"
-        "H03,Schuldhulpverlener,schuldhulpverlener,extern,2024-03-12,\n", encoding="utf-8")
+        "H03,Schuldhulpverlener,schuldhulpverlener,extern,2024-03-12,\n" + extra_respondents, encoding="utf-8")
     for rid, lines in TRANSCRIPTS.items():
         (root / "transcripts" / f"{rid}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     if with_codings:
@@ -125,3 +125,31 @@ def test_no_codings_no_findings(tmp_path):
     for finding in ("Vier groepen", "Effecten nu", "Zorgen over privacy", "Conclusie", "respondenten vinden",
                     "verwachten", "Geen van de"):
         assert finding not in h1 and finding not in text, finding
+
+
+def test_a_respondent_outside_every_group_is_shown_and_not_concluded_about(tmp_path):
+    """H04 names an effect but codes no problem: the tables give it its own column, so each row adds up
+    to its total, and the conclusion says it speaks only for the placed respondents."""
+    TRANSCRIPTS["H04"] = ["I: Wat is jouw huidige functie?", "R: Ik ben jongerenwerker.",
+                          "I: Hoe is de samenwerking?",
+                          "R: Het vertrouwen tussen de partners is de laatste tijd minder geworden."]
+    CODINGS.append(("H04", "Het vertrouwen tussen de partners is de laatste tijd minder geworden.",
+                    "effects.trust.today.negative"))
+    try:
+        root = _study_folder(tmp_path / "unplaced", with_codings=True,
+                             extra_respondents="H04,Jongerenwerker,jongerenwerker,extern,2024-03-14,\n")
+        text, d, _ = _report_text(root, tmp_path)
+    finally:
+        del TRANSCRIPTS["H04"]
+        CODINGS.pop()
+    tables = [t for t in d.tables if t.rows[0].cells[0].text == "Effect"]
+    assert len(tables) == 2
+    for t in tables:
+        header = [c.text for c in t.rows[0].cells]
+        assert header[-2] == "Niet ingedeeld (n=1)" and header[-1] == "Totaal (n=4)"
+        for row in t.rows[1:]:
+            cells = [c.text for c in row.cells]
+            assert sum(int(x) for x in cells[2:-1]) == int(cells[-1]), cells
+    trust = next(r for r in tables[0].rows if r.cells[0].text == "Vertrouwen" and r.cells[1].text == "negatief")
+    assert [c.text for c in trust.cells][-2:] == ["1", "2"]          # H01 in groep 1, H04 outside every group
+    assert "1 respondent is niet in een groep geplaatst; over die zegt deze conclusie niets." in text

@@ -359,7 +359,9 @@ class Facts:
     def effects_table(self, when: str) -> tuple[list[str], list[list[str]]]:
         t = self.r.effects_today if when == "today" else self.r.effects_wams
         gids = sorted(self.group_label)
-        header = ["Effect", "Houding"] + [f"Groep {g} (n={self.size.get(g, 0)})" for g in gids] + [f"Totaal (n={self.n})"]
+        n_unplaced = len(self.unplaced)
+        header = (["Effect", "Houding"] + [f"Groep {g} (n={self.size.get(g, 0)})" for g in gids]
+                  + ([f"Niet ingedeeld (n={n_unplaced})"] if n_unplaced else []) + [f"Totaal (n={self.n})"])
         stance_nl = {"negative": "negatief", "positive": "positief", "improves": "verbetert", "same": "blijft gelijk",
                      "unclear": "onduidelijk in de bron"}
         rows = []
@@ -372,7 +374,10 @@ class Facts:
                 name, stance = ROW_NL.get(str(r.stance), str(r.label_nl)), "verbetert"
             else:
                 name, stance = "Andere effecten", ROW_NL.get(str(r.stance), str(r.label_nl))
-            rows.append([name, stance] + [str(getattr(r, f"group_{g}")) for g in gids] + [str(r.total)])
+            counts = [int(getattr(r, f"group_{g}")) for g in gids]
+            # respondents outside every group still count in the total: show them, so the row adds up
+            rest = [str(int(r.total) - sum(counts))] if n_unplaced else []
+            rows.append([name, stance] + [str(c) for c in counts] + rest + [str(r.total)])
         return header, rows
 
     # ------------------------------------------------------------------ privacy
@@ -584,7 +589,7 @@ class Facts:
             neg = t[t["stance"] == "negative"]
             names = [self.effect_nl.get(r.effect, r.effect).lower() for r in neg.itertuples(index=False)
                      if sum(getattr(r, f"group_{g}") for g in neg_g) > 0]
-            rest = [g for g in sorted(self.group_label) if g not in neg_g]
+            rest = [g for g in sorted(self.group_label) if g not in neg_g and self.size.get(g)]
             text = (f"Het niet of onvoldoende delen van persoonsgegevens heeft volgens de respondenten die dat "
                     f"ervaren ({self._group_phrase(neg_g)}: {n_of(size, self.n)}) negatieve effecten op de "
                     f"samenwerking, op {join(names)}.")
@@ -593,6 +598,10 @@ class Facts:
                 named = any(int(getattr(r, f"group_{g}")) > 0 for r in pos.itertuples(index=False) for g in rest)
                 text += (f" De andere respondenten ({self._group_phrase(rest)}) ervaren geen tekort"
                          + (" en noemen de positieve effecten van voldoende uitwisseling." if named else "."))
+            if len(self.unplaced):
+                k = len(self.unplaced)
+                text += (f" {_respondents(k)} {'is' if k == 1 else 'zijn'} niet in een groep geplaatst; "
+                         f"over {'die' if k == 1 else 'hen'} zegt deze conclusie niets.")
             out.append(text)
         elif self.n:
             out.append(f"Geen van de {self.n} respondenten noemt een negatief effect van te weinig "
