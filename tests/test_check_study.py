@@ -182,7 +182,14 @@ def test_another_study_does_not_inherit_the_thesis_municipality():
     ids = {a.id for a in own}
     assert "gemeente_altena" not in ids and not any(a.parent == "gemeente_altena" for a in own)
     assert own.resolve("gemeente") == own.resolve("Gemeente Heusden") == "gemeente_heusden"
-    assert own.resolve("GGZ") is None and own.resolve("inkomensconsulent") is None
+    assert own.resolve("inkomensconsulent") is None                 # a role in Altena's own teams
+    # a type word names an organisation of that type, not the one it meant in Altena
+    assert own.resolve("GGZ") == own.resolve("ggz-instelling") == "type_ggz_instelling"
+    assert own.resolve("woningcorporatie") == "type_woningcorporatie" and own["type_woningcorporatie"].name == \
+        "Woningcorporatie"
+    assert own.resolve("Bazalt Wonen") == "bazalt_wonen" and own.resolve("wijkagent") == "politie"
+    assert own.resolve("sociaal team") == "wijkteam" and own.resolve("huisartsenpraktijk") == "huisarts"
+    assert thesis.resolve("woningcorporatie") == "bazalt_wonen"     # in the thesis it is Bazalt Wonen
     assert not any("Altena" in a.name and a.name != "Woonstichting Land van Altena" for a in own)
     assert own["politie"].name == "Politie" and not any(a.in_figure_1 for a in own)
 

@@ -59,7 +59,7 @@ DEFAULT_DOMAINS = ("sociaal domein", "openbare orde en veiligheid")
 
 _ID = re.compile(r"^[a-z0-9_]+$")
 _REQUIRED = ("id", "name", "kind", "side", "domain", "in_figure_1")
-_FIELDS = set(_REQUIRED) | {"also", "parent", "aliases", "cased", "generic", "basis"}
+_FIELDS = set(_REQUIRED) | {"also", "parent", "aliases", "cased", "generic", "type", "basis"}
 _DEFAULT_NETWORK = {"node_kinds": ["organisation", "team"], "presence_cues": ["aanwezig"]}
 _DEFAULT_CANDIDATES = {"cues": [], "prefixes": [], "connectors": ["van", "voor", "de"], "not_actors": []}
 
@@ -79,8 +79,17 @@ class Actor:
     aliases: tuple[str, ...] = ()
     cased: tuple[str, ...] = ()
     generic: tuple[str, ...] = ()
+    #: What an organisation of this kind is called in a study of another
+    #: municipality ('Woningcorporatie' for Bazalt Wonen); its generic aliases
+    #: then name that type, not this organisation.
+    type_name: str = ""
     basis: str = ""
     line: int | None = None
+
+    @property
+    def is_type(self) -> bool:
+        """True for an entry that stands for a type of organisation ('Huisarts', 'Woningcorporatie')."""
+        return bool(self.type_name) and normalise_name(self.type_name) == normalise_name(self.name)
 
     @property
     def domains(self) -> tuple[str, ...]:
@@ -198,6 +207,8 @@ def _check_entry(entry: dict, domains: tuple[str, ...], where: str) -> list[str]
         out.append(f"{where}: side '{entry['side']}' is not one of {list(SIDES)}")
     if entry.get("domain") not in (None, "") and entry["domain"] not in domains:
         out.append(f"{where}: domain '{entry['domain']}' is not one of {list(domains)}")
+    if "type" in entry and not (isinstance(entry["type"], str) and entry["type"].strip()):
+        out.append(f"{where}: 'type' must be a non-empty name, got {entry['type']!r}")
     if "in_figure_1" in entry and not isinstance(entry["in_figure_1"], bool):
         out.append(f"{where}: in_figure_1 must be true or false, got {entry['in_figure_1']!r}")
     for key in ("aliases", "cased", "generic", "also"):
@@ -321,8 +332,8 @@ def load_gazetteer(path: str | Path = DEFAULT_ACTORS) -> Gazetteer:
             id=str(e["id"]), name=str(e["name"]).strip(), kind=e["kind"], side=e["side"],
             domain=e["domain"], in_figure_1=e["in_figure_1"], also=tuple(e.get("also") or ()),
             parent=e.get("parent"), aliases=tuple(e.get("aliases") or ()), cased=tuple(e.get("cased") or ()),
-            generic=tuple(e.get("generic") or ()), basis=" ".join(str(e.get("basis", "")).split()),
-            line=e.get("__line__"))
+            generic=tuple(e.get("generic") or ()), type_name=str(e.get("type") or "").strip(),
+            basis=" ".join(str(e.get("basis", "")).split()), line=e.get("__line__"))
     meta = strip_lines(data.get("gazetteer") or {})
     network = {**_DEFAULT_NETWORK, **strip_lines(data.get("network") or {})}
     candidates = {**_DEFAULT_CANDIDATES, **strip_lines(data.get("candidates") or {})}
@@ -335,7 +346,9 @@ def _resolve_organisation(org: str, gazetteer: Gazetteer) -> str | None:
     if actor is None:
         from .mentions import find_mentions
         found = find_mentions(str(org), gazetteer)
-        found = found[~found["generic"]]["actor"].unique().tolist()
+        # a type word inside a longer name ('GGZ Oost Brabant') does not say which organisation it is
+        specific = ~found["generic"] & ~found["actor"].map(lambda a: gazetteer[a].is_type).astype(bool)
+        found = found[specific]["actor"].unique().tolist()
         actor = found[0] if len(found) == 1 else None
     return actor
 
@@ -521,7 +534,13 @@ def _without_thesis_specifics(gazetteer: Gazetteer) -> Gazetteer:
     'gemeente') and its teams (their role words, 'Wmo-consulent' → Team
     Toegang, hold only there) are left out; "gemeente <name>" is cut from the
     other names ('Politie gemeente Altena' → 'Politie') and aliases naming it
-    are dropped; generic aliases and Figure-1 places are dropped.
+    are dropped; Figure-1 places are dropped. Generic aliases ('woningcorporatie',
+    'de GGZ') name the entry's ``type`` instead (and are no longer generic: in
+    this study they mean that type): an entry whose name is its type
+    ('Huisarts', 'Wijkteam') keeps them; for a named organisation (Bazalt Wonen)
+    they move to an actor of its type ('Woningcorporatie'), so another study's
+    'de woningcorporatie' is a node without being called Bazalt Wonen. Entries
+    without a type lose their generic aliases.
     """
     from dataclasses import replace
 
@@ -539,9 +558,20 @@ def _without_thesis_specifics(gazetteer: Gazetteer) -> Gazetteer:
         for pattern in local:
             name = pattern.sub("", name).strip() or a.name
         keep = tuple(x for x in a.aliases if x not in generic and not any(p.search(x) for p in local))
-        actors[aid] = replace(a, name=name, in_figure_1=False, generic=(), aliases=keep,
-                              cased=tuple(x for x in a.cased if x in keep or x == name),
+        own_type = bool(a.type_name) and normalise_name(a.type_name) == normalise_name(name)
+        if own_type:
+            keep = tuple(dict.fromkeys(keep + a.generic))
+        actors[aid] = replace(a, name=name, in_figure_1=False, generic=(),
+                              aliases=keep, cased=tuple(x for x in a.cased if x in keep or x == name),
                               parent=None if a.parent in drop else a.parent)
+        if a.type_name and not own_type and a.generic:
+            tid = "type_" + re.sub(r"[^a-z0-9]+", "_", normalise_name(a.type_name)).strip("_")
+            aliases = tuple(dict.fromkeys((a.type_name, *a.generic)))
+            actors.setdefault(tid, Actor(
+                id=tid, name=a.type_name, kind=a.kind, side=a.side, domain=a.domain, in_figure_1=False,
+                also=a.also, aliases=aliases, cased=tuple(x for x in a.cased if x in aliases),
+                type_name=a.type_name,
+                basis=f"the type of {a.name} in the package gazetteer, for a study of another municipality"))
     return replace(gazetteer, actors=actors)
 
 
