@@ -483,7 +483,7 @@ def test_cooccurrence_numbers_link_to_documents_holding_both_codes(bundled):
     assert "together=1" in c.get("/analysis?effect=trust").text
 
 
-def test_a_study_made_with_init(tmp_path):
+def test_a_study_made_with_init(tmp_path, monkeypatch):
     """`altena-qca init`, two interviews, nothing coded yet: every page works; coding places a respondent."""
     from _workbench_study import INTERVIEWS
 
@@ -496,11 +496,18 @@ def test_a_study_made_with_init(tmp_path):
         encoding="utf-8")
     for k in ("W01", "W02"):
         (folder / "transcripts" / f"{k}.txt").write_text(INTERVIEWS[k], encoding="utf-8")
-    wb = Workbench(folder, coder="ans", suggestions=False)
+    import altena_qca.check
+    calls = []
+    real = altena_qca.check.check_study
+    monkeypatch.setattr(altena_qca.check, "check_study", lambda f, **kw: calls.append(f) or real(f, **kw))
+    monkeypatch.chdir(folder)
+    wb = Workbench(".", coder="ans", suggestions=False)                  # served from inside the folder
     c = bearer(create_app(wb, token=TOKEN))
     for path in ["/", "/documents/W01", "/codebook", "/analysis", "/agreement", "/api/analysis/groups"]:
         assert c.get(path).status_code == 200, path
-    assert "Proefstudie" in c.get("/").text
+    page = c.get("/").text
+    assert "Proefstudie" in page and "[W112]" in page and "<code>proef/study.sqlite</code>" in page
+    assert len(calls) == 1                                  # the check reads every transcript: once, not per page
     assert [g["group"] for g in c.get("/api/analysis/groups").json()] == [None, None]
     text = c.get("/api/documents/W02").json()["text"]
     s = text.index("Eerlijk gezegd")
@@ -508,3 +515,4 @@ def test_a_study_made_with_init(tmp_path):
                                         "code": "problems.too_easy"}).status_code == 201
     assert [g["group"] for g in c.get("/api/analysis/groups").json()] == [None, 2]
     assert c.get("/analysis").status_code == 200
+    assert "[W112]" not in c.get("/").text and len(calls) == 1     # coded now: no 'no codings' warning

@@ -103,22 +103,7 @@ def _colours(wb) -> dict[str, int]:
 def study_page(request, wb):
     docs = wb.documents()
     coders = sorted({c for d in docs for c in d["codings_by_coder"]})
-    warnings = list(wb.warnings)
-    check_study = None
-    for module in ("check", "study"):  # `altena-qca check`'s library function, where it lives
-        try:
-            check_study = getattr(__import__(f"altena_qca.{module}", fromlist=["check_study"]), "check_study")
-            break
-        except (ImportError, AttributeError):
-            continue
-    if check_study is not None:
-        try:
-            found = check_study(wb.data_dir)
-            if hasattr(found, "problems"):   # CheckResult(problems, warnings, counts)
-                found = list(found.problems) + list(found.warnings)
-            warnings += [str(getattr(w, "message", w)) for w in (found or [])]
-        except Exception as exc:  # noqa: BLE001 - a failing check is itself a finding
-            warnings.append(str(exc))
+    warnings = list(wb.warnings) + wb.check_findings()
     groups = wb.groups().set_index("respondent") if wb.has_typology() else None
     group_labels = {}
     if groups is not None:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import AltenaError, Errors, InputError
+from ..errors import AltenaError, Errors, InputError, Warnings, message_code
 from ..model import PARTS, Document
 from ..store.codings import STORE_NAME, CodingStore
 
@@ -57,7 +57,7 @@ class Workbench:
                  pseudonymise: bool = True):
         from ..study import load_study
 
-        self.data_dir = Path(data_dir)
+        self.data_dir = Path(data_dir).resolve()  # a study served as "." still has a name
         self.coder = coder
         self.lock = threading.RLock()
         with warnings.catch_warnings(record=True) as caught:
@@ -73,6 +73,7 @@ class Workbench:
         self._analysis: dict = {}
         self._suggester = _Suggester()
         self._want_suggestions = suggestions
+        self._check: list[str] | None = None
         self._refresh()
 
     # -- keeping in step with the store --------------------------------------------
@@ -88,6 +89,20 @@ class Workbench:
         with self.lock:
             if self.store.conn.execute("PRAGMA data_version").fetchone()[0] != self._data_version:
                 self._refresh()
+
+    def check_findings(self) -> list[str]:
+        """What ``altena-qca check`` says about the study folder: run once per workbench (it reads every
+        transcript), except whether there are codings at all, which follows the store."""
+        if self._check is None:
+            from ..check import check_study
+            try:
+                found = check_study(self.data_dir)
+                items = [str(getattr(w, "message", w)) for w in (*found.problems, *found.warnings)]
+            except AltenaError as exc:  # a failing check is itself a finding
+                items = [str(exc)]
+            self._check = [w for w in items if message_code(w) != "W112"]
+        none_yet = [Warnings.W112.format(path=self.data_dir / "codings.csv")] if not len(self.study.codings) else []
+        return self._check + none_yet
 
     def document(self, doc_id: str) -> Document:
         """The document with id ``doc_id`` (ids come from the corpus, never from the file system)."""
