@@ -66,3 +66,12 @@ def test_engine_errors_are_in_the_catalogue():
         get_engine("spark")
     assert info.value.code == "E700"
     assert "spark" in str(info.value) and "local" in str(info.value)
+
+
+def test_every_warning_has_a_dutch_title_for_the_workbench():
+    """The workbench is Dutch: a warning added to the catalogue needs its title in workbench/messages.py."""
+    from altena_qca.workbench.messages import TITLES_NL
+
+    codes = {name for name in vars(Warnings) if re.fullmatch(r"W\d{3}", name)}
+    assert codes - set(TITLES_NL) == set()
+    assert set(TITLES_NL) - codes == set()                          # no title for a warning that is gone

@@ -506,7 +506,7 @@ def test_a_study_made_with_init(tmp_path, monkeypatch):
     for path in ["/", "/documents/W01", "/codebook", "/analysis", "/agreement", "/api/analysis/groups"]:
         assert c.get(path).status_code == 200, path
     page = c.get("/").text
-    assert "Proefstudie" in page and "[W112]" in page and "<code>proef/study.sqlite</code>" in page
+    assert "Proefstudie" in page and "Nog geen coderingen" in page and "<code>proef/study.sqlite</code>" in page
     assert len(calls) == 1                                  # the check reads every transcript: once, not per page
     assert [g["group"] for g in c.get("/api/analysis/groups").json()] == [None, None]
     text = c.get("/api/documents/W02").json()["text"]
@@ -515,4 +515,4 @@ def test_a_study_made_with_init(tmp_path, monkeypatch):
                                         "code": "problems.too_easy"}).status_code == 201
     assert [g["group"] for g in c.get("/api/analysis/groups").json()] == [None, 2]
     assert c.get("/analysis").status_code == 200
-    assert "[W112]" not in c.get("/").text and len(calls) == 1     # coded now: no 'no codings' warning
+    assert "Nog geen coderingen" not in c.get("/").text and len(calls) == 1    # coded now: no 'no codings' warning

@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from ..errors import AltenaError
 from . import api
+from .messages import dutch_warning
 from .security import Guard, new_token
 
 __all__ = ["create_app", "PALETTE_SIZE"]
@@ -103,7 +104,7 @@ def _colours(wb) -> dict[str, int]:
 def study_page(request, wb):
     docs = wb.documents()
     coders = sorted({c for d in docs for c in d["codings_by_coder"]})
-    warnings = list(wb.warnings) + wb.check_findings()
+    warnings = [dutch_warning(w) for w in dict.fromkeys((*wb.warnings, *wb.check_findings()))]
     groups = wb.groups().set_index("respondent") if wb.has_typology() else None
     group_labels = {}
     if groups is not None:
