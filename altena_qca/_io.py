@@ -83,7 +83,7 @@ def _temp_beside(path: Path, suffix: str) -> Path:
     return Path(tmp)
 
 
-def write_files_atomically(files: Mapping[str | Path, bytes]) -> list[Path]:
+def write_files_atomically(files: Mapping[Path, bytes] | Mapping[str, bytes]) -> list[Path]:
     """Replace several files together: all get their new content or none does.
 
     Every new content is first written (and flushed to disk) to a temporary

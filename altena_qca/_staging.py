@@ -70,7 +70,7 @@ def _owner(folder: Path) -> int | None:
 def clean_stale(target: Path) -> list[Path]:
     """Remove staging folders of dead runs beside ``target``; put back an old
     output a run was killed in the middle of swapping. Returns what was removed."""
-    removed = []
+    removed: list[Path] = []
     if not target.parent.is_dir():
         return removed
     for kind in ("old", "staging"):

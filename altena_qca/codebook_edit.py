@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,7 +51,7 @@ from .codebook import _ID, DEFAULT_CODEBOOK, read_codebook_file, validate_codebo
 from .errors import CodebookError, Errors, InputError
 from .ingest.corpus import read_codings_table
 
-__all__ = ["ORPHANED", "rename_code", "merge_codes", "move_code", "delete_code",
+__all__ = ["ORPHANED", "rename_code", "merge_codes", "move_code", "delete_code", "EDITS",
            "EditResult", "edit_study_codebook"]
 
 #: The root code that keeps the codings of codes deleted with ``force=True``.
@@ -343,7 +343,9 @@ def delete_code(data: dict, codings: pd.DataFrame, code: str, *, force: bool = F
     return w.result()
 
 
-_EDITS = {"rename": rename_code, "merge": merge_codes, "move": move_code, "delete": delete_code}
+#: The edits by name (the ``codebook`` command's and the workbench's): ``EDITS[name](data, codings, *args, path=...)``.
+EDITS: dict[str, Callable[..., tuple[dict, pd.DataFrame]]] = {
+    "rename": rename_code, "merge": merge_codes, "move": move_code, "delete": delete_code}
 
 
 @dataclass
@@ -398,7 +400,7 @@ def edit_study_codebook(edit: str, *args, data_dir: str | Path, codebook: str | 
     from .study import is_bundled
 
     data_dir = Path(data_dir)
-    source = None
+    source: Path | None = None
     if codebook is None:
         local = data_dir / "codebook.yaml"
         codebook = local
@@ -410,13 +412,14 @@ def edit_study_codebook(edit: str, *args, data_dir: str | Path, codebook: str | 
         for target in (codebook, codings_path):
             if is_bundled(target):
                 raise CodebookError(Errors.E135.format(path=target, action=f"edit ({edit})"))
-    func = _EDITS[edit]
+    func = EDITS[edit]
     data = read_codebook_file(source or codebook)
     original = (source or codebook).read_text(encoding="utf-8")
-    if codings_path.exists():
+    has_codings = codings_path.exists()
+    if has_codings:
         codings = read_codings_table(codings_path, required=("code",))
     else:
-        codings, codings_path = pd.DataFrame({"code": pd.Series(dtype=str)}), None
+        codings = pd.DataFrame({"code": pd.Series(dtype=str)})
     try:
         new_data, new_codings = func(data, codings, *args, path=str(codebook), **params)
     except InputError as exc:  # name the real codings file
@@ -440,7 +443,7 @@ def edit_study_codebook(edit: str, *args, data_dir: str | Path, codebook: str | 
     if text != original or source is not None:
         files[codebook] = text.encode("utf-8")
     changed = int((new_codings["code"].to_numpy() != codings["code"].to_numpy()).sum())
-    if codings_path is not None and changed:
+    if has_codings and changed:
         files[codings_path] = new_codings.to_csv(index=False, lineterminator="\n").encode("utf-8")
     try:
         written = write_files_atomically(files) if files else []
@@ -450,4 +453,4 @@ def edit_study_codebook(edit: str, *args, data_dir: str | Path, codebook: str | 
         with contextlib.closing(store):
             changed += store.recode(store_mapping, coder="altena-qca codebook",
                                     summary=f"codebook {edit} {' '.join(map(str, args))}")
-    return EditResult(codebook, codings_path, len(data["codes"]), len(new_data["codes"]), changed, written)
+    return EditResult(codebook, codings_path if has_codings else None, len(data["codes"]), len(new_data["codes"]), changed, written)

@@ -474,8 +474,9 @@ def _key_again(task, pseudonymiser) -> dict[str, str]:
     path, doc_id, kind, respondent, speakers = task
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # raised when the document was first read
-        return ingest_transcript(path, doc_id, kind=kind, respondent=respondent, speakers=speakers,
-                                 pseudonymiser=pseudonymiser).key
+        ingested = ingest_transcript(path, doc_id, kind=kind, respondent=respondent, speakers=speakers,
+                                     pseudonymiser=pseudonymiser)
+    return ingested.key or {}  # None only without a pseudonymiser
 
 
 def _category(name: str) -> type[Warning]:

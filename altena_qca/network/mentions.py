@@ -72,10 +72,10 @@ def make_nlp():
         compound heads), so a gazetteer alias and a transcript word get the
         same lemma as the auto-coder gives them.
     """
-    from spacy.lang.nl import Dutch
+    from spacy.lang.nl import Dutch, DutchDefaults
 
-    class ActorDefaults(Dutch.Defaults):
-        infixes = list(Dutch.Defaults.infixes) + [r"(?<=[^\W\d_])[-\u2010\u2011](?=[^\W\d_])"]
+    class ActorDefaults(DutchDefaults):
+        infixes = list(DutchDefaults.infixes) + [r"(?<=[^\W\d_])[-\u2010\u2011](?=[^\W\d_])"]
 
     class DutchActors(Dutch):
         """Dutch with hyphens between letters split off ('Thebe-wijkverpleegkundige')."""

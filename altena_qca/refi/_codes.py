@@ -52,7 +52,7 @@ def read_code_tree(codes_el: Element | None, namespaces: tuple[str, ...], path: 
     def kids(el):
         return [c for c in el if local_name(c, namespaces) == "Code"]
 
-    stack = [(c, None) for c in reversed(kids(codes_el))] if codes_el is not None else []
+    stack: list[tuple[Element, str | None]] = [(c, None) for c in reversed(kids(codes_el))] if codes_el is not None else []
     while stack:
         el, parent = stack.pop()
         g = norm_guid(el.get("guid"))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import tempfile
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element
@@ -143,7 +143,7 @@ def shifted(name: str | None, text: str, start: int, end: int) -> bool:
     return quote in " ".join(text.split())
 
 
-def segments(doc_id: str, text: str, headings: list[int] = ()) -> list[Segment]:
+def segments(doc_id: str, text: str, headings: Iterable[int] = ()) -> list[Segment]:
     """Speaker turns if the text is a transcript we can segment unchanged, else one per paragraph."""
     from ..ingest.segment import segment_paragraphs
     from ..ingest.text import Paragraph
@@ -157,7 +157,7 @@ def segments(doc_id: str, text: str, headings: list[int] = ()) -> list[Segment]:
             return doc.segments
     except InputError:  # no speaker labels: paragraphs it is
         pass
-    out = []
+    out: list[Segment] = []
     for m in re.finditer(r"[^\n]+", text):
         line, number = m.group(0), text.count("\n", 0, m.start()) + 1
         lead = len(line) - len(line.lstrip())

@@ -124,7 +124,7 @@ def _code_elements(parent: ET.Element, ns: str, codebook: Codebook,
         code = codebook[cid]
         el = _sub(into, ns, "Code", {"guid": guid("code", cid), "name": names[cid], "isCodable": "true",
                                      "color": colours[codebook.top_level(cid)]})
-        meta = {"id": code.id, "kind": code.kind}
+        meta: dict[str, object] = {"id": code.id, "kind": code.kind}
         definition = code.definition
         if names[cid] != code.label_nl:  # the label as the codebook has it, for people and for our reader
             meta["label_nl"] = code.label_nl
@@ -221,10 +221,7 @@ def project_sets(corpus: Corpus, groups: pd.DataFrame | None = None) -> dict[str
         (sorted), non-empty sets only. Group sets are named
         ``Groep <n>: <label>``.
     """
-    docs_of: dict[str, list[str]] = defaultdict(list)
-    for doc in corpus:
-        if doc.respondent:
-            docs_of[doc.respondent].append(doc.id)
+    docs_of = _documents_of(corpus)
     sets: dict[str, dict] = {}
     for side in ("intern", "extern"):
         members = sorted(d for rid, r in corpus.respondents.items() if r.side == side for d in docs_of[rid])
@@ -237,6 +234,16 @@ def project_sets(corpus: Corpus, groups: pd.DataFrame | None = None) -> dict[str
             sets[name] = {"sources": members, "codes": [],
                           "marker": {"attribute": "group", "value": number, "label": label}}
     return sets
+
+
+def _documents_of(corpus: Corpus) -> dict[str, list[str]]:
+    """Respondent id → the ids of their documents, sorted."""
+    docs_of: dict[str, list[str]] = defaultdict(list)
+    for doc_id in sorted(d.id for d in corpus):
+        respondent = corpus.documents[doc_id].respondent
+        if respondent:
+            docs_of[respondent].append(doc_id)
+    return docs_of
 
 
 def _group_members(groups: pd.DataFrame | None) -> list[tuple[int, str, list[str]]]:
@@ -350,8 +357,8 @@ def write_project_xml(out: IO[str], corpus: Corpus, codebook: Codebook, codings:
     description = ET.Element("Description")
     description.text = xml_safe(with_marker(f"Exported by {_origin()}.", marker))
     child(description)
-    for note in notes_of.get("project", []):
-        child(ET.Element("NoteRef", {"targetGUID": note}))
+    for note_guid in notes_of.get("project", []):
+        child(ET.Element("NoteRef", {"targetGUID": note_guid}))
     out.write("\n</Project>\n")
     return files
 
@@ -418,9 +425,7 @@ def _cases(corpus: Corpus, groups: pd.DataFrame | None) -> Iterator[ET.Element]:
     for var, typ in types.items():
         _sub(variables, P, "Variable", {"guid": guid("variable", var), "name": var, "typeOfVariable": typ})
     yield variables
-    docs_of: dict[str, list[str]] = defaultdict(list)
-    for doc_id in sorted(d.id for d in corpus):
-        docs_of[corpus.documents[doc_id].respondent].append(doc_id)
+    docs_of = _documents_of(corpus)
     cases = ET.Element("Cases")
     for rid, r in sorted(corpus.respondents.items()):
         case = _sub(cases, P, "Case", {"guid": guid("case", rid), "name": rid})

@@ -398,7 +398,7 @@ def _codebook_yaml(project: ImportedProject) -> str:
     cb = project.codebook
     codes = []
     for c in cb:
-        entry = {"id": c.id}
+        entry: dict[str, object] = {"id": c.id}
         if c.parent:
             entry["parent"] = c.parent
         entry.update(label_nl=c.label_nl, kind=c.kind)

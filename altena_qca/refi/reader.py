@@ -172,11 +172,11 @@ class _Reader:
         self.path, self.archive, self.sink = path, archive, sink
         self.warnings: list[str] = []
         self.notes: dict[str, dict] = {}
-        self.note_refs: dict[str, list[tuple[str, dict]]] = {"code": [], "project": [], "source": []}
+        self.note_refs: dict[str, list[tuple[str | None, dict]]] = {"code": [], "project": [], "source": []}
         self.doc_ids: set[str] = set()
         self.doc_of_guid: dict[str, str] = {}
         self.doc_has_text: dict[str, bool] = {}
-        self.source_vars: dict[str, list[tuple[str | None, str]]] = {}  # doc id -> (variable guid, value)
+        self.source_vars: dict[str, list[tuple[str, str]]] = {}  # doc id -> (variable guid, value)
         self.files = SourceFiles(path, archive, self.warn)
         self.guid_names = 0
         self.seen: dict[int, str] = {}  # GUID (as int) -> element name, for duplicates
@@ -184,8 +184,11 @@ class _Reader:
         self.tally: Counter = Counter()
         self.users: dict[str, str] = {}
         self.variables: dict[str, str] = {}
-        self.code_of: dict[str, str] | None = None
-        self.book = self.cases_el = self.sets_el = self.description = None
+        self.code_of: dict[str, str] = {}  # code GUID -> code id, once <CodeBook> is read
+        self.book: Element | None = None
+        self.cases_el: Element | None = None
+        self.sets_el: Element | None = None
+        self.description: str | None = None
         self.other_sources: Counter = Counter()
         self.n_sources = self.duplicates = 0
         self.respondents: dict[str, Respondent] = {}
@@ -209,8 +212,9 @@ class _Reader:
             raise fail(self.path, f"<{what} name={el.get('name')!r}> has no valid guid")
         return g
 
-    def ref(self, el: Element | None) -> str | None:
-        return None if el is None else norm_guid(el.get("targetGUID"))
+    def ref(self, el: Element | None) -> str:
+        """The element's ``targetGUID`` in canonical form; '' when missing or invalid (no table has that key)."""
+        return "" if el is None else norm_guid(el.get("targetGUID")) or ""
 
     def refer_notes(self, el: Element, kind: str, **target) -> None:
         for n in self.kids(el, "NoteRef"):
@@ -219,7 +223,7 @@ class _Reader:
     def resolve_notes(self) -> None:
         for kind in ("code", "project", "source"):
             for raw, target in self.note_refs[kind]:
-                note = self.notes.get(norm_guid(raw))
+                note = self.notes.get(norm_guid(raw) or "")
                 if note is None:
                     self.warn("W401", f"a NoteRef points at unknown note {raw!r}; ignored")
                 else:
@@ -235,7 +239,8 @@ class _Reader:
                 raise fail(self.path, "no project.qde in the archive" if not qdes else f"several .qde files: {qdes}")
             member = qdes[0]
             self.warn("W400", f"project file is {member!r}, not 'project.qde' at the top of the archive")
-        root = sources = None
+        root: Element | None = None
+        sources: Element | None = None
         for event, el, depth in iter_xml(self.archive, member):
             if event == "start":
                 if depth == 1:
@@ -259,10 +264,12 @@ class _Reader:
                     self.other_sources[name] += 1
                 self.count(el)
                 sources.remove(el)
-            elif depth == 2:
+            elif depth == 2 and root is not None:  # a depth-2 element ends inside the root that started it
                 self.top_level(name, el)
                 self.count(el)
                 root.remove(el)
+        if root is None:  # iter_xml refuses a member that is not well-formed XML, so this is a safeguard
+            raise fail(self.path, f"{member!r} holds no XML element")
         self.finish_sources()
         self.codebook = self.read_codebook()
         self.resolve_notes()
@@ -293,17 +300,19 @@ class _Reader:
             self.seen[key] = str(local_name(el, _NS))
             self.odd_guids += uuid.UUID(g).variant != uuid.RFC_4122
         for attr in ("richTextPath", "path", "currentPath"):
-            if el.get(attr):
-                self.files.resolve(el.get(attr), "", "", quiet=True)
+            if value := el.get(attr):
+                self.files.resolve(value, "", "", quiet=True)
 
     def count(self, el: Element) -> None:
         for sub in el.iter():
             self.tally[local_name(sub, _NS)] += 1
 
-    def top_level(self, name: str, el: Element) -> None:
+    def top_level(self, name: str | None, el: Element) -> None:
         if name == "Users":
-            self.users = {self.guid_of(u, "User"): (u.get("name") or u.get("id") or u.get("guid"))
-                          for u in self.kids(el, "User")}
+            self.users = {}
+            for u in self.kids(el, "User"):
+                g = self.guid_of(u, "User")
+                self.users[g] = u.get("name") or u.get("id") or g
         elif name == "CodeBook":
             self.book = el  # kept (small); built at the end with the project's description
             _, self.code_of, _ = read_code_tree(self.kid(el, "Codes"), _NS, self.path, lambda *a: None)
@@ -333,7 +342,7 @@ class _Reader:
         meta = meta or {"id": "imported", "title_nl": self.project_name or self.path.stem}
         codebook, self.code_of, extras = read_code_tree(self.kid(self.book, "Codes"), _NS, self.path, self.warn,
                                                         analysis, meta)
-        refs = []
+        refs: list[tuple[str | None, dict]] = []
         for cid, extra in extras.items():
             refs.extend((n, {"code": cid}) for n in extra["notes"])
         self.note_refs["code"] = refs
@@ -372,7 +381,7 @@ class _Reader:
                               f"schema's pattern, so they are accepted)")
 
     def read_text_source(self, src: Element, index: int) -> None:
-        if self.code_of is None:
+        if self.book is None:
             raise fail(self.path, "<Sources> comes before <CodeBook>; QDA-XML 1.0 puts the code book first")
         g = self.guid_of(src, "TextSource")
         path = src.get("plainTextPath") or src.get("richTextPath") or ""
@@ -390,8 +399,8 @@ class _Reader:
         stem = re.sub(r"\.(txt|docx?|odt|rtf|pdf)$", "", name.strip(), flags=re.IGNORECASE) or name  # QualCoder
         doc_id = _unique(safe_file_id(str(marker.get("id") or stem), f"source-{index}"), self.doc_ids)
         kind = marker.get("kind") if marker.get("kind") in ("interview", "observation") else "interview"
-        headings = marker.get("headings") if isinstance(marker.get("headings"), list) else []
-        headings = sorted({h for h in headings if isinstance(h, int) and h > 0})
+        listed = marker.get("headings")
+        headings = sorted({h for h in listed if isinstance(h, int) and h > 0}) if isinstance(listed, list) else []
         if not text.strip():
             self.warn("W400", f"source {name!r} has no text (the archive's plain text is empty)")
         if GUID_RE.match(name.strip()):
@@ -458,7 +467,10 @@ class _Reader:
                 "coder": coder, "origin": "imported", "confidence": 1.0}
 
     def read_cases(self) -> pd.DataFrame:
-        rows, ids, unmapped, no_side = [], set(), Counter(), []
+        rows: list[dict] = []
+        ids: set[str] = set()
+        unmapped: Counter = Counter()
+        no_side: list[str] = []
         for i, case in enumerate(self.kids(self.cases_el, "Case"), start=1):
             self.guid_of(case, "Case")
             name = case.get("name") or f"case-{i}"
@@ -550,7 +562,8 @@ class _Reader:
         return rows
 
     def read_sets(self) -> dict:
-        sets, unknown = {}, 0
+        sets: dict[str, dict] = {}
+        unknown = 0
         for s in self.kids(self.sets_el, "Set"):
             self.guid_of(s, "Set")
             _, marker = split_marker(getattr(self.kid(s, "Description"), "text", None))

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # python-docx is imported when a report is built
+    from docx.text.paragraph import Paragraph
 
 __all__ = ["FIXED_TIME", "Builder"]
 
@@ -44,10 +48,10 @@ class Builder:
         from docx.shared import Cm, Pt, RGBColor
 
         self.doc = docx.Document()
-        self.headings: list[tuple[int, str]] = []
+        self.headings: list[tuple[int, str, str]] = []  # (level, text, bookmark name)
         self.figures = 0
         self.tables = 0
-        self._toc_anchor = None
+        self._toc_anchor: Paragraph | None = None
         sec = self.doc.sections[0]
         sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
         sec.left_margin = sec.right_margin = Cm(2.25)

@@ -182,9 +182,9 @@ def _measure(ctx: _Context, m: dict) -> Any:
         import re
         for d in ctx.corpus:
             if d.kind == "observation":
-                m = re.search(r"\d{4}-\d{2}-\d{2}", d.id)
-                if m:
-                    return m.group(0)
+                date = re.search(r"\d{4}-\d{2}-\d{2}", d.id)
+                if date:
+                    return date.group(0)
         return ""
     if kind == "observations":
         return sum(1 for d in ctx.corpus if d.kind == "observation")
@@ -218,8 +218,8 @@ def _compare(ctx: _Context, value: Any, expect: dict) -> tuple[bool, str, str]:
                     f"{len(want)}: " + ", ".join(want), computed)
         if "all_except" in expect:
             out = sorted(map(str, expect["all_except"]), key=str.casefold)
-            want = {v.casefold() for l, v in ctx.label.items()} - {x.casefold() for x in out}
-            return ({x.casefold() for x in labels} == want,
+            rest = {v.casefold() for v in ctx.label.values()} - {x.casefold() for x in out}
+            return ({x.casefold() for x in labels} == rest,
                     f"{len(ctx.label) - len(out)}: alle behalve " + ", ".join(out), computed)
         value = k
         shown = computed

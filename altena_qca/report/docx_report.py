@@ -227,8 +227,7 @@ def _method(b: Builder, f: w.Facts, r: Results, png, study: Study) -> None:
         b.para(f"Dit rapport is gemaakt op de transcripten van deze studie, met {count}.")
     rows = [(lbl, side, w.nl_date(date), grp) for lbl, side, date, grp in f.respondent_rows()]
     if f.t.coding_source == "none":
-        rows = [row[:3] for row in rows]
-        b.table(["Respondent (functie)", "Intern/extern", "Interview"], rows, caption="De respondenten",
+        b.table(["Respondent (functie)", "Intern/extern", "Interview"], [row[:3] for row in rows], caption="De respondenten",
                 widths_cm=[9.0, 3.5, 4.0])
     else:
         b.table(["Respondent (functie)", "Intern/extern", "Interview", "Groep"], rows,

@@ -38,6 +38,7 @@ import math
 import textwrap
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -509,7 +510,7 @@ def plot_code_frequencies(frequencies: pd.DataFrame, respondents: pd.DataFrame, 
     t["root"] = [(codebook.top_level(c) if codebook is not None else c.split(".")[0]) for c in t["code"]]
     t["pi"] = t["respondents_intern"] / ni if ni else 0.0
     t["pe"] = t["respondents_extern"] / ne if ne else 0.0
-    items: list[tuple[str, object]] = []
+    items: list[tuple[str, Any]] = []  # ("header", label) or ("row", a row of t)
     for root, sub in t.groupby("root", sort=False):
         items.append(("header", roots.get(root, root)))
         for r in sub.itertuples(index=False):

@@ -186,6 +186,7 @@ def plot_network(G, stem: str | Path, *, title: str | None = None, min_weight: f
     list of Path
         The PNG and the SVG.
     """
+    from matplotlib.artist import Artist
     from matplotlib.lines import Line2D
     from matplotlib.patches import Circle, Patch, Wedge
     pos, angles, centre, sectors = _layout(G)
@@ -247,7 +248,7 @@ def plot_network(G, stem: str | Path, *, title: str | None = None, min_weight: f
                 lx, ly = x + 0.22 * math.cos(a), y + 0.22 * math.sin(a)
                 ax.text(lx, ly, textwrap.fill(label, 24), ha="left" if math.cos(a) >= 0 else "right",
                         va="center", fontweight=weight, zorder=4, linespacing=1.0, bbox=halo)
-        handles = []
+        handles: list[Artist] = []
         present = {G.nodes[n].get("domain") for n in G.nodes}
         for dom, colour in DOMAIN_COLOURS.items():
             if dom in present:

@@ -10,8 +10,12 @@ import contextlib
 from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .._io import atomic_path
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 __all__ = ["FOOTNOTE", "OKABE_ITO", "DOMAIN_COLOURS", "figure_style", "figure_text", "save_figure"]
 
@@ -26,7 +30,7 @@ DOMAIN_COLOURS = {"sociaal domein": OKABE_ITO["skyblue"], "openbare orde en veil
                   "gezondheid": OKABE_ITO["green"], "onderwijs": OKABE_ITO["yellow"],
                   "bestuur en toezicht": OKABE_ITO["purple"]}
 _WIDTH = 6.5  # inches: 16.5 cm, the text width of A4 with 2.25 cm margins
-_STYLE = {
+_STYLE: dict[RcKeyType, Any] = {
     "font.family": "DejaVu Sans", "font.size": 8, "axes.titlesize": 9, "axes.labelsize": 8,
     "xtick.labelsize": 8, "ytick.labelsize": 8, "legend.fontsize": 8, "figure.titlesize": 10,
     "svg.fonttype": "none", "svg.hashsalt": "altena-qca", "svg.id": "altena-qca-figure",
@@ -113,7 +117,7 @@ def save_figure(fig, stem: str | Path, formats: Sequence[str] = ("png", "svg"),
     with figure_style():
         for fmt in formats:
             path = stem.with_name(stem.name + f".{fmt}")
-            meta = {"Title": title} if title else {}
+            meta: dict[str, str | None] = {"Title": title} if title else {}
             if fmt == "svg":
                 meta.update({"Date": None, "Creator": "altena-qca (matplotlib)"})
             elif fmt == "png":

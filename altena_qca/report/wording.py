@@ -17,7 +17,7 @@ Examples
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
@@ -163,11 +163,11 @@ class Facts:
             ids = [i for i in ids if i in among]
         return sorted(ids)
 
-    def _group_phrase(self, gids: list[int]) -> str:
-        gids = [g for g in gids if self.size.get(g)] or list(gids)
-        if len(gids) == 1:
-            return f"groep {gids[0]}"
-        return "de groepen " + join(str(g) for g in gids)
+    def _group_phrase(self, gids: Sequence[int]) -> str:
+        named = [g for g in gids if self.size.get(g)] or list(gids)
+        if len(named) == 1:
+            return f"groep {named[0]}"
+        return "de groepen " + join(str(g) for g in named)
 
     def _rows(self, when: str, section: str = "effects") -> pd.DataFrame:
         t = self.r.effects_today if when == "today" else self.r.effects_wams
@@ -211,7 +211,8 @@ class Facts:
         big = max(self.size, key=lambda g: (self.size[g], -g)) if self.size else None
         if big is not None and self.size[big] * 2 > self.n:
             out.append(f"De grootste groep is groep {big}: {n_of(self.size[big], self.n)}, iets meer dan de helft.")
-        mixed, only = [], {"intern": [], "extern": []}
+        mixed: list[str] = []
+        only: dict[str, list[str]] = {"intern": [], "extern": []}
         for gid in sorted(self.group_label):
             sides = {self._side(i) for i in self.members.get(gid, [])}
             if len(sides) > 1:
@@ -253,6 +254,16 @@ class Facts:
         t = t[t["stance"] == "negative"]
         return sorted(g for g in self.group_label if int(t[f"group_{g}"].sum()) > 0)
 
+    def _named_by(self, rows: pd.DataFrame, gids: Sequence[int]) -> list[str]:
+        """'effect (k van de n)' for each effect row named by k > 0 members of groups ``gids`` (n members)."""
+        size = sum(self.size[g] for g in gids)
+        out = []
+        for r in rows.itertuples(index=False):
+            k = sum(getattr(r, f"group_{g}") for g in gids)
+            if k > 0:
+                out.append(f"{self.effect_nl.get(r.effect, r.effect).lower()} ({k} van de {size})")
+        return out
+
     def today_paragraphs(self) -> list[str]:
         t = self._rows("today")
         neg_g = self._neg_groups()
@@ -261,19 +272,14 @@ class Facts:
         pos = t[t["stance"] == "positive"]
         if neg_g:
             size = sum(self.size[g] for g in neg_g)
-            items = [f"{self.effect_nl.get(r.effect, r.effect).lower()} ({sum(getattr(r, f'group_{g}') for g in neg_g)}"
-                     f" van de {size})" for r in neg.itertuples(index=False)
-                     if sum(getattr(r, f"group_{g}") for g in neg_g) > 0]
+            items = self._named_by(neg, neg_g)
             lead = "Alleen " if len(neg_g) < len(self.group_label) else ""
             out.append(f"{lead}{self._group_phrase(neg_g)} ({n_of(size, self.n)}) noemt nu negatieve effecten van "
                        f"te weinig gegevensuitwisseling op de samenwerking: " + join(items) + ".")
         rest = [g for g in sorted(self.group_label) if g not in neg_g and self.size.get(g)]
-        pos_items = []
         if rest:
             size = sum(self.size[g] for g in rest)
-            pos_items = [f"{self.effect_nl.get(r.effect, r.effect).lower()} "
-                         f"({sum(getattr(r, f'group_{g}') for g in rest)} van de {size})"
-                         for r in pos.itertuples(index=False) if sum(getattr(r, f"group_{g}") for g in rest) > 0]
+            pos_items = self._named_by(pos, rest)
             if pos_items:
                 out.append(f"In {self._group_phrase(rest)} ({num(size)} respondenten) noemt niemand een negatief "
                            f"effect; zij ervaren positieve effecten door voldoende uitwisseling: "
@@ -305,7 +311,8 @@ class Facts:
 
     def wams_paragraphs(self) -> list[str]:
         out = []
-        all_items, some = [], []
+        all_items: list[tuple[str, pd.Series]] = []
+        some: list[tuple[str, pd.Series]] = []
         for key, row in self._wams_items():
             (all_items if int(row["total"]) == self.n else some).append((key, row))
         if all_items:
@@ -323,21 +330,18 @@ class Facts:
         for gids, items in by_groups.items():
             lead = "Alleen " if len(gids) < len([g for g in self.group_label if self.size.get(g)]) else ""
             also = " daarnaast" if all_items else ""
-            out.append(f"{lead}{self._group_phrase(list(gids))} verwacht{also} " + join(items) + ".")
+            out.append(f"{lead}{self._group_phrase(gids)} verwacht{also} " + join(items) + ".")
         same = self._rows("wams")
         same = same[(same["stance"] == "same") & (same["total"] > 0)]
         if len(same):
-            gids = sorted(g for g in self.group_label if int(same[f"group_{g}"].sum()) > 0)
-            size = sum(self.size[g] for g in gids)
-            items = [f"{self.effect_nl.get(r.effect, r.effect).lower()} "
-                     f"({sum(getattr(r, f'group_{g}') for g in gids)} van de {size})"
-                     for r in same.itertuples(index=False)]
+            named = sorted(g for g in self.group_label if int(same[f"group_{g}"].sum()) > 0)
+            items = self._named_by(same, named)  # every row: its total > 0 lies within these groups
             today = self._rows("today")
             already = all(int(today.loc[(today["effect"] == r.effect) & (today["stance"] == "positive"),
-                                        [f"group_{g}" for g in gids]].to_numpy().sum()) >= int(r.total)
+                                        [f"group_{g}" for g in named]].to_numpy().sum()) >= int(r.total)
                           for r in same.itertuples(index=False))
             why = ", omdat zij die nu al als positief ervaren" if already else ""
-            out.append(f"In {self._group_phrase(gids)} verwacht men geen verandering in " + join(items) + why + ".")
+            out.append(f"In {self._group_phrase(named)} verwacht men geen verandering in " + join(items) + why + ".")
         out += self.unclear_sentences()
         return out
 
@@ -492,10 +496,10 @@ class Facts:
             ranked = sorted(wdeg.items(), key=lambda x: (-x[1], str(x[0])))
             cut = ranked[min(2, len(ranked) - 1)][1]
             top = [n for n, v in ranked if v >= cut]
-            names = join(G.nodes[n].get("label", n) for n in top)
+            strongest = join(G.nodes[n].get("label", n) for n in top)
             out.append(f"Organisaties worden in de interviews vaak samen genoemd: het netwerk telt {n_ties} "
                        f"verbindingen. Gewogen naar hoe vaak ze samen genoemd worden, "
-                       f"{'is' if len(top) == 1 else 'zijn'} {names} het sterkst verbonden.")
+                       f"{'is' if len(top) == 1 else 'zijn'} {strongest} het sterkst verbonden.")
         elif n_ties:
             pairs = join(f"{G.nodes[u].get('label', u)} en {G.nodes[v].get('label', v)}" for u, v in H.edges())
             out.append(f"Samen genoemd worden alleen {pairs}: te weinig verbindingen om over een netwerkstructuur "

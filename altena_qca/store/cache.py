@@ -245,7 +245,7 @@ class CachedDocument(Document):
         return self._fields() == (other.id, other.text, other.kind, other.respondent, other.segments,
                                   other.path, other.meta)
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # unhashable, as Document (eq dataclass); mypy rejects the idiom
 
     @classmethod
     def lazy(cls, store: StudyCache, id: str, kind: str, respondent: str | None, path: str | None,

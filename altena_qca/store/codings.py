@@ -142,6 +142,13 @@ def _row(r: sqlite3.Row | None) -> dict | None:
     return None if r is None else dict(r)
 
 
+def _new_id(cur: sqlite3.Cursor) -> int:
+    """The rowid the INSERT on ``cur`` made (sqlite3 types it ``int | None``; None only if nothing was inserted)."""
+    if cur.lastrowid is None:
+        raise RuntimeError("the INSERT made no row")
+    return cur.lastrowid
+
+
 class CodingStore:
     """A study's ``study.sqlite``; see the module docstring.
 
@@ -206,7 +213,7 @@ class CodingStore:
                 undoes: int | None = None) -> int:
         cur = c.execute("INSERT INTO actions (at, coder, action, summary, undoes) VALUES (?, ?, ?, ?, ?)",
                         (_now(), coder, action, summary, undoes))
-        return int(cur.lastrowid)
+        return _new_id(cur)
 
     @staticmethod
     def _change(c, aid: int, tbl: str, key, before: dict | None, after: dict | None) -> None:
@@ -257,6 +264,13 @@ class CodingStore:
             c.execute("UPDATE actions SET undone_by = ? WHERE id = ?", (aid, r["id"]))
             return dict(r)
 
+    def _inserted(self, c: sqlite3.Connection, tbl: str, cur: sqlite3.Cursor) -> dict:
+        """The row the INSERT on ``cur`` just added to ``tbl`` (in the same transaction)."""
+        row = self._fetch(c, tbl, _new_id(cur))
+        if row is None:
+            raise RuntimeError(f"the row just inserted into {tbl} is not there")
+        return row
+
     def _fetch(self, c, tbl: str, key) -> dict | None:
         k = _KEYS[tbl]
         row = _row(c.execute(f'SELECT * FROM {tbl} WHERE "{k}" = ?', (key,)).fetchone())
@@ -282,7 +296,8 @@ class CodingStore:
 
     def codings(self, document: str | None = None, coder: str | None = None) -> list[dict]:
         """Codings, sorted by document, start, end, code, coder, id."""
-        sql, args = "SELECT * FROM codings WHERE 1", []
+        sql = "SELECT * FROM codings WHERE 1"
+        args: list[object] = []
         if document is not None:
             sql, args = sql + " AND document = ?", args + [document]
         if coder is not None:
@@ -319,7 +334,7 @@ class CodingStore:
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (document.id, start, end, code, coder, origin, float(confidence), memo,
                          document.text[start:end]))
-        row = self._fetch(c, "codings", cur.lastrowid)
+        row = self._inserted(c, "codings", cur)
         if aid is None:
             aid = self._action(c, coder, action, f"{document.id} {start}-{end} {code}")
         self._change(c, aid, "codings", row["id"], None, row)
@@ -416,7 +431,6 @@ class CodingStore:
         start, end = int(suggestion["start"]), int(suggestion["end"])
         self._check_span(document, start, end)
         code = str(suggestion["code"])
-        conf = suggestion.get("confidence")
         with transaction(self.conn) as c:
             aid = self._action(c, coder, decision[:-2] if decision == "accepted" else "reject",
                                f"{document.id} {start}-{end} {code}")
@@ -424,13 +438,20 @@ class CodingStore:
             if decision == "accepted":
                 row = self._add(c, document, start, end, code, coder, "", "manual", 1.0, "accept", aid=aid)
                 coding_id = row["id"]
-            cur = c.execute('INSERT INTO decisions (document, start, "end", code, decision, rule, confidence, '
-                            "coder, coding, decided) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            (document.id, start, end, code, decision, str(suggestion.get("rule", "") or ""),
-                             None if conf is None else float(conf), coder, coding_id, _now()))
-            row = self._fetch(c, "decisions", cur.lastrowid)
-            self._change(c, aid, "decisions", row["id"], None, row)
-            return row
+            return self._record_decision(c, aid, document, start, end, code, decision, suggestion, coder, coding_id)
+
+    def _record_decision(self, c: sqlite3.Connection, aid: int, document: Document, start: int, end: int,
+                         code: str, decision: str, suggestion: Mapping, coder: str, coding_id: int | None) -> dict:
+        """Insert one review decision (part of action ``aid``) and record the change; returns it."""
+        conf = suggestion.get("confidence")
+        conf = None if conf is None or conf == "" or pd.isna(conf) else float(conf)
+        cur = c.execute('INSERT INTO decisions (document, start, "end", code, decision, rule, confidence, '
+                        "coder, coding, decided) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (document.id, start, end, code, decision, str(suggestion.get("rule", "") or ""),
+                         conf, coder, coding_id, _now()))
+        row = self._inserted(c, "decisions", cur)
+        self._change(c, aid, "decisions", row["id"], None, row)
+        return row
 
     def decide_many(self, items: Iterable[tuple[Document, Mapping, str]], *, coder: str,
                     summary: str = "review file") -> dict:
@@ -468,14 +489,7 @@ class CodingStore:
                         counts["added"] += 1
                     else:
                         coding_id = have[0]
-                conf = suggestion.get("confidence")
-                conf = None if conf is None or conf == "" or pd.isna(conf) else float(conf)
-                cur = c.execute('INSERT INTO decisions (document, start, "end", code, decision, rule, confidence, '
-                                "coder, coding, decided) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                (document.id, start, end, code, decision, str(suggestion.get("rule", "") or ""),
-                                 conf, coder, coding_id, _now()))
-                row = self._fetch(c, "decisions", cur.lastrowid)
-                self._change(c, aid, "decisions", row["id"], None, row)
+                self._record_decision(c, aid, document, start, end, code, decision, suggestion, coder, coding_id)
                 counts["recorded"] += 1
         return counts
 

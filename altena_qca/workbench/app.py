@@ -232,5 +232,4 @@ def create_app(workbench, *, token: str | None = None, hosts: set[str] | None = 
     app.state.static = _load_static()
     guarded = Guard(app, token=app.state.token, csrf=app.state.csrf,
                     hosts=hosts if hosts is not None else {"127.0.0.1", "localhost", "::1", "testserver"})
-    guarded.state = app.state
     return guarded

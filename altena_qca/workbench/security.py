@@ -21,7 +21,7 @@ import ipaddress
 import secrets
 from urllib.parse import urlencode, urlsplit
 
-from starlette.datastructures import URL, QueryParams
+from starlette.datastructures import URL, QueryParams, State
 from starlette.responses import PlainTextResponse, RedirectResponse
 
 __all__ = ["COOKIE", "CSRF_HEADER", "CSP", "Guard", "new_token", "is_loopback"]
@@ -77,11 +77,12 @@ class Guard:
         self.token = token
         self.csrf = csrf
         self.hosts = set(hosts or ())
+        self.state: State = getattr(app, "state", State())  # the wrapped app's (token, csrf, workbench)
         # cookies are not per port: two servers on one host (two coders) each need their own name
         self.cookie = f"{COOKIE}_{hashlib.sha256(token.encode()).hexdigest()[:10]}"
 
     def _ok(self, given: str | None) -> bool:
-        return bool(given) and hmac.compare_digest(given.encode(), self.token.encode())
+        return given is not None and given != "" and hmac.compare_digest(given.encode(), self.token.encode())
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -127,8 +128,8 @@ class Guard:
             else:
                 deny = "token required: open the URL printed at start, or send 'Authorization: Bearer TOKEN'"
         if deny is not None:
-            response = PlainTextResponse(f"403 Forbidden: {deny}\n", status_code=403)
-            return await response(scope, receive, send_with_headers)
+            refusal = PlainTextResponse(f"403 Forbidden: {deny}\n", status_code=403)
+            return await refusal(scope, receive, send_with_headers)
         return await self.app(scope, receive, send_with_headers)
 
 

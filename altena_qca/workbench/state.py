@@ -18,12 +18,16 @@ import threading
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from ..errors import AltenaError, Errors, InputError, Warnings, message_code
 from ..model import PARTS, Document
 from ..store.codings import STORE_NAME, CodingStore
+
+if TYPE_CHECKING:
+    from ..coding.combine import AutoCoder
 
 __all__ = ["Workbench"]
 
@@ -32,7 +36,7 @@ __all__ = ["Workbench"]
 class _Suggester:
     """The auto-coder fitted on one state of the codings (fitting takes seconds)."""
 
-    coder: object | None = None
+    coder: AutoCoder | None = None
     fitted_on: int = -1
     fitting: bool = False
     error: str | None = None
@@ -142,7 +146,8 @@ class Workbench:
         interview part.
         """
         doc = self.document(doc_id)
-        pieces, pos = [], 0
+        pieces: list[dict[str, Any]] = []
+        pos = 0
         for seg in sorted(doc.segments, key=lambda s: s.start):
             if seg.start > pos:
                 pieces.append({"kind": "gap", "start": pos, "end": seg.start, "part": seg.part,
@@ -155,7 +160,7 @@ class Workbench:
         if pos < len(doc.text):
             pieces.append({"kind": "gap", "start": pos, "end": len(doc.text),
                            "part": pieces[-1]["part"] if pieces else 0, "speaker": None, "index": None})
-        parts = []
+        parts: list[dict[str, Any]] = []
         for p in pieces:
             p["text"] = doc.text[p["start"]:p["end"]]
             if not parts or parts[-1]["part"] != p["part"]:
@@ -479,8 +484,7 @@ class Workbench:
                 new_codings = codings
                 summary = f"code {entry.get('id')} toegevoegd"
             else:
-                func = {"rename": ce.rename_code, "merge": ce.merge_codes, "move": ce.move_code,
-                        "delete": ce.delete_code}[edit]
+                func = ce.EDITS[edit]
                 new_data, new_codings = func(data, codings, *args, path=str(path), **params)
                 summary = f"{edit} {' '.join(str(a) for a in args)}"
             mapping = {}
