@@ -72,3 +72,34 @@ def test_batch_columns_are_what_the_pipeline_gives(study):
 
 def nlp_str(h) -> str:
     return get_nlp().vocab.strings[int(h)]
+
+
+def test_passages_read_from_the_chunk_table_have_the_tokens_spacy_gives():
+    """Every passage, read the first time (tokenizer) and again (chunk table, no tokenizer),
+    has spaCy's tokens and offsets: tabs, newlines, runs of spaces, spaces at either end,
+    abbreviations, emoticons, zero-width and non-breaking characters included."""
+    import random
+
+    nlp = get_nlp()
+    lemmatizer = nlp.get_pipe("altena_lemmatizer")
+    rng = random.Random(7)
+    words = ["Ja,", "echt", "niet", "(bijv.", "a.s.", "'t", "goed!", "e-mail", ":)", "3x", "zo'n", "U.S.A.",
+             "—", "dat", "\u200b", "x\u200by", "café", "…", "m.b.t.", "1.1"]
+    spaces = [" "] * 6 + ["  ", "\t", "\n", " \n ", "\xa0", "\t ", " \t", "   ", "\r\n"]
+    texts = []
+    for _ in range(1500):
+        text = "".join(rng.choice(words) + rng.choice(spaces) for _ in range(rng.randint(1, 12)))
+        text = rng.choice(spaces) + text if rng.random() < 0.3 else text
+        texts.append(text.rstrip(" ") if rng.random() < 0.5 else text)
+
+    def spacy_tokens(text):
+        doc = nlp.tokenizer(text)
+        arr = doc.to_array(["ORTH", "IDX"])
+        return lemmatizer.form_ids(arr[:, 0]).tolist(), arr[:, 1].tolist()
+
+    expected = [spacy_tokens(t) for t in texts if t.strip()]
+    for _ in range(2):  # first: harvested from the tokenizer; then: from the chunk table
+        got = [(b.forms[b.first[p]:b.last[p]].tolist(), b.arrays[b.first[p]:b.last[p], 2].astype(int).tolist())
+               for b in pipe_batches(texts, batch_size=333) for p in range(len(b.texts))]
+        assert got == expected
+    assert len(lemmatizer.chunks) > 20

@@ -188,6 +188,7 @@ def test_translated_token_patterns_match_what_spacy_matcher_matches(study):
     import random
 
     from altena_qca.coding.nlp import pipe_batches
+    from altena_qca.coding.rules import _TestRows
 
     coder = RuleCoder().fit(codebook=study.codebook)
     translated = [(m, steps) for m, _, steps, _ in coder._patterns if steps is not None]
@@ -203,7 +204,7 @@ def test_translated_token_patterns_match_what_spacy_matcher_matches(study):
     for batch in pipe_batches(texts, batch_size=256):
         coder._form_tables()
         for matcher, steps in translated:
-            starts, ends = coder._run_steps(steps, coder._f_specs.T[:, batch.forms],
+            starts, ends = coder._run_steps(steps, _TestRows(coder._f_specs, batch.forms),
                                             batch.last[batch.token_passage])
             found = set(zip(starts, ends))
             expected = {(int(batch.first[p]) + s, int(batch.first[p]) + e)

@@ -466,6 +466,34 @@ class SuggestionModel(BaseEstimator):
             proba[unit_passage[starts]] = np.maximum.reduceat(per_unit, starts, axis=0)
         return proba
 
+    def _batch_hits(self, batch: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(passage, class, probability) of every pair of a batch at or above ``threshold``.
+
+        What ``np.nonzero(_batch_proba(batch) >= threshold)`` gives, with the
+        same probabilities, but the sigmoid is taken only where it can reach
+        the threshold: for the logistic regression a passage's best sentence
+        is the one with the largest logit (the sigmoid is increasing), so the
+        maximum is taken over logits and only the few pairs whose logit comes
+        near the threshold's are turned into probabilities.
+        """
+        if self.estimator != "logreg" or not self.sentences or not self.estimators_:
+            proba = self._batch_proba(batch)
+            hit_p, hit_c = np.nonzero(proba >= self.threshold)
+            return hit_p, hit_c, proba[hit_p, hit_c]
+        unit, unit_passage = sentence_units(batch)
+        if not len(unit_passage):
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+        features = self._tfidf(self._batch_counts(batch, unit, len(unit_passage)))
+        logits = np.asarray(features @ self._coef) + self._intercept
+        starts = np.r_[0, np.flatnonzero(np.diff(unit_passage)) + 1]
+        best = np.maximum.reduceat(logits, starts, axis=0)
+        t = self.threshold
+        cut = -np.inf if t <= 0 else (np.inf if t >= 1 else np.log(t / (1 - t)) - 1e-6)
+        row, hit_c = np.nonzero(best >= cut)
+        values = 1.0 / (1.0 + np.exp(-best[row, hit_c]))
+        ok = values >= t
+        return unit_passage[starts][row[ok]], hit_c[ok], values[ok]
+
     def find_batch(self, batch: Batch):
         """The suggested (passage, class) pairs of a batch, or None when there are none.
 
@@ -478,14 +506,12 @@ class SuggestionModel(BaseEstimator):
             The probabilities (unrounded).
         """
         check_is_fitted(self, "estimators_")
-        proba = self._batch_proba(batch)
         # Only the few (passage, class) pairs at or above the threshold are
         # looked at, in the order of a stable argsort of ``-row`` (whose first
         # ``max_suggestions`` were kept per passage, all at the top).
-        hit_p, hit_c = np.nonzero(proba >= self.threshold)
+        hit_p, hit_c, values = self._batch_hits(batch)
         if not len(hit_p):
             return None
-        values = proba[hit_p, hit_c]
         order = np.lexsort((hit_c, -values, hit_p))
         hit_p, hit_c, values = hit_p[order], hit_c[order], values[order]
         cut = self.max_suggestions

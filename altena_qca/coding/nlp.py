@@ -20,8 +20,10 @@ which costs more than tokenizing. This component answers each distinct form
 once (a dict from the form's hash to the lemma's hash) and writes all lemmas
 of a document with one :meth:`~spacy.tokens.Doc.from_array` call.
 
-:func:`pipe_batches` goes further for the coders: it runs only the tokenizer,
-reads two token attributes per passage (``ORTH``, ``IDX``) and derives every
+:func:`pipe_batches` goes further for the coders: it runs only the tokenizer
+(and only on passages with a chunk of text it has not seen: the tokens of
+every chunk seen are kept in a :class:`ChunkTable`, which gives the same
+tokens without a Doc), reads two token attributes per passage (``ORTH``, ``IDX``) and derives every
 other column of a whole batch — lemma included — from a table of forms with
 numpy (:class:`FormTable`: one dense id per distinct ``ORTH`` with its
 lower-case form, length, is-alphabetic flag and lemma), so many short
@@ -50,9 +52,11 @@ References
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import accumulate, chain
 
 import numpy as np
 import simplemma
@@ -62,7 +66,7 @@ from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.tokens import Doc
 
-__all__ = ["FALLBACK_OVERRIDES", "BATCH_ATTRS", "FormTable", "DutchLemmatizer", "Batch", "get_nlp",
+__all__ = ["FALLBACK_OVERRIDES", "BATCH_ATTRS", "FormTable", "ChunkTable", "DutchLemmatizer", "Batch", "get_nlp",
            "pipe_batches", "lemmatize"]
 
 #: Domain forms whose table or simplemma reading is wrong in a care-network
@@ -160,6 +164,7 @@ class DutchLemmatizer:
         self.min_head = min_head
         self._cache: dict[int, int] = {}
         self.forms = FormTable()
+        self.chunks = ChunkTable()
 
     def lemma(self, lower: str) -> str:
         """The lemma of a lower-cased form.
@@ -305,40 +310,245 @@ class Batch:
         return doc
 
 
-def pipe_batches(texts: Iterable[str], *, batch_size: int = 512) -> Iterator[Batch]:
+#: Runs of white space and of other characters, as spaCy's tokenizer cuts a text.
+_RUNS = re.compile(r"\S+|\s+")
+
+
+class ChunkTable:
+    """The tokens of every distinct chunk of text seen, as form ids and offsets.
+
+    spaCy's tokenizer cuts a text into runs of white space and of other
+    characters and tokenizes each run on its own (affixes and special cases;
+    its only step that looks across runs applies special cases whose text
+    holds white space, which span no two runs); a run of white space after a
+    word loses its first character when that is a space (the word's
+    ``whitespace_``: a single space between words gives no token). So a
+    passage's tokens are its runs' tokens, in order, and a run (not the
+    first of a passage) always gives the same tokens. :func:`pipe_batches`
+    keeps them here, keyed by the run's text: a run seen before costs one dict
+    lookup instead of a tokenizer run, and a passage made only of known runs
+    needs no Doc at all. A passage with single spaces only is cut at them
+    (``str.split``: the words are its runs). Runs' tokens are harvested from
+    passages that spaCy tokenized, and only when every token lies inside one
+    run and the tokens cover each run (less a dropped space).
+
+    Attributes
+    ----------
+    start, count : ndarray
+        Chunk id → its first row in :attr:`forms`/:attr:`offset`, its number of tokens.
+    forms, offset : ndarray
+        One row per token of every chunk: form id (:class:`FormTable`) and
+        character offset inside the chunk.
+    """
+
+    #: Beyond this many chunks the table starts over (bounds its memory on a very large corpus).
+    MAX_CHUNKS = 2_000_000
+
+    def __init__(self):
+        self._id: dict[str, int] = {}
+        self._n = self._rows = 0
+        self._chunk_buf = np.zeros((2, 4096), dtype=np.int64)  # start, count
+        self._token_buf = np.zeros((2, 8192), dtype=np.int64)  # form, offset
+
+    def __len__(self) -> int:
+        return self._n
+
+    start = property(lambda self: self._chunk_buf[0, :self._n])
+    count = property(lambda self: self._chunk_buf[1, :self._n])
+    forms = property(lambda self: self._token_buf[0, :self._rows])
+    offset = property(lambda self: self._token_buf[1, :self._rows])
+
+    def lookup(self, chunks: list[str]) -> list:
+        """Chunk ids of ``chunks`` (None for a chunk not seen yet)."""
+        return list(map(self._id.get, chunks))
+
+    def harvest(self, chunks: list[str], begin: np.ndarray, forms: np.ndarray, idx: np.ndarray,
+                length: np.ndarray) -> bool:
+        """Record the tokens of a passage cut into ``chunks`` (at offsets ``begin``).
+
+        ``forms``, ``idx`` and ``length`` are the form ids, character offsets
+        and lengths of the passage's tokens, in order. Nothing is recorded
+        (and False returned) unless the tokens tile the chunks.
+        """
+        lengths = _lengths(chunks)
+        # a white-space run after a word loses a first space: it gives no token
+        dropped = np.fromiter((c[0] == " " and c.isspace() for c in chunks), dtype=bool, count=len(chunks))
+        which = np.searchsorted(begin, idx, side="right") - 1
+        if not len(idx) or (which < 0).any() or (idx < begin[which] + dropped[which]).any() or \
+                (idx + length > begin[which] + lengths[which]).any() or \
+                not np.array_equal(np.bincount(which, weights=length, minlength=len(chunks)), lengths - dropped):
+            return False
+        if self._n + len(chunks) > self.MAX_CHUNKS:
+            self.__init__()
+        counts = np.bincount(which, minlength=len(chunks))
+        first = np.cumsum(counts) - counts
+        for k, chunk in enumerate(chunks):
+            if chunk in self._id:
+                continue
+            a, n = int(first[k]), int(counts[k])
+            self._grow(n)
+            self._chunk_buf[:, self._n] = (self._rows, n)
+            self._token_buf[0, self._rows:self._rows + n] = forms[a:a + n]
+            self._token_buf[1, self._rows:self._rows + n] = idx[a:a + n] - begin[k]
+            self._id[chunk] = self._n
+            self._n += 1
+            self._rows += n
+        return True
+
+    def _grow(self, rows: int) -> None:
+        while self._n + 1 > self._chunk_buf.shape[1]:
+            self._chunk_buf = np.concatenate([self._chunk_buf, np.zeros_like(self._chunk_buf)], axis=1)
+        while self._rows + rows > self._token_buf.shape[1]:
+            self._token_buf = np.concatenate([self._token_buf, np.zeros_like(self._token_buf)], axis=1)
+
+
+#: Marks the key of a passage's first run when it is white space (kept whole, no space dropped).
+_LEAD = "\x00"
+
+
+def _cut(text: str) -> tuple[list[str], list[int] | None]:
+    """A passage's chunks and, unless each is followed by a single space, what follows each.
+
+    Chunks are the words between single spaces and, where the white space is
+    anything else (a tab, a newline, two spaces, a space at either end), the
+    runs of :data:`_RUNS` of that stretch: a run of white space is keyed by
+    its whole text (it is tokenized without a first space when it follows a
+    word; a passage's first run keeps it and is keyed apart, :data:`_LEAD` in
+    front). The second item is None when the passage has single spaces
+    between words only, else the number of characters after each chunk
+    before the next (1 between words, 0 around such a stretch).
+
+    >>> _cut("Ja, echt niet")
+    (['Ja,', 'echt', 'niet'], None)
+    >>> _cut("Ja,  echt\\tniet ")
+    (['Ja,', '  ', 'echt', '\\t', 'niet', ' '], [0, 0, 0, 0, 0, 0])
+    """
+    pieces = text.split(" ")
+    # ``isprintable`` is false for all white space but the space (and for a few
+    # other characters, whose pieces are then cut into runs too: right for every text)
+    if text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " ":
+        return pieces, None
+    n = len(pieces)
+    odd = [i for i, w in enumerate(pieces) if not w or not w.isprintable()]
+    after = list(accumulate(map(len, pieces)))  # where the next piece begins, less the spaces before it
+    chunks: list[str] = []
+    gaps: list[int] = []
+    i = k = 0
+    while k < len(odd):
+        j = m = odd[k]
+        while k + 1 < len(odd) and odd[k + 1] == m + 1:
+            k, m = k + 1, m + 1
+        # the words before the stretch, then the stretch (from the space after the last
+        # word to the first character of the next) cut into runs
+        chunks += pieces[i:j]
+        gaps += [1] * (j - i - 1) + [0] if j > i else []
+        begin = after[j - 1] + j - 1 if j else 0
+        runs = _RUNS.findall(text[begin:after[m] + m + 1 if m + 1 < n else len(text)])
+        if not begin and runs[0][0].isspace():
+            runs[0] = _LEAD + runs[0]
+        chunks += runs
+        gaps += [0] * len(runs)
+        i, k = m + 1, k + 1
+    chunks += pieces[i:]
+    gaps += [1] * (n - i - 1) + [0] if n > i else []
+    return chunks, gaps
+
+
+def _lengths(chunks: list[str]) -> np.ndarray:
+    """The length in the passage of each chunk (a :data:`_LEAD` mark takes none)."""
+    lengths = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks))
+    if chunks and chunks[0][0] == _LEAD:
+        lengths[0] -= 1
+    return lengths
+
+
+def pipe_batches(texts: Iterable[str], *, batch_size: int = 2048) -> Iterator[Batch]:
     """Lemmatised batches of passages (blank or non-string passages are left out).
 
-    Passages are tokenized one by one (``tokenizer.pipe``): one Doc per
-    passage keeps the tokenizer's cache effective, which a single joined Doc
-    would not (a special case such as an abbreviation switches caching off
-    for the rest of a Doc). Only ``ORTH`` and ``IDX`` are read from each Doc;
-    the other columns, lemma included, come from the lemmatizer's
-    :class:`FormTable` for the whole batch at once (the same values the
-    pipeline would give).
+    A passage whose chunks have all been seen before is read from the
+    lemmatizer's :class:`ChunkTable` without running the tokenizer (the same
+    tokens; see there). The others are tokenized one by one
+    (``tokenizer.pipe``: one Doc per passage keeps the tokenizer's cache
+    effective, which a single joined Doc would not) and their chunks
+    recorded. Only ``ORTH`` and ``IDX`` are read from each Doc; the other
+    columns, lemma included, come from the lemmatizer's :class:`FormTable`
+    for the whole batch at once (the same values the pipeline would give).
     """
     nlp = get_nlp()
     lemmatizer = nlp.get_pipe("altena_lemmatizer")
+    table, chunk_table = lemmatizer.forms, lemmatizer.chunks
     pending = [(i, t) for i, t in enumerate(texts) if isinstance(t, str) and t.strip()]
     for b in range(0, len(pending), batch_size):
-        chunk = pending[b:b + batch_size]
-        lens, parts = [], []
-        for doc in nlp.tokenizer.pipe([t for _, t in chunk], batch_size=batch_size):
-            lens.append(len(doc))
-            parts.append(doc.to_array([ORTH, IDX]))
-        lens = np.asarray(lens, dtype=np.int64)
+        part = pending[b:b + batch_size]
+        batch_texts = [t for _, t in part]
+        cuts = [_cut(t) for t in batch_texts]
+        split = [c for c, _ in cuts]
+        with _FORMS_LOCK:  # the chunk table grows: one writer at a time
+            known = chunk_table.lookup(list(chain.from_iterable(split)))
+            fast, k = [], 0
+            for s in split:
+                fast.append(None not in known[k:k + len(s)])
+                k += len(s)
+            slow = [p for p, f in enumerate(fast) if not f]
+            spacy_rows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+            if slow:
+                for p, doc in zip(slow, nlp.tokenizer.pipe([batch_texts[p] for p in slow], batch_size=256)):
+                    orth_idx = doc.to_array([ORTH, IDX])
+                    forms = lemmatizer.form_ids(orth_idx[:, 0]) if len(doc) else np.zeros(0, np.int64)
+                    idx = orth_idx[:, 1].astype(np.int64)
+                    spacy_rows[p] = (forms, idx)
+                    chunks, gaps = cuts[p]
+                    if len(doc):
+                        lengths = _lengths(chunks)
+                        gap = np.ones(len(chunks), np.int64) if gaps is None else np.asarray(gaps, np.int64)
+                        chunk_table.harvest(chunks, np.cumsum(lengths + gap) - lengths - gap, forms, idx,
+                                            table.length[forms].astype(np.int64))
+                known = chunk_table.lookup(list(chain.from_iterable(s for p, s in enumerate(split) if fast[p])))
+            starts, counts, tokens, offsets = chunk_table.start, chunk_table.count, chunk_table.forms, \
+                chunk_table.offset
+        # the passages read from the chunk table: their chunks' ids, offsets and tokens
+        cids = np.asarray(known, dtype=np.int64)
+        n_chunks = np.asarray([len(s) if fast[p] else 0 for p, s in enumerate(split)], dtype=np.int64)
+        lengths = np.fromiter(map(len, chain.from_iterable(s for p, s in enumerate(split) if fast[p])),
+                              dtype=np.int64, count=len(cids))
+        chunk_passage = np.repeat(np.arange(len(part)), n_chunks)
+        chunk_first = np.cumsum(n_chunks) - n_chunks  # each passage's first chunk
+        lead = [chunk_first[p] for p, s in enumerate(split) if fast[p] and s[0][0] == _LEAD]
+        lengths[lead] -= 1
+        gap = np.ones(len(cids), dtype=np.int64)
+        for p, (_, gaps) in enumerate(cuts):
+            if gaps is not None and fast[p]:
+                gap[chunk_first[p]:chunk_first[p] + n_chunks[p]] = gaps
+        ends = np.cumsum(lengths + gap)
+        begin = ends - lengths - gap - np.r_[0, ends][chunk_first][chunk_passage]
+        n_tok = counts[cids] if len(cids) else np.zeros(0, np.int64)
+        lens = np.bincount(chunk_passage, weights=n_tok, minlength=len(part)).astype(np.int64)
+        for p, (forms, _) in spacy_rows.items():
+            lens[p] = len(forms)
         last = np.cumsum(lens)
         first = last - lens
-        if int(last[-1]):
-            orth_idx = np.concatenate(parts)
-            forms = lemmatizer.form_ids(orth_idx[:, 0])
-            table = lemmatizer.forms
-            arrays = np.column_stack([table.lemma[forms], table.lower[forms], orth_idx[:, 1],
+        total = int(last[-1])
+        forms = np.zeros(total, dtype=np.int64)
+        idx = np.zeros(total, dtype=np.int64)
+        if len(cids):
+            # every token of the fast passages, in order: its chunk, its row in the table, its row here
+            tok_chunk = np.repeat(np.arange(len(cids)), n_tok)
+            chunk_tok = np.cumsum(n_tok) - n_tok  # first token of each chunk among these tokens
+            src = starts[cids][tok_chunk] + np.arange(len(tok_chunk)) - chunk_tok[tok_chunk]
+            passage_tok = np.r_[chunk_tok, len(tok_chunk)][chunk_first]  # first token of each passage
+            dest = (first - passage_tok)[chunk_passage][tok_chunk] + np.arange(len(tok_chunk))
+            forms[dest] = tokens[src]
+            idx[dest] = begin[tok_chunk] + offsets[src]
+        for p, (f, i) in spacy_rows.items():
+            forms[first[p]:last[p]] = f
+            idx[first[p]:last[p]] = i
+        if total:
+            arrays = np.column_stack([table.lemma[forms], table.lower[forms], idx.astype(np.uint64),
                                       table.length[forms], table.is_alpha[forms]])
         else:
-            forms = np.zeros(0, dtype=np.int64)
             arrays = np.zeros((0, len(BATCH_ATTRS)), dtype=np.uint64)
-        yield Batch([t for _, t in chunk], [i for i, _ in chunk], arrays, first, last,
-                    np.repeat(np.arange(len(chunk)), lens), forms)
+        yield Batch(batch_texts, [i for i, _ in part], arrays, first, last,
+                    np.repeat(np.arange(len(part)), lens), forms)
 
 
 def lemmatize(text: str) -> list[str]:

@@ -144,6 +144,35 @@ def _max_len(op) -> int | None:
     return int(hi) if hi.isdigit() else None
 
 
+class _TestRows:
+    """Which rows of a batch pass each token test, without a (test × row) table.
+
+    ``tests[t, f]`` says whether form ``f`` passes test ``t``. The rows that
+    pass a test are found through an index of the batch's rows by form (one
+    sort per batch): a test accepts few forms, so this costs far less than
+    testing every row.
+    """
+
+    def __init__(self, tests: np.ndarray, forms: np.ndarray):
+        self._tests, self._forms = tests, forms
+        self._order = np.argsort(forms, kind="stable")
+        self._sorted = forms[self._order]
+
+    def __len__(self) -> int:
+        return len(self._forms)
+
+    def rows(self, test: int, passing: np.ndarray) -> np.ndarray:
+        """The sorted rows whose form is in ``passing`` (the sorted form ids passing ``test``)."""
+        lo = np.searchsorted(self._sorted, passing, side="left")
+        n = np.searchsorted(self._sorted, passing, side="right") - lo
+        at = np.repeat(lo - np.cumsum(n) + n, n) + np.arange(int(n.sum()))
+        return np.sort(self._order[at])
+
+    def at(self, test: int, rows: np.ndarray) -> np.ndarray:
+        """Whether the tokens of ``rows`` (any shape) pass ``test``."""
+        return self._tests[test][self._forms[rows]]
+
+
 def _render_pattern(index: int, pattern: Sequence[Mapping]) -> str:
     """A short readable name: ``pattern#2:LOWER=geen LEMMA=terugkoppeling``."""
     def value(v):
@@ -463,7 +492,7 @@ class RuleCoder(BaseEstimator):
             self._f_anchors: list[tuple[int, ...]] = []
             self._f_flags = np.zeros((0, 5), dtype=bool)  # has hit, has anchor, negator, stop, phrase start
             self._f_second = np.zeros(0, dtype=bool)
-            self._f_specs = np.zeros((0, len(self._spec_ids)), dtype=bool)
+            self._f_specs = np.zeros((len(self._spec_ids), 0), dtype=bool)  # token test × form
             self._form_table = table
         done, total = len(self._f_hits), len(table)
         if done == total:
@@ -494,7 +523,8 @@ class RuleCoder(BaseEstimator):
             flags.append((bool(hits), bool(anchors), negator, negator or lower in self._barrier_hashes,
                           key in self._firsts))
             second.append(key in self._seconds)
-        self._f_specs = np.concatenate([self._f_specs, specs])
+        self._f_specs = np.ascontiguousarray(np.concatenate([self._f_specs, specs.T], axis=1))
+        self._f_passing = [np.flatnonzero(row) for row in self._f_specs]  # per test: the forms passing it
         self._f_flags = np.concatenate([self._f_flags, np.asarray(flags, dtype=bool).reshape(-1, 5)])
         self._f_second = np.concatenate([self._f_second, np.asarray(second, dtype=bool)])
         self._f_anchors = self._f_anchors + new_anchors
@@ -652,7 +682,7 @@ class RuleCoder(BaseEstimator):
         tp, first, last = batch.token_passage, batch.first, batch.last
         keys, starts, ends = [], [], []
         limit = last[tp]
-        specs = self._f_specs.T[:, forms]  # token test × row, each test's row contiguous
+        specs = _TestRows(self._f_specs, forms)  # token test × row, a test's row made when first needed
         counts: dict[int, np.ndarray] = {}  # token test → rows passing it, made when a pattern needs it
         untranslated = []
         for matcher, anchors, steps, key in self._patterns:
@@ -691,7 +721,7 @@ class RuleCoder(BaseEstimator):
                     ends.append(off + end)
         return keys, starts, ends
 
-    def _run_steps(self, steps, specs: np.ndarray, limit: np.ndarray,
+    def _run_steps(self, steps, specs: _TestRows, limit: np.ndarray,
                    counts: dict | None = None) -> tuple[list[int], list[int]]:
         """Every match of a translated pattern in a batch: (start rows, end rows).
 
@@ -708,15 +738,15 @@ class RuleCoder(BaseEstimator):
         required step within reach, so a pattern that starts with a common word
         costs little where its rarer words are absent.
         """
-        n_steps, n_rows = len(steps), specs.shape[1]
+        n_steps, n_rows = len(steps), len(specs)
         if steps[0][1]:
             cand = np.arange(n_rows)
         elif counts is not None:  # a required first token: only where it matches
             cand = counts.get(steps[0][0])
             if cand is None:
-                cand = counts[steps[0][0]] = np.flatnonzero(specs[steps[0][0]])
+                cand = counts[steps[0][0]] = specs.rows(steps[0][0], self._f_passing[steps[0][0]])
         else:
-            cand = np.flatnonzero(specs[steps[0][0]])
+            cand = specs.rows(steps[0][0], self._f_passing[steps[0][0]])
         if not len(cand):
             return [], []
         if counts is not None:
@@ -730,7 +760,7 @@ class RuleCoder(BaseEstimator):
                 if i and spec != wildcard:
                     rows = counts.get(spec)
                     if rows is None:
-                        rows = counts[spec] = np.flatnonzero(specs[spec])
+                        rows = counts[spec] = specs.rows(spec, self._f_passing[spec])
                     cand = cand[np.searchsorted(rows, cand + i + 1) > np.searchsorted(rows, cand + required)]
                     if not len(cand):
                         return [], []
@@ -759,7 +789,7 @@ class RuleCoder(BaseEstimator):
                 step = np.zeros_like(reach)
                 step[:, 1:] = reach[:, :-1] & inside
                 if spec != wildcard:
-                    step[:, 1:] &= specs[spec][pos]
+                    step[:, 1:] &= specs.at(spec, pos)
                 reach = step | reach if optional else step
             i += run
         c, k = np.nonzero(reach[:, 1:])
