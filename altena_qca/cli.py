@@ -79,6 +79,32 @@ def _flush(caught) -> None:
             click.echo(f"warning: {msg}", err=True)
 
 
+def _study_command(parent, name: str | None = None, *, table: bool = False, pseudonymise: bool = True):
+    """Make a command of ``parent`` that works on a study: ``--data``, with ``table`` ``--out`` (a CSV,
+    default standard output), the command's own options (the decorators below this one), with
+    ``pseudonymise`` ``--pseudonymise/--no-pseudonymise``, and library errors as one line with exit code 2."""
+    def decorate(f):
+        f = handle_errors(f)
+        if pseudonymise:
+            f = _pseudo_option(f)
+        if table:
+            f = _table_out_option(f)
+        command = parent.command(name)(_data_option(f))
+        command.params.sort(key=lambda param: param.name == "pseudonymise")  # stable: it goes last, in --help too
+        return command
+    return decorate
+
+
+def _table_out_option(f):
+    return click.option("--out", "out_path", type=click.Path(path_type=Path), default=None,
+                        help="Write the table here (CSV); default: CSV on standard output.")(f)
+
+
+def _load(data_dir, pseudonymise, codebook=None, engine=None):
+    from .study import load_study
+    return load_study(data_dir, codebook, pseudonymise=pseudonymise, engine=engine)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="altena-qca")
 def cli():
@@ -114,8 +140,7 @@ def _runner(engine: str, scheduler: str | None):
     return get_engine(engine, scheduler)
 
 
-@cli.command()
-@_data_option
+@_study_command(cli)
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
               help="Output folder.")
 @click.option("--codebook", type=click.Path(path_type=Path), default=None, help="Codebook YAML.")
@@ -123,9 +148,7 @@ def _runner(engine: str, scheduler: str | None):
               show_default=True,
               help="Analyse the study's manual codings, or the auto-coder's unreviewed suggestions "
                    "(every output then says 'automatisch gecodeerd, niet beoordeeld').")
-@_pseudo_option
 @_engine_options
-@handle_errors
 def run(data_dir, out_dir, codebook, codings_source, pseudonymise, engine, scheduler):
     """Check a study, then ingest, analyse and write every table, figure and the report.
 
@@ -137,7 +160,6 @@ def run(data_dir, out_dir, codebook, codings_source, pseudonymise, engine, sched
     from .check import check_study
     from .pipeline import run as run_pipeline
     from .pipeline import use_suggestions
-    from .study import load_study
 
     _check_engine(engine, scheduler)
     checked = check_study(data_dir, codebook, fit_rules=False)
@@ -155,7 +177,7 @@ def run(data_dir, out_dir, codebook, codings_source, pseudonymise, engine, sched
             click.echo(f"error: {message}", err=True)
         sys.exit(2)
     with _runner(engine, scheduler) as runner:
-        study = load_study(data_dir, codebook, pseudonymise=pseudonymise, engine=runner)
+        study = _load(data_dir, pseudonymise, codebook, runner)
     if codings_source == "suggested":
         study = use_suggestions(study)
     files = run_pipeline(study, out_dir, log=lambda m: click.echo(m, err=True))
@@ -188,10 +210,8 @@ def init(folder, title, municipality, commissioner, period):
                f"{folder / 'transcripts'}, then: altena-qca check --data {folder}")
 
 
-@cli.command()
-@_data_option
+@_study_command(cli, pseudonymise=False)
 @click.option("--codebook", type=click.Path(path_type=Path), default=None, help="Codebook YAML.")
-@handle_errors
 def check(data_dir, codebook):
     """List every problem of a study folder at once, before anything runs.
 
@@ -213,12 +233,9 @@ def check(data_dir, codebook):
         sys.exit(2)
 
 
-@cli.command()
-@_data_option
+@_study_command(cli)
 @click.option("--out", "out_path", type=click.Path(path_type=Path), default=None,
               help="Write the segments table here (CSV); default: print a summary.")
-@_pseudo_option
-@handle_errors
 def ingest(data_dir, out_path, pseudonymise):
     """Read and segment the transcripts of a study; report what was found.
 
@@ -363,11 +380,6 @@ def codebook_delete(code, force, data_dir, codebook_path, in_place):
 
 # ---------------------------------------------------------------- analysis (issue 3)
 
-def _table_out_option(f):
-    return click.option("--out", "out_path", type=click.Path(path_type=Path), default=None,
-                        help="Write the table here (CSV); default: CSV on standard output.")(f)
-
-
 def _emit_table(df, out_path) -> None:
     """Write a table as CSV to ``out_path``, or to standard output."""
     if out_path:
@@ -379,16 +391,7 @@ def _emit_table(df, out_path) -> None:
         click.echo(neutralise_frame(df).to_csv(index=False, float_format="%.4f", lineterminator="\n"), nl=False)
 
 
-def _load(data_dir, pseudonymise):
-    from .study import load_study
-    return load_study(data_dir, pseudonymise=pseudonymise)
-
-
-@cli.command()
-@_data_option
-@_table_out_option
-@_pseudo_option
-@handle_errors
+@_study_command(cli, table=True)
 def groups(data_dir, out_path, pseudonymise):
     """Place each respondent in one of the four problem groups (thesis 4.2.2).
 
@@ -399,14 +402,10 @@ def groups(data_dir, out_path, pseudonymise):
     _emit_table(assign_groups(s.corpus, s.codebook, s.codings), out_path)
 
 
-@cli.command()
-@_data_option
-@_table_out_option
+@_study_command(cli, table=True)
 @click.option("--when", type=click.Choice(["today", "wams"]), default="today", show_default=True,
               help="Effects today (4.2.3) or expected under the Wams (4.3.1).")
 @click.option("--evidence", is_flag=True, help="List the coded segments behind each cell instead.")
-@_pseudo_option
-@handle_errors
 def effects(data_dir, out_path, when, evidence, pseudonymise):
     """Count respondents per group reporting each effect (trust, relations, ...).
 
@@ -418,16 +417,12 @@ def effects(data_dir, out_path, when, evidence, pseudonymise):
     _emit_table(fn(s.corpus, s.codebook, s.codings, when=when), out_path)
 
 
-@cli.command()
-@_data_option
-@_table_out_option
+@_study_command(cli, table=True)
 @click.option("--by", type=click.Choice(["respondent", "document", "group", "side"]), default="respondent",
               show_default=True, help="Columns of the code-document table.")
 @click.option("--values", type=click.Choice(["count", "row", "column"]), default="count", show_default=True,
               help="Absolute counts, or shares of the row or of the column total.")
 @click.option("--descendants", is_flag=True, help="Count codings also for every code above them.")
-@_pseudo_option
-@handle_errors
 def frequencies(data_dir, out_path, by, values, descendants, pseudonymise):
     """The code-document table: codes × respondents, groups or sides.
 
@@ -439,17 +434,13 @@ def frequencies(data_dir, out_path, by, values, descendants, pseudonymise):
                                     include_descendants=descendants), out_path)
 
 
-@cli.command()
-@_data_option
-@_table_out_option
+@_study_command(cli, table=True)
 @click.option("--level", type=click.Choice(["segment", "document"]), default="segment", show_default=True,
               help="Overlapping spans, or the same document.")
 @click.option("--group", "group_ids", type=int, multiple=True, help="Only respondents of this group (repeatable).")
 @click.option("--side", type=click.Choice(["intern", "extern"]), default=None, help="Only this side.")
 @click.option("--part", "parts", type=click.IntRange(0, 4), multiple=True,
               help="Only codings in this interview part, 1-4 or 0 for unknown (repeatable).")
-@_pseudo_option
-@handle_errors
 def cooccurrence(data_dir, out_path, level, group_ids, side, parts, pseudonymise):
     """Code × code co-occurrence with the c-coefficient.
 
@@ -461,14 +452,11 @@ def cooccurrence(data_dir, out_path, level, group_ids, side, parts, pseudonymise
                                    side=side, part=parts or None), out_path)
 
 
-@cli.command()
-@_data_option
+@_study_command(cli)
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path(DEFAULT_OUT) / "network",
               show_default=True, help="Output folder for the network tables and graph files.")
 @click.option("--actors", "actors_path", type=click.Path(path_type=Path), default=None,
               help="Actor gazetteer YAML (default: <data>/actors.yaml, else the bundled actors.yaml).")
-@_pseudo_option
-@handle_errors
 def network(data_dir, out_dir, actors_path, pseudonymise):
     """The partner network, its measures, the Rhodes reading and DNA graphs (thesis 4.1).
 
@@ -477,17 +465,13 @@ def network(data_dir, out_dir, actors_path, pseudonymise):
     Example: altena-qca network --out out/network
     """
     from .network.outputs import write_network
-    from .study import load_study
 
-    files = write_network(load_study(data_dir, pseudonymise=pseudonymise), out_dir, actors_path)
+    files = write_network(_load(data_dir, pseudonymise), out_dir, actors_path)
     click.echo(f"wrote {len(files)} files to {Path(out_dir).resolve()}")
 
 
-@cli.command("export-qdpx")
-@_data_option
+@_study_command(cli, "export-qdpx")
 @click.option("--out", "out_path", type=click.Path(path_type=Path), required=True, help=".qdpx file to write.")
-@_pseudo_option
-@handle_errors
 def export_qdpx_command(data_dir, out_path, pseudonymise):
     """Export a study as a REFI-QDA project (.qdpx) for ATLAS.ti, NVivo, MAXQDA, QualCoder.
 
@@ -495,9 +479,8 @@ def export_qdpx_command(data_dir, out_path, pseudonymise):
     """
     from .pipeline import export_groups
     from .refi import export_qdpx
-    from .study import load_study
 
-    study = load_study(data_dir, pseudonymise=pseudonymise)
+    study = _load(data_dir, pseudonymise)
     path = export_qdpx(study, out_path, groups=export_groups(study))
     click.echo(f"wrote {path}")
 
@@ -542,36 +525,28 @@ def export_qdc_command(codebook_path, out_path):
 
 # ---------------------------------------------------------------- report (issue 7)
 
-@cli.command()
-@_data_option
+@_study_command(cli)
 @click.option("--out", "out_path", type=click.Path(path_type=Path), default=Path(DEFAULT_OUT) / "report.docx",
               show_default=True, help="Word report to write.")
 @click.option("--figures", "figures_dir", type=click.Path(path_type=Path), default=None,
               help="Folder for the figures (PNG, SVG); default: figures/ beside the report.")
 @click.option("--no-network", is_flag=True, help="Leave out the partner network (faster).")
-@_pseudo_option
-@handle_errors
 def report(data_dir, out_path, figures_dir, no_network, pseudonymise):
     """Write the Dutch Word report for policymakers, with its figures.
 
     Example: altena-qca report --data my_study --out out/report.docx
     """
     from .report.make import make_report
-    from .study import load_study
 
-    study = load_study(data_dir, pseudonymise=pseudonymise)
+    study = _load(data_dir, pseudonymise)
     files = make_report(study, out_path, figures_dir=figures_dir, network=not no_network)
     for f in (p for paths in files.values() for p in paths):
         click.echo(f"wrote {f}")
 
 
-@cli.command()
-@_data_option
-@_table_out_option
+@_study_command(cli, table=True)
 @click.option("--all", "show_all", is_flag=True, help="On the terminal, list every claim (default: only those "
               "not reproduced, then the summary).")
-@_pseudo_option
-@handle_errors
 def claims(data_dir, out_path, show_all, pseudonymise):
     """Check every claim in the study's claims.yaml against what the data compute.
 
@@ -602,8 +577,7 @@ def _method_option(f):
                         show_default=True, help="Rule coder, learned suggester, or both.")(f)
 
 
-@cli.command()
-@_data_option
+@_study_command(cli)
 @click.option("--input", "input_path", type=click.Path(path_type=Path), default=None,
               help="Code free passages instead: JSON lines, one object with 'id' and 'text' per line.")
 @click.option("--out", "out_path", type=click.Path(path_type=Path), default=None,
@@ -613,9 +587,7 @@ def _method_option(f):
               help="Drop rule suggestions below this calibrated confidence "
                    "[default: 0.4 on the study, 0 for --input passages].")
 @click.option("--codebook", "codebook_path", type=click.Path(path_type=Path), default=None, help="Codebook YAML.")
-@_pseudo_option
 @_engine_options
-@handle_errors
 def code(data_dir, input_path, out_path, method, min_rule_confidence, codebook_path, pseudonymise, engine,
          scheduler):
     """Suggest codes with the offline auto-coder, trained on the study's manual codings.
@@ -635,20 +607,18 @@ def code(data_dir, input_path, out_path, method, min_rule_confidence, codebook_p
         if out_path is None:
             raise click.UsageError("--out is required with --input")
         mrc = PASSAGE_MIN_RULE_CONFIDENCE if min_rule_confidence is None else min_rule_confidence
-        from .study import load_study
-        study = load_study(data_dir, codebook_path, pseudonymise=pseudonymise)
+        study = _load(data_dir, pseudonymise, codebook_path)
         rows = code_file(input_path, out_path, study, method=method, min_rule_confidence=mrc)
         click.echo(f"wrote {len(rows)} suggestions for {rows['id'].nunique()} passages to {out_path}", err=True)
         return
     from .coding import AutoCoder
     from .engine import suggest
-    from .study import load_study
 
     params = {} if min_rule_confidence is None else {"min_rule_confidence": min_rule_confidence}
     coder = AutoCoder(method=method, **params)
     # documents are read and coded by the engine; the coder is fitted here
     with _runner(engine, scheduler) as runner:
-        study = load_study(data_dir, codebook_path, pseudonymise=pseudonymise, engine=runner)
+        study = _load(data_dir, pseudonymise, codebook_path, runner)
         table = suggest(study.corpus, study.codebook, study.codings, coder=coder, engine=runner)
     from .coding.review import to_typed_offsets  # the file's offsets are codings.csv's (as typed)
     _emit_table(to_typed_offsets(table, study.corpus), out_path)
@@ -659,8 +629,7 @@ def review():
     """Review auto-coding suggestions: export them for a person, import the decisions."""
 
 
-@review.command("export")
-@_data_option
+@_study_command(review, "export")
 @click.option("--suggestions", "suggestions_path", type=click.Path(path_type=Path), required=True,
               help="Suggestions CSV written by 'altena-qca code' on the same study.")
 @click.option("--out", "out_path", type=click.Path(path_type=Path), required=True, help="Review CSV to write.")
@@ -669,8 +638,6 @@ def review():
                    "or were decided before (review_decisions.csv or the coding store).")
 @click.option("--code", "codes", multiple=True, metavar="ID",
               help="Only suggestions of this code and its sub-codes (repeatable).")
-@_pseudo_option
-@handle_errors
 def review_export(data_dir, suggestions_path, out_path, new_only, codes, pseudonymise):
     """Write suggestions with their passage and an empty 'decision' column (ja/nee, accept/reject).
 
@@ -686,17 +653,14 @@ def review_export(data_dir, suggestions_path, out_path, new_only, codes, pseudon
     click.echo(f"wrote {len(table)} suggestions to review to {out_path}")
 
 
-@review.command("import")
+@_study_command(review, "import")
 @click.argument("path", type=click.Path(path_type=Path))
-@_data_option
 @click.option("--reviewer", required=True, help="Name recorded as the coder of the accepted codings.")
 @click.option("--out", "out_path", type=click.Path(path_type=Path), default=None,
               help="Codings CSV to write: the study's codings plus the accepted suggestions.")
 @click.option("--apply", "apply_", is_flag=True,
               help="Add the accepted codings to the study's own codings.csv (atomically) and record every "
                    "decision in review_decisions.csv.")
-@_pseudo_option
-@handle_errors
 def review_import(path, data_dir, reviewer, out_path, apply_, pseudonymise):
     """Turn the accepted rows of a reviewed CSV into manual codings by the reviewer.
 
@@ -719,8 +683,7 @@ def review_import(path, data_dir, reviewer, out_path, apply_, pseudonymise):
     click.echo(f"wrote {len(merged)} codings ({len(merged) - len(study.codings)} accepted) to {out_path}")
 
 
-@cli.command()
-@_data_option
+@_study_command(cli, table=True)
 @click.option("--gold", "gold_path", type=click.Path(path_type=Path), default=None,
               help="Gold codings CSV over the study's documents, or JSON lines of passages with 'id', 'text' "
                    "and 'codes' or 'labels'; default: held-out respondents of the study.")
@@ -736,9 +699,6 @@ def review_import(path, data_dir, reviewer, out_path, apply_, pseudonymise):
 @click.option("--passages", "passages_path", type=click.Path(path_type=Path), default=None,
               help="Labelled JSON lines (one object per line with 'id', 'text', 'labels'): score the coder, "
                    "trained on the whole study, per concept label.")
-@_table_out_option
-@_pseudo_option
-@handle_errors
 def evaluate(data_dir, gold_path, method, labels, min_rule_confidence, crossval, grouped, passages_path, out_path,
              pseudonymise):
     """Precision, recall and F1 of the auto-coder per code (or label) and micro/macro, at segment level.
@@ -763,16 +723,12 @@ def evaluate(data_dir, gold_path, method, labels, min_rule_confidence, crossval,
     _emit_table(table, out_path)
 
 
-@cli.command()
-@_data_option
+@_study_command(cli, table=True)
 @click.option("--a", "a_path", type=click.Path(path_type=Path), default=None,
               help="Codings CSV of coder A (codings.csv format); default: the auto-coder.")
 @click.option("--b", "b_path", type=click.Path(path_type=Path), default=None,
               help="Codings CSV of coder B; default: the study's manual codings.")
 @click.option("--effects", "effects_only", is_flag=True, help="Only the effect stance codes.")
-@_table_out_option
-@_pseudo_option
-@handle_errors
 def agreement(data_dir, a_path, b_path, effects_only, out_path, pseudonymise):
     """Cohen's kappa and Krippendorff's alpha per code and overall, at segment level.
 
@@ -792,33 +748,27 @@ def codings():
     """The coding store (study.sqlite) and its plain-text form codings.csv."""
 
 
-@codings.command("export")
-@_data_option
+@_study_command(codings, "export")
 @click.option("--out", "out_path", type=click.Path(path_type=Path), default=None,
               help="Output CSV (default: <data>/codings.csv).")
-@_pseudo_option
-@handle_errors
 def codings_export(data_dir, out_path, pseudonymise):
     """Write the study's codings as codings.csv: sorted, deterministic, for version control.
 
     Example: altena-qca codings export --data my-study
     """
     from .store.codings import export_codings_csv
-    from .study import load_study
 
-    path = export_codings_csv(load_study(data_dir, pseudonymise=pseudonymise), out_path)
+    path = export_codings_csv(_load(data_dir, pseudonymise), out_path)
     click.echo(f"wrote {path}")
 
 
-@cli.command()
-@_data_option
+@_study_command(cli, pseudonymise=False)
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind; anything but loopback needs --token.")
 @click.option("--port", default=8765, show_default=True, type=int)
 @click.option("--token", default=None, help="Access token (default: a random one, printed in the start URL).")
 @click.option("--coder", default="researcher", show_default=True, help="Your name as coder.")
 @click.option("--no-suggestions", is_flag=True, help="Do not fit the auto-coder for suggestions.")
-@handle_errors
 def serve(data_dir, host, port, token, coder, no_suggestions):
     """Code in the browser: the coding workbench on this study.
 

@@ -28,41 +28,18 @@ import argparse
 import json
 import random
 import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 from altena_qca.resources import DEFAULT_DATA  # noqa: E402  (the bundled study)
+from altena_qca.workbench.server import serve_in_process  # noqa: E402
 
 TOKEN = "bench-token-0123456789abcdef"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(folder: Path):
-    import httpx
-    port = _port()
-    proc = subprocess.Popen([sys.executable, "-m", "altena_qca.cli", "serve", "--data", str(folder), "--port",
-                             str(port), "--token", TOKEN, "--no-suggestions"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    while True:
-        try:
-            if httpx.get(url + "/api/documents", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200:
-                return proc, url
-        except httpx.HTTPError:
-            time.sleep(0.3)
 
 
 def _cpu(pid: int) -> float:
@@ -127,8 +104,8 @@ def bench_render(repeat: int) -> dict:
     from playwright.sync_api import sync_playwright
     folder = Path(tempfile.mkdtemp()) / "lang"
     doc_id, words = make_long_study(folder)
-    proc, url = _serve(folder)
-    try:
+    with serve_in_process(folder, token=TOKEN, suggestions=False, timeout=600) as running:
+        proc, url = running.process, running.url
         h = {"Authorization": f"Bearer {TOKEN}"}
         with httpx.Client(base_url=url, headers=h) as c:
             n_codings = len(c.get(f"/api/documents/{doc_id}/codings").json())
@@ -156,17 +133,14 @@ def bench_render(repeat: int) -> dict:
         return {"words": words, "codings": n_codings, "bars_drawn": bars, "server_html": _stats(server),
                 "server_html_cpu": _stats(server_cpu), "browser_until_drawn": _stats(browser),
                 "load_average": _load()}
-    finally:
-        proc.terminate()
-        proc.wait(20)
 
 
 def bench_save(repeat: int) -> dict:
     import httpx
     folder = Path(tempfile.mkdtemp()) / "altena"
     shutil.copytree(DEFAULT_DATA, folder, ignore=shutil.ignore_patterns("study.sqlite*"))
-    proc, url = _serve(folder)
-    try:
+    with serve_in_process(folder, token=TOKEN, suggestions=False, timeout=600) as running:
+        proc, url = running.process, running.url
         h = {"Authorization": f"Bearer {TOKEN}"}
         add, delete, add_cpu, delete_cpu = [], [], [], []
         with httpx.Client(base_url=url, headers=h, timeout=60) as c:
@@ -191,9 +165,6 @@ def bench_save(repeat: int) -> dict:
         return {"codings": total, "add_then_analysis": _stats(add), "delete_then_analysis": _stats(delete),
                 "add_then_analysis_cpu": _stats(add_cpu), "delete_then_analysis_cpu": _stats(delete_cpu),
                 "load_average": _load()}
-    finally:
-        proc.terminate()
-        proc.wait(20)
 
 
 def main() -> None:

@@ -10,38 +10,16 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 from altena_qca.resources import DEFAULT_DATA  # noqa: E402  (the bundled study)
+from altena_qca.workbench.server import serve_in_process  # noqa: E402
 
 TOKEN = "screenshot-token-0123456789abcdef"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(folder: Path, port: int, coder: str) -> subprocess.Popen:
-    import httpx
-    proc = subprocess.Popen([sys.executable, "-m", "altena_qca.cli", "serve", "--data", str(folder), "--port",
-                             str(port), "--token", TOKEN, "--coder", coder])
-    while True:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/documents",
-                         headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.5)
 
 
 def main() -> None:
@@ -53,10 +31,8 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp()) / args.data.name
     shutil.copytree(args.data, tmp, ignore=shutil.ignore_patterns("study.sqlite*"))
-    port = _port()
-    proc = _serve(tmp, port, "ans")
-    url = f"http://127.0.0.1:{port}"
-    try:
+    with serve_in_process(tmp, token=TOKEN, coder="ans", timeout=600) as running:
+        url = running.url
         import httpx
         h = {"Authorization": f"Bearer {TOKEN}"}
         # a second coder re-codes R02 partly, for the agreement page
@@ -103,9 +79,6 @@ def main() -> None:
                 page.keyboard.press("ArrowDown")
                 page.screenshot(path=str(args.out / "workbench-picker.png"))
             b.close()
-    finally:
-        proc.terminate()
-        proc.wait(20)
     for f in sorted(args.out.glob("workbench-*.png")):
         print(f)
 

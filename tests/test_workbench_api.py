@@ -4,9 +4,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 import warnings
@@ -21,6 +18,7 @@ from starlette.testclient import TestClient  # noqa: E402
 
 from altena_qca.store.codings import CodingStore  # noqa: E402
 from altena_qca.workbench import Workbench, create_app  # noqa: E402
+from altena_qca.workbench.server import serve_in_process  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 from altena_qca.resources import DEFAULT_DATA as DATA  # noqa: E402
@@ -294,38 +292,11 @@ def test_agreement_between_two_coders(new_study):
 
 
 # -- concurrency and kill -9 against a real server -------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_server(folder: Path, port: int) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "altena_qca.cli", "serve", "--data", str(folder), "--port", str(port),
-           "--token", TOKEN, "--no-suggestions"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    import httpx
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/documents",
-                         headers={"Authorization": f"Bearer {TOKEN}"}, timeout=2).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("server did not start: " + proc.stderr.read())
-
-
 @pytest.fixture()
 def server(tmp_path):
     folder = make_study(tmp_path / "studie")
-    port = _free_port()
-    proc = _start_server(folder, port)
-    yield folder, f"http://127.0.0.1:{port}", proc
-    if proc.poll() is None:
-        proc.terminate()
-        proc.wait(20)
+    with serve_in_process(folder, token=TOKEN, suggestions=False) as running:
+        yield folder, running.url, running.process
 
 
 def test_two_clients_200_writes_each_all_present(server):
@@ -394,6 +365,12 @@ def test_server_killed_mid_request_leaves_a_consistent_store(server):
 
 
 # -- serve ----------------------------------------------------------------------------------
+def test_serve_in_process_says_why_a_server_did_not_start(tmp_path):
+    with pytest.raises(RuntimeError, match=r"(?s)did not start \(exit code 2\):.*E134"):
+        with serve_in_process(tmp_path / "geen-studie", token=TOKEN, suggestions=False):
+            pass
+
+
 def test_serve_refuses_other_addresses_without_a_token():
     from click.testing import CliRunner
 

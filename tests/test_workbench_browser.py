@@ -7,15 +7,13 @@ Playwright's own download.
 from __future__ import annotations
 
 import shutil
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from _workbench_study import make_study
+
+from altena_qca.workbench.server import serve_in_process
 
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -28,35 +26,11 @@ TOKEN = "browser-token-0123456789abcdef"
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    import httpx
     folder = make_study(tmp_path_factory.mktemp("browser") / "studie")
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "altena_qca.cli", "serve", "--data", str(folder),
-                             "--port", str(port), "--token", TOKEN, "--coder", "ans"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            if httpx.get(url + "/api/documents", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline or proc.poll() is not None:
-            proc.kill()
-            raise RuntimeError("server did not start: " + proc.stderr.read())
-        time.sleep(0.3)
-    yield folder, url
-    proc.terminate()
-    proc.wait(20)
+    with serve_in_process(folder, token=TOKEN, coder="ans") as running:
+        yield folder, running.url
 
 
 @pytest.fixture(scope="module")

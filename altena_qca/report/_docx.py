@@ -147,14 +147,15 @@ class Builder:
         return p
 
     def bullet(self, text: str, bold_lead: str | None = None):
-        p = self.doc.add_paragraph(style="List Bullet")
-        if bold_lead:
-            p.add_run(bold_lead).bold = True
-        p.add_run(text)
-        return p
+        """A bullet point; ``bold_lead`` (in bold) before the text."""
+        return self._list_item("List Bullet", text, bold_lead)
 
     def numbered(self, text: str, bold_lead: str | None = None):
-        p = self.doc.add_paragraph(style="List Number")
+        """A numbered point; ``bold_lead`` (in bold) before the text."""
+        return self._list_item("List Number", text, bold_lead)
+
+    def _list_item(self, style: str, text: str, bold_lead: str | None):
+        p = self.doc.add_paragraph(style=style)
         if bold_lead:
             p.add_run(bold_lead).bold = True
         p.add_run(text)

@@ -330,18 +330,22 @@ def _conclusion(b: Builder, f: w.Facts) -> None:
         b.para(text)
 
 
-def _wams_not_whole(b: Builder, f: w.Facts) -> None:
-    paras = f.wams_not_whole_paragraphs()
+def _section(b: Builder, number: int, paras: list[str], intro: str = "") -> None:
+    """Section ``number`` of :data:`SECTIONS`: its ``intro`` and paragraphs; left out when there are none."""
     if not paras:
         return
-    b.heading(SECTIONS[7], 1)
-    b.para("De Wams wordt vaak gezien als dé oplossing voor de privacyknelpunten bij het delen van gegevens. "
-           + ("Langs de vier samenwerkingsgrenzen bekeken lost de wet een deel op en laat een deel bestaan; de "
-              "scriptie bespreekt dit in §5.2." if f.t.thesis else
-              "Hieronder staat, langs de samenwerkingsgrenzen die respondenten noemen, wat de wet verandert en "
-              "wat niet."))
-    for text in paras:
+    b.heading(SECTIONS[number], 1)
+    for text in ([intro] if intro else []) + paras:
         b.para(text)
+
+
+def _wams_not_whole(b: Builder, f: w.Facts) -> None:
+    _section(b, 7, f.wams_not_whole_paragraphs(),
+             "De Wams wordt vaak gezien als dé oplossing voor de privacyknelpunten bij het delen van gegevens. "
+             + ("Langs de vier samenwerkingsgrenzen bekeken lost de wet een deel op en laat een deel bestaan; de "
+                "scriptie bespreekt dit in §5.2." if f.t.thesis else
+                "Hieronder staat, langs de samenwerkingsgrenzen die respondenten noemen, wat de wet verandert en "
+                "wat niet."))
 
 
 def _recommendations(b: Builder, f: w.Facts, r: Results) -> None:
@@ -368,12 +372,7 @@ def _recommendations(b: Builder, f: w.Facts, r: Results) -> None:
 
 
 def _follow_up(b: Builder, f: w.Facts) -> None:
-    paras = f.follow_up_paragraphs()
-    if not paras:
-        return
-    b.heading(SECTIONS[9], 1)
-    for text in paras:
-        b.para(text)
+    _section(b, 9, f.follow_up_paragraphs())
 
 
 def _limitations(b: Builder, f: w.Facts, r: Results) -> None:

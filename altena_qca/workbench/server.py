@@ -1,15 +1,24 @@
 """Start the workbench: ``altena-qca serve``."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import socket
+import subprocess
 import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Errors, InputError
 from .security import is_loopback, new_token
 
-__all__ = ["serve", "start_url", "working_copy"]
+__all__ = ["serve", "start_url", "working_copy", "serve_in_process", "RunningServer"]
 
 
 def working_copy(bundled: Path) -> Path:
@@ -80,3 +89,79 @@ def serve(data_dir: str | Path, *, host: str = "127.0.0.1", port: int = 8765, to
     wb._start_fit()
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
                 server_header=False, date_header=False)
+
+
+@dataclass(frozen=True)
+class RunningServer:
+    """A workbench server started by :func:`serve_in_process`."""
+
+    url: str
+    """``http://127.0.0.1:<port>``, without a trailing slash."""
+    token: str
+    """Its access token (send ``Authorization: Bearer <token>``)."""
+    process: subprocess.Popen
+    """The ``altena-qca serve`` child process (for its pid, or to kill it)."""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _answers(url: str, token: str) -> bool:
+    """Whether the server at ``url`` answers an authorised API request (loopback: no proxy)."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    request = urllib.request.Request(url + "/api/documents", headers={"Authorization": f"Bearer {token}"})
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+@contextlib.contextmanager
+def serve_in_process(data_dir: str | Path, *, token: str | None = None, coder: str = "researcher",
+                     suggestions: bool = True, timeout: float = 120.0) -> Iterator[RunningServer]:
+    """Run ``altena-qca serve`` on ``data_dir`` in a child process on a free loopback port.
+
+    For tests, benchmarks and scripts that need a real server (HTTP, a
+    browser, a process to measure or kill). Enters once the server answers
+    an API request; on leaving, the process is stopped (terminated, killed
+    after 20 s) unless it has ended already.
+
+    Raises
+    ------
+    RuntimeError
+        When the process ends or does not answer within ``timeout`` seconds;
+        the message ends with what it wrote.
+    """
+    token = token or new_token()
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    cmd = [sys.executable, "-m", "altena_qca.cli", "serve", "--data", str(data_dir), "--port", str(port),
+           "--token", token, "--coder", coder]
+    if not suggestions:
+        cmd.append("--no-suggestions")
+    with tempfile.TemporaryFile() as output:
+        process = subprocess.Popen(cmd, stdout=output, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + timeout
+            while not _answers(url, token):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    process.kill()
+                    process.wait()
+                    output.seek(0)
+                    said = output.read().decode("utf-8", "replace")[-4000:]
+                    raise RuntimeError(f"the workbench server on {data_dir} did not start "
+                                       f"(exit code {process.returncode}):\n{said}")
+                time.sleep(0.3)
+            yield RunningServer(url=url, token=token, process=process)
+        finally:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
