@@ -702,3 +702,46 @@ def test_nvivo_quirks_without_the_sample(tmp_path):
     assert {"rq1.programming", "framings.programming"} <= set(p.codebook.codes)
     out = import_qdpx_to_folder(_write(tmp_path, members, "again.qdpx"), tmp_path / "nvivo")
     assert "not written" in "\n".join(out.warnings) and (tmp_path / "nvivo" / "codebook.yaml").exists()
+
+
+def test_qualitative_coding_dialect_without_the_sample(tmp_path):
+    """What the qualitative-coding sample (not vendored) shows, rebuilt by hand so a fresh clone tests it:
+    source paths that are bare file names (not ``internal://``), a user that codes, code names with a
+    hyphen three levels deep, several codings on one selection and codings whose spans the quote check
+    confirms; imported as a study folder that loads with the same counts."""
+    board = "This district goal is to engage every student. We met twice.\nThe board agreed on the plan."
+    admin = "Admin notes: the plan was late. Teachers were not asked."
+    codes = (f'<Code guid="{G(1)}" name="rq3_process" isCodable="true"><Code guid="{G(2)}" name="identity" '
+             f'isCodable="true"><Code guid="{G(3)}" name="self-categorization" isCodable="true"/></Code></Code>'
+             f'<Code guid="{G(4)}" name="rq1_definition" isCodable="true"/>')
+    user = f'<Users><User name="cp" guid="{G(90)}"/></Users>'
+
+    def sel(text: str, quote: str, guid: int, *code_numbers: int) -> str:
+        start = text.index(quote)
+        codings = "".join(f'<Coding guid="{G(guid + 1 + i)}" creatingUser="{G(90)}"><CodeRef targetGUID="{G(c)}"/>'
+                          f'</Coding>' for i, c in enumerate(code_numbers))
+        return (f'<PlainTextSelection guid="{G(guid)}" name="{quote}" startPosition="{start}" '
+                f'endPosition="{start + len(quote)}" creatingUser="{G(90)}">{codings}</PlainTextSelection>')
+
+    src = (f'<TextSource guid="{G(10)}" name="board_2017" plainTextPath="board_2017.txt">'
+           f'{sel(board, "engage every student", 100, 3, 4)}{sel(board, "The board agreed", 110, 2)}</TextSource>'
+           f'<TextSource guid="{G(11)}" name="admin-1" plainTextPath="admin-1.txt">'
+           f'{sel(admin, "Teachers were not asked", 120, 3)}</TextSource>')
+    members = {"project.qde": _project(src, codes, users=user).replace(' name="t"', ' origin="qc 1.3.2" name="qc"'),
+               "sources/board_2017.txt": board, "sources/admin-1.txt": admin}
+    p = import_qdpx(_write(tmp_path, members))
+    assert p.origin == "qc 1.3.2"
+    assert (p.counts["codes"], p.counts["sources"], p.counts["selections"], p.counts["codings"]) == (4, 2, 3, 4)
+    assert sum(1 for w in p.warnings if "is not an internal:// path" in w) == 2
+    assert not [w for w in p.warnings if "elsewhere" in w]            # every span is where its quote is
+    code = p.codebook["rq3_process.identity.self_categorization"]   # ids: slugs of the names by path
+    assert (code.label_nl, code.parent) == ("self-categorization", "rq3_process.identity")
+    rows = p.codings.sort_values(["document", "start", "code"]).reset_index(drop=True)
+    assert set(rows["coder"]) == {"cp"}
+    assert [p.corpus.documents[d].text[s:e] for d, s, e in zip(rows["document"], rows["start"], rows["end"])] == \
+        ["Teachers were not asked", "engage every student", "engage every student", "The board agreed"]
+    from altena_qca import load_study
+    import_qdpx_to_folder(_write(tmp_path, members, "again.qdpx"), tmp_path / "qc")
+    with pytest.warns(UserWarning):
+        s = load_study(tmp_path / "qc", pseudonymise=False)
+    assert len(s.codings) == 4 and len(s.codebook) == 4
