@@ -7,7 +7,11 @@ sees half a file in one encoding and half in another:
    UTF-16: decoded as such) and refuse binary files (NUL bytes: a Word file or
    PDF renamed to ``.txt``);
 2. one streamed pass checks that the *whole* file is valid UTF-8 with an
-   incremental decoder (a multi-byte character may straddle two chunks);
+   incremental decoder (a multi-byte character may straddle two chunks) and
+   holds no NUL character anywhere: a NUL is never text, so a file with one
+   after the first 8 KB (a damaged file, or text with binary data appended)
+   is refused like a binary file (E103, naming the byte offset), not read
+   with the NUL inside a paragraph;
 3. if it is not, the whole file is read as cp1252 — the encoding Word uses
    when a Dutch user saves "plain text" on Windows — reported as a warning; a
    byte cp1252 does not define either is an error naming its offset. (A file
@@ -36,6 +40,7 @@ Examples
 from __future__ import annotations
 
 import codecs
+import stat
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -43,7 +48,7 @@ from pathlib import Path
 
 from ..errors import Errors, InputError, Warnings
 
-__all__ = ["Paragraph", "TextParagraphs", "read_text_paragraphs", "decode_text",
+__all__ = ["Paragraph", "TextParagraphs", "read_text_paragraphs", "decode_text", "check_input_file",
            "MAX_TRANSCRIPT_BYTES", "MAX_LINE_CHARS"]
 
 #: Refuse transcripts above this size (bytes); a 50-60 minute interview is ~60 kB.
@@ -75,9 +80,7 @@ def _sniff(prefix: bytes, path) -> tuple[str | None, int]:
             return encoding, len(bom)
     nul = prefix.find(b"\0")
     if nul >= 0:
-        raise InputError(Errors.E103.format(
-            path=path, reason=f"binary data (NUL byte at offset {nul}); is it a Word, PDF or other "
-                              "non-text file renamed to .txt?"))
+        raise _binary(path, nul)
     return None, 0
 
 
@@ -93,12 +96,13 @@ def decode_text(data: bytes, path: str | Path) -> tuple[str, str]:
     data = data[skip:]
     if encoding is not None:
         try:
-            return data.decode(encoding), _label(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError as exc:
             bad = _BadByte(exc.start + skip, data[exc.start] if exc.end - exc.start == 1 else None)
             raise InputError(Errors.E103.format(path=path, reason=bad.reason(encoding))) from None
+        return _no_nul(text, encoding, skip, path), _label(encoding)
     try:
-        return data.decode("utf-8"), "utf-8"
+        return _no_nul(data.decode("utf-8"), "utf-8", skip, path), "utf-8"
     except UnicodeDecodeError:
         pass
     try:
@@ -106,8 +110,17 @@ def decode_text(data: bytes, path: str | Path) -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         bad = _BadByte(exc.start + skip, data[exc.start])
         raise InputError(Errors.E103.format(path=path, reason=bad.reason("UTF-8 or cp1252"))) from None
+    text = _no_nul(text, "cp1252", skip, path)
     warnings.warn(Warnings.W101.format(path=path), stacklevel=2)
     return text, "cp1252"
+
+
+def _no_nul(text: str, encoding: str, skip: int, path) -> str:
+    """``text``, or E103 naming the file offset of its first NUL character."""
+    nul = text.find("\0")
+    if nul >= 0:
+        raise _binary(path, skip + len(text[:nul].encode(encoding)))
+    return text
 
 
 def _read_chunks(fh, skip: int) -> Iterator[bytes]:
@@ -131,18 +144,38 @@ class _BadByte(Exception):
         return f"{what} at offset {self.offset} is not valid {encoding}"
 
 
+def _binary(path, offset: int) -> InputError:
+    return InputError(Errors.E103.format(
+        path=path, reason=f"binary data (NUL byte at offset {offset}); is it a Word, PDF or other "
+                          "non-text file renamed to .txt, or a damaged file?"))
+
+
+class _NulByte(Exception):
+    """A NUL character (never text) at an absolute file offset."""
+
+    def __init__(self, offset: int):
+        super().__init__(offset)
+        self.offset = offset
+
+
 def _check_stream(fh, encoding: str, skip: int) -> bool:
     """Decode the whole file once, keeping nothing; return whether it has
-    any non-blank text. Raises :class:`_BadByte` on the first bad byte."""
+    any non-blank text. Raises :class:`_BadByte` on the first bad byte and
+    :class:`_NulByte` on the first NUL character, wherever it is (the first
+    8 KB are also checked before decoding, by :func:`_sniff`)."""
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     offset, content = skip, False
     for chunk in _read_chunks(fh, skip):
+        pending_before = len(decoder.getstate()[0])
         try:
             text = decoder.decode(chunk)
         except UnicodeDecodeError as exc:
             # exc.start is relative to the decoder's buffer: pending bytes + chunk.
             pending = len(exc.object) - len(chunk)
             raise _BadByte(offset - pending + exc.start, exc.object[exc.start]) from None
+        nul = text.find("\0")
+        if nul >= 0:
+            raise _NulByte(offset - pending_before + len(text[:nul].encode(encoding)))
         content = content or not text.isspace() and bool(text)
         offset += len(chunk)
     try:
@@ -232,15 +265,51 @@ class TextParagraphs:
                 yield Paragraph(line, number)
 
 
+def _not_a_file(mode: int) -> str | None:
+    """Why a path with this ``st_mode`` is no file to read, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    if stat.S_ISFIFO(mode):
+        return "is a named pipe (FIFO), not a file; save the data to a file first"
+    return "is a device or socket, not a regular file"
+
+
+def check_input_file(path: str | Path) -> Path:
+    """``path`` if it names a regular file; else one error line.
+
+    E106 when it does not exist, E109 when it is a folder, a named pipe (which
+    would block the reader or read as empty), a device or a socket.
+    Symbolic links are followed.
+
+    >>> import tempfile, pathlib
+    >>> check_input_file(pathlib.Path(tempfile.mkdtemp()))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    altena_qca.errors.InputError: [E109] ...: cannot read file (is a folder, not a file)
+    """
+    path = Path(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(Errors.E106.format(path=path)) from None
+    except OSError as exc:
+        raise InputError(Errors.E109.format(path=path, reason=exc.strerror or type(exc).__name__)) from None
+    kind = _not_a_file(info.st_mode)
+    if kind:
+        raise InputError(Errors.E109.format(path=path, reason=kind))
+    return path
+
+
 def check_transcript_size(path: Path) -> int:
-    """The size of a transcript file; E106 when missing, E100 when empty, E107 above the limit.
+    """The size of a transcript file; E106 when missing, E109 when it is no regular file (a folder,
+    a named pipe), E100 when empty, E107 above the limit.
 
     The first check of every transcript reader (``.txt`` here, ``.docx`` in
     :mod:`~altena_qca.ingest.docx`).
     """
-    if not path.exists():
-        raise InputError(Errors.E106.format(path=path))
-    size = path.stat().st_size
+    size = check_input_file(path).stat().st_size
     if size == 0:
         raise InputError(Errors.E100.format(path=path))
     if size > MAX_TRANSCRIPT_BYTES:
@@ -278,6 +347,8 @@ def read_text_paragraphs(path: str | Path) -> tuple[TextParagraphs, str]:
             except _BadByte as bad:
                 tried = encoding or "UTF-8 or cp1252"
                 raise InputError(Errors.E103.format(path=path, reason=bad.reason(tried))) from None
+            except _NulByte as nul:
+                raise _binary(path, nul.offset) from None
     except OSError as exc:
         raise InputError(Errors.E109.format(path=path, reason=exc.strerror or type(exc).__name__)) from None
     if not content:
