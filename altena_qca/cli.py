@@ -7,7 +7,10 @@ exit with code 2. Heavy libraries are imported inside the commands so that
 """
 from __future__ import annotations
 
+import errno
 import functools
+import os
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -53,11 +56,8 @@ def handle_errors(f):
                 click.echo(f"error: {exc}", err=True)
                 sys.exit(2)
             except OSError as exc:  # disk full, read-only folder, a folder where a file was expected, ...
-                from .errors import Errors
                 _flush(caught)
-                where = exc.filename or "(output)"
-                click.echo(f"error: {Errors.E151.format(path=where, reason=exc.strerror or type(exc).__name__)}",
-                           err=True)
+                click.echo(f"error: {os_error_message(exc)}", err=True)
                 sys.exit(2)
             except RecursionError:
                 from .errors import Errors
@@ -68,6 +68,41 @@ def handle_errors(f):
         _flush(caught)
         return result
     return wrapper
+
+
+_OS_REASONS = {
+    errno.ENOSPC: "no space left on device (disk full); nothing was put in place: an earlier output is unchanged",
+    errno.EDQUOT: "disk quota exceeded; nothing was put in place: an earlier output is unchanged",
+    errno.EACCES: "permission denied; choose a folder you may write to (or read a file you may read)",
+    errno.EPERM: "operation not permitted; choose a folder you may write to",
+    errno.EROFS: "read-only file system; choose a folder on a writable disk",
+    errno.ENOTDIR: "a part of this path is a file, not a folder",
+    errno.EISDIR: "is a folder, not a file",
+    errno.ENAMETOOLONG: "file name too long",
+}
+_STAGING = re.compile(r"^\.(.+)\.(?:staging|old)-\d+-[^/]+$")
+
+
+def os_error_message(exc: OSError) -> str:
+    """One numbered line (E151) for an operating-system error: which path, and what to do.
+
+    A path inside a run's hidden staging folder is named by the output folder
+    it was going to become (``out/tables/x.csv``, not ``.out.staging-123-ab/tables/x.csv``).
+
+    >>> import errno
+    >>> os_error_message(OSError(errno.ENOSPC, "No space left on device", "r/.out.staging-7-xy/a.csv"))
+    '[E151] r/out/a.csv: no space left on device (disk full); nothing was put in place: an earlier output is unchanged'
+    """
+    from .errors import Errors
+
+    where = exc.filename if exc.filename is not None else "(output)"
+    path = Path(os.fsdecode(where))
+    parts = [_STAGING.sub(r"\1", part) for part in path.parts]
+    shown = str(Path(*parts)) if parts else str(where)
+    reason = _OS_REASONS.get(exc.errno or -1, exc.strerror or type(exc).__name__)
+    if exc.errno == errno.EEXIST and path.is_file():
+        reason = "is a file, not a folder"
+    return Errors.E151.format(path=shown, reason=reason)
 
 
 def _flush(caught) -> None:
@@ -609,7 +644,8 @@ def code(data_dir, input_path, out_path, method, min_rule_confidence, codebook_p
         mrc = PASSAGE_MIN_RULE_CONFIDENCE if min_rule_confidence is None else min_rule_confidence
         study = _load(data_dir, pseudonymise, codebook_path)
         rows = code_file(input_path, out_path, study, method=method, min_rule_confidence=mrc)
-        click.echo(f"wrote {len(rows)} suggestions for {rows['id'].nunique()} passages to {out_path}", err=True)
+        click.echo(f"wrote {len(rows)} suggestions ({rows['id'].nunique()} passage(s) with at least one) "
+                   f"to {out_path}", err=True)
         return
     from .coding import AutoCoder
     from .engine import suggest

@@ -402,30 +402,88 @@ def merge_codings(manual: pd.DataFrame, suggestions: pd.DataFrame) -> pd.DataFra
 def read_passages(path: str | Path) -> pd.DataFrame:
     """Read passages from JSON lines: one object per line with ``id`` and ``text``.
 
+    ``text`` must be a string (an empty one gets no suggestion); ``id`` a
+    string or a whole number, unique in the file. The file is decoded like a
+    transcript (UTF-8, a byte-order mark removed, else cp1252 with a warning;
+    binary data refused). Blank lines are skipped.
+
     Raises
     ------
     InputError
-        [E125] for a line that is not a JSON object or lacks ``id``/``text``,
-        [E106] for a missing file.
+        [E106] for a missing file, [E109] for a folder or named pipe,
+        [E103] for binary or undecodable content, [E100] when the file holds
+        no passage, and [E125] naming the line of one that is not a JSON
+        object with a string ``text`` and a unique string or whole-number
+        ``id``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "p.jsonl"
+    >>> _ = p.write_text('{"id": "a", "text": "Wij delen te weinig."}\\n{"id": 2, "text": ""}\\n')
+    >>> read_passages(p).to_dict("records")
+    [{'id': 'a', 'text': 'Wij delen te weinig.'}, {'id': '2', 'text': ''}]
+    >>> _ = p.write_text('{"id": "a", "text": "x"}\\n{"id": "a", "text": "y"}\\n')
+    >>> read_passages(p)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    altena_qca.errors.InputError: [E125] ...p.jsonl, line 2: invalid value 'a' for 'id' (duplicate id; first on line 1)
     """
-    path = Path(path)
-    if not path.exists():
-        raise InputError(Errors.E106.format(path=path))
+    from ..ingest.text import check_input_file, decode_text
+
+    path = check_input_file(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(Errors.E109.format(path=path, reason=exc.strerror or type(exc).__name__)) from None
+    text, _ = decode_text(data, path)
+
+    def bad(n: int, value, column: str, reason: str) -> InputError:
+        shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        return InputError(Errors.E125.format(path=path, line=n, value=shown[:40], column=column, reason=reason))
+
     rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+    first: dict[str, int] = {}
+    for n, line in enumerate(text.lstrip("\ufeff").splitlines(), 1):
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(Errors.E125.format(path=path, line=n, value=line[:40], column="(line)",
-                                                reason=f"not JSON: {exc.msg}")) from None
+        except (json.JSONDecodeError, RecursionError) as exc:
+            why = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+            raise bad(n, line, "(line)", f"not JSON: {why}") from None
         if not isinstance(obj, dict) or "id" not in obj or "text" not in obj:
-            raise InputError(Errors.E125.format(path=path, line=n, value=line[:40], column="(line)",
-                                                reason="expected an object with 'id' and 'text'"))
-        text = obj["text"] if isinstance(obj["text"], str) else ("" if obj["text"] is None else str(obj["text"]))
-        rows.append({"id": str(obj["id"]), "text": text})
+            raise bad(n, line, "(line)", "expected an object with 'id' and 'text'")
+        pid, ptext = obj["id"], obj["text"]
+        if not isinstance(ptext, str):
+            raise bad(n, ptext, "text", f"the text must be a string, not {_json_type(ptext)}")
+        if isinstance(pid, bool) or not isinstance(pid, (str, int)) or isinstance(pid, str) and not pid.strip():
+            raise bad(n, pid, "id", f"an id is a non-empty string or a whole number, not {_json_type(pid)}")
+        pid = str(pid)
+        if pid in first:
+            raise bad(n, pid, "id", f"duplicate id; first on line {first[pid]}")
+        first[pid] = n
+        rows.append({"id": pid, "text": ptext})
+    if not rows:
+        raise InputError(Errors.E100.format(path=path))
     return pd.DataFrame(rows, columns=["id", "text"])
+
+
+def _json_type(value) -> str:
+    """The JSON name of a parsed value's type, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, float):
+        return "a decimal number"
+    if isinstance(value, int):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return "an empty string" if value == "" else "a string"
 
 
 def code_passages(passages: pd.DataFrame, coder: AutoCoder) -> pd.DataFrame:
