@@ -44,6 +44,8 @@ def read_codebook_file(path: str | Path) -> dict:
         raise CodebookError(Errors.E210.format(path=path, reason="file not found")) from None
     except UnicodeDecodeError as exc:
         raise CodebookError(Errors.E200.format(path=path, reason=f"not UTF-8: {exc}")) from None
+    except OSError as exc:  # a folder, a named pipe, no permission
+        raise CodebookError(Errors.E210.format(path=path, reason=f"cannot read ({exc.strerror or exc})")) from None
     try:
         data = load_yaml_lines(text)
     except yaml.YAMLError as exc:
@@ -78,6 +80,17 @@ def _check_rules(rules: Any) -> str | None:
     return None
 
 
+def _yaml_kind(value: Any) -> str:
+    """What YAML made of an unquoted value, for messages (``id: 1.10`` is the number 1.1)."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, (list, dict)):
+        return "a list" if isinstance(value, list) else "a mapping"
+    return f"a {type(value).__name__}"  # a date, a timestamp
+
+
 def validate_codebook(data: dict, path: str | Path = "codebook") -> list[str]:
     """Every problem in a parsed codebook, as messages naming file and line."""
     problems: list[str] = []
@@ -92,7 +105,13 @@ def validate_codebook(data: dict, path: str | Path = "codebook") -> list[str]:
         if cid is None:
             problems.append(Errors.E205.format(path=path, line=line, field="id"))
             continue
-        cid = str(cid)
+        not_text = next(((field, value) for field, value in (("id", cid), ("parent", entry.get("parent")))
+                         if value is not None and not isinstance(value, str)), None)
+        if not_text is not None:
+            field, value = not_text
+            problems.append(Errors.E215.format(path=path, line=line, field=field, value=value,
+                                               kind=_yaml_kind(value)))
+            continue
         if not _ID.match(cid):
             problems.append(Errors.E209.format(path=path, line=line, id=cid))
         if cid in first_line:

@@ -96,6 +96,7 @@ class Errors(metaclass=_Catalogue):
     E135 = "{path}: refusing to {action} a file inside the installed package (the bundled thesis study); work on your own study (altena-qca init DIR, then --data DIR), or pass --in-place to change the package's copy on purpose"
     E136 = "{path}: already exists and is not empty; choose a new folder for the study"
     E137 = "{n} problem(s) in the study {path}; run 'altena-qca check --data {path}' to list them, or fix: {first}"
+    E138 = "{path}, line {line}: {reason}"  # claims.yaml
     # output
     E150 = "{path}: cannot write the output here ({reason})"
     E151 = "{path}: {reason}"
@@ -123,6 +124,7 @@ class Errors(metaclass=_Catalogue):
     E212 = "code '{code}' still has {n} coding(s); use --force to keep them under '_orphaned'"
     E213 = "cannot move '{code}' under '{parent}': that would make a cycle"
     E214 = "code id '{code}' already exists"
+    E215 = "{path}, line {line}: the {field} is read as {kind} ({value!r}), not as text; put it in quotes (e.g. {field}: \"1.10\") so that codings can name it exactly as typed"
     # gazetteer
     E300 = "{path}: {reason}"
     # qdpx

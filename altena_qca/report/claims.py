@@ -69,20 +69,50 @@ STATUS_NL = {"reproduced": "gereproduceerd", "differs": "wijkt af", "not reconst
 
 
 def load_claims(path: str | Path) -> list[dict]:
-    """The claims of a ``claims.yaml`` (a list under ``claims:``)."""
+    """The claims of a ``claims.yaml`` (a list under ``claims:``).
+
+    Raises
+    ------
+    InputError
+        E138 naming file and line for unreadable YAML (also a key given twice
+        in one claim, or nesting too deep), a claim without an id, an id
+        given twice, or a claim with neither ``measure`` + ``expect`` nor
+        ``not_reconstructable``.
+    """
     import yaml
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    claims = data.get("claims") or []
-    seen = set()
+
+    from .._yamllines import LINE_KEY, error_line, load_yaml_lines, strip_lines
+    from ..errors import Errors, InputError
+
+    path = Path(path)
+    try:
+        data = load_yaml_lines(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(Errors.E138.format(path=path, line=1, reason=f"cannot read ({exc})")) from None
+    except yaml.YAMLError as exc:
+        line, reason = error_line(exc)
+        raise InputError(Errors.E138.format(path=path, line=line or "?",
+                                            reason=f"cannot parse YAML ({reason})")) from None
+    data = data or {}
+    claims = data.get("claims") if isinstance(data, dict) else None
+    if claims is None:
+        return []
+    if not isinstance(claims, list):
+        raise InputError(Errors.E138.format(path=path, line=data.get(LINE_KEY, 1),
+                                            reason="'claims' must be a list of claims"))
+    seen: dict[Any, Any] = {}
     for c in claims:
+        where: Any = c.get(LINE_KEY, "?") if isinstance(c, dict) else "?"
         if not isinstance(c, dict) or "id" not in c:
-            raise ValueError(f"{path}: every claim needs an id")
+            raise InputError(Errors.E138.format(path=path, line=where, reason="every claim needs an id"))
         if c["id"] in seen:
-            raise ValueError(f"{path}: claim id {c['id']!r} occurs twice")
-        seen.add(c["id"])
+            raise InputError(Errors.E138.format(path=path, line=where, reason=(
+                f"claim id {c['id']!r} occurs twice (first on line {seen[c['id']]})")))
+        seen[c["id"]] = where
         if "not_reconstructable" not in c and ("measure" not in c or "expect" not in c):
-            raise ValueError(f"{path}: claim {c['id']!r} needs measure and expect, or not_reconstructable")
-    return claims
+            raise InputError(Errors.E138.format(path=path, line=where, reason=(
+                f"claim {c['id']!r} needs measure and expect, or not_reconstructable")))
+    return strip_lines(claims)
 
 
 class _Context:
