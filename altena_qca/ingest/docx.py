@@ -17,7 +17,10 @@ What is read, and what is said about it:
 * text boxes: each of their paragraphs is read as a paragraph of its own,
   before the paragraph that anchors it -- warning W106;
 * tables are skipped with warning W100 (a transcript's content is in its
-  paragraphs).
+  paragraphs);
+* a part that declares a DTD (``<!DOCTYPE``, never written by Word) is
+  refused with E101: an entity it defines is not expanded, and would
+  otherwise silently cut the text after it out of its paragraph.
 
 Files that are not Word files -- empty, encrypted (Word's password
 protection stores an OLE container, not a zip), a renamed PDF, a broken zip
@@ -110,6 +113,19 @@ class _Limited:
         return data
 
 
+def _refuse_dtd(root, path: Path, member: str) -> None:
+    """E101 when an XML part declares a DTD (``<!DOCTYPE``).
+
+    Word never writes one. Its entities are not expanded (a bomb or a file
+    read from disk), and an entity left unexpanded would silently cut the text
+    that follows it out of the paragraph; so the whole file is refused.
+    """
+    if root.getroottree().docinfo.doctype:
+        raise InputError(Errors.E101.format(path=path, reason=(
+            f"{member} declares a DTD (<!DOCTYPE ...>), which Word never writes; its entities could hide or "
+            "change text, so the file is refused; open and save it again in Word")))
+
+
 def _styles(zf: zipfile.ZipFile, path: Path) -> tuple[dict[str, str], str]:
     """Paragraph style id -> name, and the default paragraph style's name."""
     from lxml import etree
@@ -124,8 +140,10 @@ def _styles(zf: zipfile.ZipFile, path: Path) -> tuple[dict[str, str], str]:
     with zf.open(info) as fh:
         for event, el in etree.iterparse(fh, events=("start", "end"), resolve_entities=False, no_network=True):
             if event == "start":
-                if el.getparent() is None and el.tag != W + "styles":
-                    raise InputError(Errors.E101.format(path=path, reason="word/styles.xml is not a styles part"))
+                if el.getparent() is None:
+                    _refuse_dtd(el, path, "word/styles.xml")
+                    if el.tag != W + "styles":
+                        raise InputError(Errors.E101.format(path=path, reason="word/styles.xml is not a styles part"))
                 continue
             if el.tag != W + "style":
                 continue
@@ -156,6 +174,8 @@ def _stream_paragraphs(zf: zipfile.ZipFile, path: Path):
             tag = el.tag
             if event == "start":
                 elements += 1
+                if not stack:
+                    _refuse_dtd(el, path, "word/document.xml")
                 stack.append(tag)
                 if elements > LIMITS["elements"]:
                     raise InputError(Errors.E101.format(path=path, reason=(
@@ -206,6 +226,16 @@ def _stream_paragraphs(zf: zipfile.ZipFile, path: Path):
                         del parent[0]
 
 
+def _xml_reason(exc) -> str:
+    """The parser's first fatal error, with its line and column (lxml's own message
+    for a streamed parse is often just 'no element found')."""
+    entries = [e for e in exc.error_log if e.level_name == "FATAL"] or list(exc.error_log)
+    if entries:
+        first = entries[0]
+        return f"not well-formed XML at line {first.line}, column {first.column}: {first.message}"
+    return f"not well-formed XML: {exc}"
+
+
 def read_docx_paragraphs(path: str | Path) -> list[Paragraph]:
     """Paragraphs of a ``.docx`` transcript, in document order.
 
@@ -238,7 +268,9 @@ def read_docx_paragraphs(path: str | Path) -> list[Paragraph]:
                 paragraphs.append(Paragraph(text, number, heading=style.lower().startswith(_HEADING_STYLES)))
     except InputError:
         raise
-    except (etree.XMLSyntaxError, KeyError, ValueError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
+    except etree.XMLSyntaxError as exc:
+        raise InputError(Errors.E101.format(path=path, reason=_xml_reason(exc))) from None
+    except (KeyError, ValueError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise InputError(Errors.E101.format(path=path, reason=f"{type(exc).__name__}: {exc}")) from None
     except MemoryError:
         raise InputError(Errors.E101.format(path=path, reason="too large to read")) from None
