@@ -326,6 +326,9 @@ def _restorer(pseudonymiser):
 
 
 _TAG_RE = re.compile(r"\[[A-Z_]+-\d+\]")
+#: Offsets above this are refused as numbers (E125), not looked up (no transcript is this long:
+#: the .txt limit is 512 MiB); below it, an offset past the end of its document is E122.
+_MAX_OFFSET = 2**31
 
 
 def _check_spans(raw: pd.DataFrame, corpus: Corpus, path: Path, problems: list[str] | None) -> pd.DataFrame:
@@ -346,10 +349,13 @@ def _check_spans(raw: pd.DataFrame, corpus: Corpus, path: Path, problems: list[s
         line = int(row["_line"])
         start, end = row["start"], row["end"]
         wrong = next(((col, v) for col, v in (("start", start), ("end", end))
-                      if not math.isfinite(v) or v != int(v) or v < 0), None)
+                      if not math.isfinite(v) or v != int(v) or not 0 <= v <= _MAX_OFFSET), None)
         if wrong is not None:
-            fail(i, Errors.E125.format(path=path, line=line, value=wrong[1], column=wrong[0],
-                                       reason="an offset is a whole number of characters, 0 or more"))
+            col, v = wrong
+            shown = int(v) if math.isfinite(v) and v == int(v) and abs(v) < 1e15 else v
+            fail(i, Errors.E125.format(path=path, line=line, value=shown, column=col,
+                                       reason="an offset is a whole number of characters, 0 or more"
+                                       + (f", at most {_MAX_OFFSET}" if math.isfinite(v) and v > _MAX_OFFSET else "")))
             continue
         start, end = int(start), int(end)
         if end <= start:
