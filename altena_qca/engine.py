@@ -60,7 +60,7 @@ from .ingest.corpus import IngestedDocument, _respondents_and_pseudonymiser, _tr
 from .model import Document
 
 __all__ = ["ENGINES", "DASK_EXTRA", "POOL_MIN_DOCUMENTS", "LocalEngine", "ProcessEngine", "DaskEngine",
-           "get_engine", "IngestedDocument", "ingest_document", "autocode_document", "load_corpus", "suggest"]
+           "BackgroundCall", "in_background", "can_fork", "PROCESSES_ENV", "get_engine", "IngestedDocument", "ingest_document", "autocode_document", "load_corpus", "suggest"]
 
 #: Names accepted by :func:`get_engine` (``altena-qca run --engine`` offers local and dask).
 ENGINES = ("local", "processes", "dask")
@@ -69,7 +69,7 @@ POOL_MIN_DOCUMENTS = 4
 #: How to install what the dask engine needs.
 DASK_EXTRA = "pip install altena-qca[dask]"
 
-_READ_LOCK = threading.Lock()
+_READ_LOCK = threading.RLock()
 
 
 # --------------------------------------------------------------------------- per-document functions
@@ -134,6 +134,26 @@ def autocode_document(document: Document, coder, *, speakers: Iterable[str] | No
 
 # --------------------------------------------------------------------------- engines
 
+def _in_order(submit: Callable, items: Iterable, window: int) -> Iterator:
+    """The results of ``submit(item)`` futures, in the order of ``items``, at most ``window`` in flight.
+
+    The one loop of every pool (:class:`ProcessEngine`, :class:`DaskEngine`):
+    an exception of an item is raised here, for the first failing item in
+    order; futures not yet taken are cancelled when the caller stops early.
+    """
+    pending: deque = deque()
+    try:
+        for item in items:
+            pending.append(submit(item))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for f in pending:
+            f.cancel()
+
+
 class LocalEngine:
     """Run per-document functions in this process, in order."""
 
@@ -157,7 +177,15 @@ class LocalEngine:
         return "LocalEngine()"
 
 
+#: Environment variable: how many processes altena-qca may use (``1``: everything in one process).
+PROCESSES_ENV = "ALTENA_QCA_PROCESSES"
+
+
 def _cpus() -> int:
+    """Cores this process may use, or ``$ALTENA_QCA_PROCESSES`` when set (``1`` = no pool, no background stage)."""
+    own = os.environ.get(PROCESSES_ENV, "").strip()
+    if own.isdigit() and int(own) > 0:
+        return int(own)
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -207,17 +235,7 @@ class ProcessEngine:
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         with ProcessPoolExecutor(self.processes, mp_context=context, initializer=_pool_init,
                                  initargs=(fn, shared)) as pool:
-            pending: deque = deque()
-            try:
-                for item in items:
-                    pending.append(pool.submit(_pool_call, tuple(item)))
-                    if len(pending) >= self.window:
-                        yield pending.popleft().result()
-                while pending:
-                    yield pending.popleft().result()
-            finally:
-                for f in pending:
-                    f.cancel()
+            yield from _in_order(lambda item: pool.submit(_pool_call, tuple(item)), items, self.window)
 
     def close(self) -> None:
         pass
@@ -298,17 +316,10 @@ class DaskEngine:
         """
         # scatter([v]): a list or dict given alone would be scattered element by element
         scattered = {k: self.client.scatter([v], broadcast=True, hash=False)[0] for k, v in shared.items()}
-        pending: deque = deque()
         try:
-            for item in items:
-                pending.append(self.client.submit(fn, *item, **scattered, pure=False))
-                if len(pending) >= self.window:
-                    yield pending.popleft().result()
-            while pending:
-                yield pending.popleft().result()
+            yield from _in_order(lambda item: self.client.submit(fn, *item, **scattered, pure=False), items,
+                                 self.window)
         finally:
-            for f in pending:
-                f.cancel()
             for f in scattered.values():
                 f.release()
 
@@ -357,6 +368,87 @@ def get_engine(name: str = "local", scheduler: str | None = None, **options):
     if name == "dask":
         return DaskEngine(scheduler, **options)
     raise AltenaError(Errors.E700.format(name=name, known=", ".join(ENGINES)))
+
+
+def can_fork() -> bool:
+    """True where a process can be forked (Linux, macOS with fork available) and this machine has 2+ cores."""
+    return "fork" in multiprocessing.get_all_start_methods() and _cpus() > 1
+
+
+def _background_child(fn: Callable, args: tuple, kwargs: dict, conn) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            value, error = fn(*args, **kwargs), None
+        except BaseException as exc:  # sent to the parent, raised there
+            value, error = None, exc
+    found = [(w.category, str(w.message)) for w in caught]
+    try:
+        conn.send((value, error, found))
+    except Exception as exc:  # e.g. a result that does not pickle: the parent computes it itself
+        conn.send((None, RuntimeError(f"background result not sent: {exc}"), []))
+    conn.close()
+
+
+class BackgroundCall:
+    """``fn(*args, **kwargs)`` running in a forked copy of this process (see :func:`in_background`)."""
+
+    def __init__(self, fn: Callable, args: tuple, kwargs: dict):
+        context = multiprocessing.get_context("fork")
+        self._fn, self._args, self._kwargs = fn, args, kwargs
+        self._recv, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_background_child, args=(fn, args, kwargs, send), daemon=True)
+        self._process.start()
+        send.close()
+
+    def result(self):
+        """Wait for the value (re-raising the call's exception, repeating its warnings in order).
+
+        When the forked process died without an answer (killed, out of
+        memory), the call is made again here, so a result is never lost.
+        """
+        try:
+            value, error, found = self._recv.recv()
+        except (EOFError, OSError):
+            self.cancel()
+            return self._fn(*self._args, **self._kwargs)
+        finally:
+            self._recv.close()
+        self._process.join()
+        for category, message in found:
+            warnings.warn(message, category, stacklevel=2)
+        if isinstance(error, RuntimeError) and str(error).startswith("background result not sent"):
+            return self._fn(*self._args, **self._kwargs)
+        if error is not None:
+            raise error
+        return value
+
+    def cancel(self) -> None:
+        """Stop the forked process if it still runs."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+
+def in_background(fn: Callable, *args, **kwargs) -> BackgroundCall | None:
+    """Start ``fn(*args, **kwargs)`` in a forked copy of this process; None where that is not possible.
+
+    The copy starts with everything this process holds (no pickling of the
+    arguments), so it suits a pure function of a loaded study that runs
+    beside other work on a second core: :func:`altena_qca.pipeline.run` runs
+    its auto-coding stage so. Only the result (and the warnings raised) is
+    sent back. None on one core or where processes cannot be forked: call
+    ``fn`` yourself then.
+
+    Examples
+    --------
+    >>> call = in_background(sum, [1, 2, 3])
+    >>> (call.result() if call is not None else sum([1, 2, 3]))
+    6
+    """
+    if not can_fork():
+        return None
+    return BackgroundCall(fn, args, kwargs)
 
 
 @contextmanager
@@ -470,13 +562,13 @@ def _bare(pseudonymiser):
 
 
 def _key_again(task, pseudonymiser) -> dict[str, str]:
-    """The pseudonym key of a cached document: its file read and pseudonymised again (in memory only)."""
+    """The pseudonym key of a cached document: its file read and pseudonymised again (in memory only).
+
+    The warnings of that reading are dropped: they were given when the
+    document was first read (and are kept with it in the cache).
+    """
     path, doc_id, kind, respondent, speakers = task
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # raised when the document was first read
-        ingested = ingest_transcript(path, doc_id, kind=kind, respondent=respondent, speakers=speakers,
-                                     pseudonymiser=pseudonymiser)
-    return ingested.key or {}  # None only without a pseudonymiser
+    return _ingest_task(path, doc_id, kind, respondent, speakers, pseudonymiser=pseudonymiser).key or {}  # None only without a pseudonymiser
 
 
 def _category(name: str) -> type[Warning]:

@@ -24,7 +24,7 @@ import pandas as pd
 from .errors import Warnings
 from .study import Study
 
-__all__ = ["STAGES", "StageOutput", "export_groups", "run", "use_suggestions"]
+__all__ = ["STAGES", "BACKGROUND_STAGES", "StageOutput", "export_groups", "kept", "run", "use_suggestions"]
 
 
 class StageOutput(NamedTuple):
@@ -50,7 +50,23 @@ def _autocode(study: Study, out: Path) -> StageOutput:
     if study.coding_source == "suggested":  # the codings are the suggestions: no evaluation against themselves
         return StageOutput({"auto_codings": study.codings})
     from .analysis.autocode import autocode_tables
-    return StageOutput(autocode_tables(study))
+    return StageOutput(kept(study, "autocode", lambda: autocode_tables(study)))
+
+
+def kept(study: Study, name: str, compute: Callable[[], dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+    """``compute()``'s tables, kept in the study cache under ``name`` while the study is unchanged.
+
+    The key is :func:`altena_qca.store.cache.study_fingerprint` (every input
+    file's content, the codebook, the codings in memory, code and library
+    versions); without a study cache the tables are computed every time.
+    ``compute`` must depend on nothing else.
+    """
+    from .store.cache import study_fingerprint
+
+    key = study_fingerprint(study)
+    if key is None:
+        return compute()
+    return study.cache.results(name, key, compute)
 
 
 def _slug(study: Study) -> str:
@@ -177,6 +193,11 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "report": ("typology", "effects", "rhodes"),
 }
 
+#: Stages that only read the study and return tables: with two or more cores, :func:`run`
+#: starts them in a forked copy of the process and runs the other stages meanwhile
+#: (the same tables, written in the same order; :func:`altena_qca.engine.in_background`).
+BACKGROUND_STAGES = ("autocode",)
+
 #: The stages of a run, in data-flow order (ingest → code → analyse → report).
 STAGES: list[tuple[str, Stage]] = [
     ("overview", _overview),
@@ -214,7 +235,7 @@ def use_suggestions(study: Study, *, coder=None) -> Study:
 
 
 def run(study: Study, out_dir: str | Path, stages: list[tuple[str, Stage]] | None = None,
-        log: Callable[[str], None] = lambda msg: None) -> list[Path]:
+        log: Callable[[str], None] = lambda msg: None, *, background: bool | None = None) -> list[Path]:
     """Run every stage; write its tables and files; return every file written.
 
     A stage whose codebook settings are missing (:data:`NEEDS`) is skipped
@@ -222,6 +243,10 @@ def run(study: Study, out_dir: str | Path, stages: list[tuple[str, Stage]] | Non
     The output is all-or-nothing (:func:`altena_qca._staging.staged_folder`):
     written into a staging folder beside ``out_dir`` and put in place at the
     end; ``out_dir`` must be new, empty or a previous run's output (E150).
+
+    ``background``: run the :data:`BACKGROUND_STAGES` in a forked process
+    beside the others (default: when the machine has two or more cores and
+    can fork). The written files are the same either way (tested).
     """
     from ._io import write_csv, write_text, write_workbook
 
@@ -238,13 +263,16 @@ def run(study: Study, out_dir: str | Path, stages: list[tuple[str, Stage]] | Non
         tables_dir = out / "tables"
         written: list[Path] = []
         all_tables: dict[str, pd.DataFrame] = {}
+        todo = []
         for name, stage in stages or STAGES:
             missing = [k for k in NEEDS.get(name, ()) if not study.codebook.analysis.get(k)]
             if missing:
                 log(f"{name}: skipped (the codebook has no analysis.{', analysis.'.join(missing)})")
-                continue
-            log(f"{name} ...")
-            result = stage(study, out)
+            else:
+                todo.append((name, stage))
+        results = _run_stages(study, out, todo, log, background)
+        for name, _ in todo:  # written in stage order, wherever a stage ran
+            result = results[name]
             for tname, df in result.tables.items():
                 written.append(write_csv(df, tables_dir / f"{tname}.csv"))
                 all_tables[tname] = df
@@ -256,3 +284,32 @@ def run(study: Study, out_dir: str | Path, stages: list[tuple[str, Stage]] | Non
         written.append(write_workbook(all_tables, out / f"{_slug(study)}.xlsx", note=note))
         written = [final / Path(p).relative_to(out) for p in written]
     return written
+
+
+def _run_stages(study: Study, out: Path, todo: list[tuple[str, Stage]], log: Callable[[str], None],
+                background: bool | None) -> dict[str, StageOutput]:
+    """Each stage's output; :data:`BACKGROUND_STAGES` in a forked process when ``background`` allows."""
+    from .engine import can_fork, in_background
+
+    if background is None:
+        background = can_fork()
+    side = {}
+    if background and len(todo) > 1:
+        for name, stage in todo:
+            if name in BACKGROUND_STAGES:
+                call = in_background(stage, study, out)
+                if call is not None:
+                    side[name] = call
+    results: dict[str, StageOutput] = {}
+    try:
+        for name, stage in todo:
+            log(f"{name} ..." + (" (beside the other stages, in a second process)" if name in side else ""))
+            if name not in side:
+                results[name] = stage(study, out)
+        for name, call in side.items():
+            results[name] = call.result()
+    finally:
+        for call in side.values():
+            call.cancel()
+    return results
+

@@ -340,6 +340,9 @@ class Study:
     config: StudyConfig | None = None
     coding_source: str | None = None
     _memo: dict = field(default_factory=dict, repr=False, compare=False)
+    #: The study cache it was loaded with (:mod:`altena_qca.store.cache`), or None;
+    #: results derived from the whole study may be kept there (``study_fingerprint``).
+    cache: Any = field(default=None, repr=False, compare=False)
 
     def __post_init__(self):
         if self.config is None:
@@ -414,4 +417,6 @@ def load_study(data_dir: str | Path = DEFAULT_DATA, codebook: str | Path | None 
         codings = cached.codings(path, cb, lambda: load_codings(path, corpus, cb))
     else:
         codings = load_codings(path, corpus, cb)
-    return Study(corpus=corpus, codebook=cb, codings=codings, data_dir=data_dir, config=config)
+    if cached is not None:
+        cached.corpus = corpus  # what its document keys describe
+    return Study(corpus=corpus, codebook=cb, codings=codings, data_dir=data_dir, config=config, cache=cached)

@@ -228,6 +228,9 @@ def test_the_cache_folder_holds_no_name_only_pseudonymised_text_and_offsets(tmp_
     warm = _load(data)
     _same(_load(data, cache=False), warm)
     assert warm.corpus.pseudonymiser.key_["P1"]  # rebuilt in memory when asked for
+    from altena_qca.analysis.autocode import autocode_tables
+    from altena_qca.pipeline import kept
+    assert len(kept(warm, "autocode", lambda: autocode_tables(warm))["auto_codings"])  # run's tables kept too
     files = [p for p in cache_dir.rglob("*") if p.is_file()]
     assert files
     for p in files:  # every byte of every file, and every value SQLite holds
@@ -238,9 +241,101 @@ def test_the_cache_folder_holds_no_name_only_pseudonymised_text_and_offsets(tmp_
     assert stat.S_IMODE(cache_dir.stat().st_mode) == 0o700
     (db,) = [p for p in files if p.suffix == ".sqlite"]
     conn = sqlite3.connect(db)
-    values = [str(v) for table in ("documents", "codings")
+    values = [str(v) for table in ("documents", "codings", "results")
               for row in conn.execute(f"SELECT * FROM {table}") for v in row]
     conn.close()
     for name in NAMES:
         assert not any(name.lower() in v.lower() for v in values), name
     assert not list(data.rglob("*.sqlite*"))  # nothing written into the study
+
+
+# --------------------------------------------------------------------------- derived results (run's auto-coding tables)
+
+def _inputs_table(study) -> dict[str, pd.DataFrame]:
+    """A stand-in for a derived result that shows every input: texts, segments, codings, codebook, respondents."""
+    docs = pd.DataFrame({"document": list(study.corpus.documents),
+                         "chars": [len(d.text) for d in study.corpus.documents.values()],
+                         "text_hash": [str(hash(d.text)) for d in study.corpus.documents.values()],
+                         "segments": [len(d.segments) for d in study.corpus.documents.values()]})
+    codes = pd.DataFrame({"code": list(study.codebook.codes),
+                          "label": [c.label_nl for c in study.codebook.codes.values()]})
+    resp = pd.DataFrame({"respondent": list(study.corpus.respondents),
+                         "side": [r.side for r in study.corpus.respondents.values()]})
+    return {"docs": docs, "codings": study.codings.copy(), "codes": codes, "respondents": resp}
+
+
+def _kept_equals_fresh(data) -> bool:
+    """Tables via the cache equal tables computed on a load without the cache; True when computed now."""
+    from altena_qca.pipeline import kept
+    computed = []
+    study = _load(data)
+    got = kept(study, "inputs", lambda: computed.append(1) or _inputs_table(study))
+    fresh = _inputs_table(_load(data, cache=False))
+    assert list(got) == list(fresh)
+    for name in fresh:
+        pd.testing.assert_frame_equal(got[name], fresh[name], check_exact=True)
+    return bool(computed)
+
+
+def test_derived_results_are_kept_until_any_input_changes(folder, tmp_path, monkeypatch):
+    assert _kept_equals_fresh(folder)          # computed
+    assert not _kept_equals_fresh(folder)      # kept
+    path = folder / "transcripts" / "R04.docx"  # a transcript
+    import docx
+    d = docx.Document(str(path))
+    d.add_paragraph("R: Nog een zin over de Wams.")
+    d.save(str(path))
+    assert _kept_equals_fresh(folder)
+    assert not _kept_equals_fresh(folder)
+    codings = (folder / "codings.csv").read_text(encoding="utf-8").splitlines(keepends=True)  # the codings
+    (folder / "codings.csv").write_text("".join(codings[:-1]), encoding="utf-8")
+    assert _kept_equals_fresh(folder)
+    shutil.copy(DEFAULT_CODEBOOK, folder / "codebook.yaml")  # the codebook: a label
+    text = (folder / "codebook.yaml").read_text(encoding="utf-8")
+    (folder / "codebook.yaml").write_text(text.replace("label_nl: ", "label_nl: X ", 1), encoding="utf-8")
+    assert _kept_equals_fresh(folder)
+    assert not _kept_equals_fresh(folder)
+    resp = folder / "respondents.csv"  # a respondent's side
+    resp.write_text(resp.read_text(encoding="utf-8").replace(",intern", ",extern", 1), encoding="utf-8")
+    assert _kept_equals_fresh(folder)
+    monkeypatch.setattr(C, "code_fingerprint", lambda: "9.9.9+other")  # the package version
+    assert _kept_equals_fresh(folder)
+    assert not _kept_equals_fresh(folder)
+    monkeypatch.setattr(C, "_library_versions", lambda: "scikit-learn=0.0")  # a library's version
+    assert _kept_equals_fresh(folder)
+
+
+def test_derived_results_follow_codings_changed_in_memory(folder):
+    from altena_qca.pipeline import kept
+    study = _load(folder)
+    kept(study, "inputs", lambda: _inputs_table(study))
+    study.codings = study.codings.iloc[:-1].reset_index(drop=True)
+    assert len(kept(study, "inputs", lambda: _inputs_table(study))["codings"]) == len(study.codings)
+    study.corpus = _load(folder, cache=False).corpus  # a corpus the cache did not load: never kept
+    assert C.study_fingerprint(study) is None
+
+
+def test_run_auto_coding_tables_from_the_cache_are_byte_identical(folder, tmp_path):
+    from altena_qca import pipeline
+    stages = [(n, f) for n, f in pipeline.STAGES if n == "autocode"]
+    outs = []
+    for name in ("first", "kept", "plain"):
+        study = _load(folder, cache=name != "plain")
+        if name == "kept":
+            key = C.study_fingerprint(study)
+            row = study.cache.conn.execute("SELECT key FROM results WHERE name = 'autocode'").fetchone()
+            assert row is not None and row["key"] == key
+        pipeline.run(study, tmp_path / name, stages=stages, background=False)
+        outs.append({p.name: p.read_bytes() for p in sorted((tmp_path / name).rglob("*.*"))})
+    assert "autocode_groups.csv" in outs[0]
+    assert outs[0] == outs[1] == outs[2]
+
+
+def test_tables_blob_refuses_what_would_not_come_back_exactly():
+    import numpy as np
+    ok = {"t": pd.DataFrame({"a": [1, 2], "b": ["x", None], "c": pd.array([1, None], dtype="Int64"),
+                             "d": [True, False], "e": [0.5, np.nan]})}
+    back = C.tables_from_blob(C.tables_blob(ok))
+    pd.testing.assert_frame_equal(back["t"], ok["t"], check_exact=True)
+    assert C.tables_blob({"t": pd.DataFrame({"a": [object()]})}) is None
+    assert C.tables_blob({"t": pd.DataFrame({"a": [1]}, index=[5])}) is None

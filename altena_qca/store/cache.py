@@ -63,7 +63,7 @@ from ..model import CODING_COLUMNS, Document, Segment
 from ._sqlite import connect, migrate, transaction
 
 __all__ = ["StudyCache", "CachedDocument", "LazyMapping", "open_study_cache", "study_cache_dir",
-           "code_fingerprint", "ENV"]
+           "code_fingerprint", "study_fingerprint", "tables_blob", "tables_from_blob", "ENV"]
 
 #: Environment variable: another cache folder, or ``off`` to switch the cache off.
 ENV = "ALTENA_QCA_STUDY_CACHE"
@@ -88,6 +88,13 @@ _SCHEMA = [
         source TEXT PRIMARY KEY,
         key    TEXT NOT NULL,
         frame  BLOB NOT NULL
+    );
+    """,
+    """
+    CREATE TABLE results (
+        name   TEXT PRIMARY KEY,
+        key    TEXT NOT NULL,
+        tables BLOB NOT NULL
     );
     """,
 ]
@@ -128,6 +135,9 @@ def code_fingerprint() -> str:
     package = Path(__file__).resolve().parents[1]
     for path in sorted(package.rglob("*.py")):
         h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    resources = package / "resources" / "codebook"  # the default codebook, gazetteer, labels, allowlist
+    for path in sorted(resources.glob("*.yaml")):
+        h.update(b"resource\0" + path.name.encode() + b"\0" + path.read_bytes())
     from ..ingest import segment
     topics = segment.DEFAULT_TOPICS
     try:
@@ -348,6 +358,84 @@ def _frame_from_blob(blob: bytes) -> pd.DataFrame:
     return frame.astype({"document": str, "code": str, "coder": str, "origin": str})
 
 
+# --------------------------------------------------------------------------- any table, exactly (no pickle)
+
+#: dtypes stored as raw little-endian arrays; every other column is stored as JSON values
+_RAW = {"int64": "<i8", "float64": "<f8", "int32": "<i4", "bool": "|b1"}
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, (np.integer, np.floating, np.bool_)):
+        value = value.item()
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"not kept in the cache: {type(value).__name__}")
+
+
+def tables_blob(tables: dict[str, pd.DataFrame]) -> bytes | None:
+    """Named tables as bytes (JSON header + column arrays), or None when they would not come back exactly.
+
+    Numeric and boolean columns are stored as raw arrays, other columns
+    (``str``, nullable ``Int64``, object of plain values) as JSON values
+    with their dtype. Only tables with a default index and string column
+    names are accepted, and the encoding is checked by decoding it: any
+    difference in a value, dtype or index, and nothing is kept.
+    """
+    header, chunks = [], []
+    try:
+        for name, frame in tables.items():
+            if not isinstance(frame.index, pd.RangeIndex) or frame.index.start != 0 or frame.index.step != 1:
+                return None
+            if not all(isinstance(c, str) for c in frame.columns) or frame.columns.has_duplicates:
+                return None
+            columns = []
+            for col in frame.columns:
+                values = frame[col]
+                dtype = str(values.dtype)
+                if dtype in _RAW:
+                    data = values.to_numpy(dtype=_RAW[dtype]).tobytes()
+                else:
+                    data = json.dumps([_json_value(v) for v in values.tolist()], ensure_ascii=False,
+                                      allow_nan=False).encode("utf-8")
+                columns.append({"name": col, "dtype": dtype, "bytes": len(data)})
+                chunks.append(data)
+            header.append({"name": str(name), "rows": len(frame), "columns": columns})
+    except (TypeError, ValueError):
+        return None
+    head = json.dumps(header, ensure_ascii=False).encode("utf-8")
+    blob = len(head).to_bytes(8, "little") + head + b"".join(chunks)
+    try:
+        back = tables_from_blob(blob)
+        if list(back) != list(tables):
+            return None
+        for name, frame in tables.items():
+            pd.testing.assert_frame_equal(back[name], frame, check_exact=True)
+    except (AssertionError, TypeError, ValueError):
+        return None
+    return blob
+
+
+def tables_from_blob(blob: bytes) -> dict[str, pd.DataFrame]:
+    """The tables of :func:`tables_blob`."""
+    n = int.from_bytes(blob[:8], "little")
+    pos, out = 8 + n, {}
+    for table in json.loads(blob[8:8 + n].decode("utf-8")):
+        columns = {}
+        for col in table["columns"]:
+            data = blob[pos:pos + col["bytes"]]
+            pos += col["bytes"]
+            dtype = col["dtype"]
+            if dtype in _RAW:
+                columns[col["name"]] = pd.Series(np.frombuffer(data, dtype=_RAW[dtype]).astype(dtype), dtype=dtype)
+            else:
+                columns[col["name"]] = pd.Series(json.loads(data.decode("utf-8")), dtype=dtype)
+        out[table["name"]] = pd.DataFrame(columns, index=pd.RangeIndex(table["rows"]),
+                                          columns=[c["name"] for c in table["columns"]])
+    return out
+
+
 # --------------------------------------------------------------------------- the cache of one study
 
 class StudyCache:
@@ -360,17 +448,35 @@ class StudyCache:
     def __init__(self, path: Path):
         self.path = Path(path)
         self._lock = threading.RLock()
-        self.conn = connect(self.path, check_same_thread=False)
+        self._pid = os.getpid()
+        self._conn = connect(self.path, check_same_thread=False)
         try:
-            migrate(self.conn, _SCHEMA)
+            migrate(self._conn, _SCHEMA)
         except (RuntimeError, sqlite3.DatabaseError):  # newer or damaged: start afresh
-            self.conn.close()
+            self._conn.close()
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-            self.conn = connect(self.path, check_same_thread=False)
-            migrate(self.conn, _SCHEMA)
+            self._conn = connect(self.path, check_same_thread=False)
+            migrate(self._conn, _SCHEMA)
         #: document id -> key of the documents of the last :meth:`lookup` / :meth:`put_document`
         self.document_keys: dict[str, str] = {}
+        #: the corpus those keys describe (set by :func:`altena_qca.load_study`)
+        self.corpus: Any = None
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """This process's connection: a process forked from the one that opened the cache opens its own.
+
+        (A SQLite connection must not cross a fork: a pool worker or the
+        background stage of ``run`` reading cached texts would share the
+        parent's file locks and page cache.)
+        """
+        if os.getpid() != self._pid:
+            with self._lock:
+                if os.getpid() != self._pid:
+                    self._conn = connect(self.path, check_same_thread=False)
+                    self._pid = os.getpid()
+        return self._conn
 
     # -- documents
     @staticmethod
@@ -447,12 +553,89 @@ class StudyCache:
                 pass
         return frame
 
+    # -- derived results (e.g. the auto-coding tables of ``run``)
+    def results(self, name: str, key: str, compute: Callable[[], dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+        """The tables ``compute()`` gives, kept under ``name`` while ``key`` is unchanged.
+
+        ``key`` must cover every input of ``compute`` (see
+        :func:`study_fingerprint`). Tables are kept only when they come back
+        from the cache exactly as they are (values, dtypes, index; see
+        :func:`tables_blob`); otherwise they are computed every time.
+        """
+        with self._lock:
+            row = self.conn.execute("SELECT key, tables FROM results WHERE name = ?", (name,)).fetchone()
+        if row is not None and row["key"] == key:
+            try:
+                return tables_from_blob(row["tables"])
+            except (ValueError, KeyError, IndexError, TypeError):
+                pass  # damaged entry: compute again
+        tables = compute()
+        blob = tables_blob(tables)
+        if blob is not None:
+            try:
+                with self._lock, transaction(self.conn):
+                    self.conn.execute("INSERT OR REPLACE INTO results VALUES (?,?,?)", (name, key, blob))
+            except sqlite3.Error:
+                pass
+        return tables
+
     def close(self) -> None:
         with self._lock:
-            self.conn.close()
+            if os.getpid() == self._pid:
+                self._conn.close()
 
     def __repr__(self) -> str:
         return f"StudyCache({str(self.path)!r})"
+
+
+def _versions(names: tuple[str, ...]) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in names:
+        try:
+            found.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}=none")
+    return ",".join(found)
+
+
+#: Libraries whose version can change a derived result (fitted models, lemmas, agreement statistics).
+RESULT_LIBRARIES = ("numpy", "pandas", "scipy", "scikit-learn", "spacy", "spacy-lookups-data", "simplemma",
+                    "krippendorff", "networkx")
+
+
+@functools.lru_cache(maxsize=1)
+def _library_versions() -> str:
+    return _versions(RESULT_LIBRARIES)
+
+
+def study_fingerprint(study) -> str | None:
+    """A key for results computed from the whole study as loaded, or None when none can be vouched for.
+
+    It covers every document's cache key (file bytes, id, kind, respondent,
+    path, the pseudonymiser's settings, :func:`code_fingerprint`), the
+    respondents, the codebook (codes with their rules, analysis settings),
+    the codings as they are in memory (any source: ``codings.csv``, the
+    workbench store, suggestions), the coding source and the versions of
+    :data:`RESULT_LIBRARIES`. None when the study has no cache or its corpus
+    is not the one loaded with it (replaced since).
+    """
+    cache = getattr(study, "cache", None)
+    if cache is None or cache.corpus is None or study.corpus is not cache.corpus:
+        return None
+    keys = cache.document_keys
+    if not keys or len(keys) != len(study.corpus.documents):
+        return None
+    codings = study.codings
+    hashed = pd.util.hash_pandas_object(codings, index=True).to_numpy(dtype="<u8").tobytes() if len(codings) else b""
+    cb = study.codebook
+    return _digest(FORMAT, code_fingerprint(), _library_versions(), json.dumps(sorted(keys.items())),
+                   repr(sorted(study.corpus.respondents.items())),
+                   repr(list(cb.codes.values())), json.dumps(_plain(cb.analysis), sort_keys=True),
+                   json.dumps(_plain(cb.meta), sort_keys=True),
+                   json.dumps([[str(c), str(t)] for c, t in codings.dtypes.items()]), hashed,
+                   str(study.coding_source))
 
 
 def open_study_cache(data_dir: str | Path) -> StudyCache | None:

@@ -1,0 +1,96 @@
+"""Stages run in a forked process beside the others (altena_qca.engine.in_background, pipeline.run).
+
+The written files must not depend on where a stage ran: background and
+serial runs are compared byte for byte. Errors and warnings of the
+background call reach the caller as if it had run here.
+"""
+from __future__ import annotations
+
+import os
+import time
+import warnings
+from pathlib import Path
+
+import pytest
+
+from altena_qca import engine as E
+from altena_qca import pipeline
+from altena_qca.errors import AltenaError, Errors, InputError
+
+pytestmark = pytest.mark.skipif(not E.can_fork(), reason="needs fork and two cores")
+
+
+def _pid_and(value):
+    return os.getpid(), value
+
+
+def _slow_in_child(parent: int, value):
+    if os.getpid() != parent:
+        time.sleep(120)
+    return os.getpid(), value
+
+
+def _fails():
+    raise InputError(Errors.E100.format(path="x.txt"))
+
+
+def _warns(n):
+    warnings.warn("first", UserWarning, stacklevel=1)
+    warnings.warn("second", RuntimeWarning, stacklevel=1)
+    return n + 1
+
+
+def test_a_background_call_runs_in_another_process_and_returns_its_value():
+    call = E.in_background(_pid_and, {"a": [1, 2]})
+    pid, value = call.result()
+    assert pid != os.getpid() and value == {"a": [1, 2]}
+
+
+def test_its_error_is_raised_here_with_its_code():
+    call = E.in_background(_fails)
+    with pytest.raises(AltenaError) as info:
+        call.result()
+    assert info.value.code == "E100"
+
+
+def test_its_warnings_are_repeated_here_in_order():
+    call = E.in_background(_warns, 1)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert call.result() == 2
+    assert [(w.category, str(w.message)) for w in caught] == [(UserWarning, "first"), (RuntimeWarning, "second")]
+
+
+def test_a_killed_background_process_costs_time_not_the_result():
+    call = E.in_background(_slow_in_child, os.getpid(), 5)
+    call._process.kill()  # as the out-of-memory killer would
+    pid, value = call.result()
+    assert value == 5 and pid == os.getpid()  # made again here
+
+
+def test_one_process_when_asked(monkeypatch):
+    monkeypatch.setenv(E.PROCESSES_ENV, "1")
+    assert E.in_background(_pid_and, 1) is None
+    assert not E.can_fork()
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_background_and_serial_runs_write_the_same_bytes(tmp_path, monkeypatch):
+    from altena_qca import load_study
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        study = load_study()
+    # cheap stages, two of them in the background (the real one, autocode, takes seconds)
+    monkeypatch.setattr(pipeline, "BACKGROUND_STAGES", ("overview", "cooccurrence"))
+    stages = [(n, f) for n, f in pipeline.STAGES if n in ("overview", "groups", "cooccurrence", "code_document")]
+    logged: list[str] = []
+    a = pipeline.run(study, tmp_path / "bg", stages=stages, background=True, log=logged.append)
+    b = pipeline.run(study, tmp_path / "serial", stages=stages, background=False)
+    assert any("second process" in m for m in logged)
+    assert [p.relative_to(tmp_path / "bg") for p in a] == [p.relative_to(tmp_path / "serial") for p in b]
+    assert _files(tmp_path / "bg") == _files(tmp_path / "serial")
+    assert "tables/cooccurrence_segment.csv" in _files(tmp_path / "bg")
