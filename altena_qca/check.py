@@ -66,25 +66,72 @@ class _Collector:
 
     def __init__(self, result: CheckResult):
         self.result = result
+        #: whether the last call was clean: no problem, no warning
+        self.clean = True
 
     def __call__(self, func, *args, **kwargs):
+        self.clean = True
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
                 value = func(*args, **kwargs)
             except AltenaError as exc:
                 self.result.problems.append(str(exc))
+                self.clean = False
                 value = None
         for w in caught:
             if issubclass(w.category, (DeprecationWarning, FutureWarning, ResourceWarning)):
                 continue
+            self.clean = False
             msg = " ".join(str(w.message).split())
             if msg not in self.result.warnings:
                 self.result.warnings.append(msg)
         return value
 
 
-def check_study(folder: str | Path, codebook: str | Path | None = None, *, fit_rules: bool = True) -> CheckResult:
+class _Marks:
+    """Clean checks remembered in the study cache: an unchanged file that was clean is not read again.
+
+    A mark records only that an input (its bytes, how it is read, this
+    version of altena-qca) gave no problem and no warning, and for the
+    codings their number: no message and no text, so nothing from an
+    unpseudonymised file reaches the cache. Inputs with a warning or a
+    problem are checked every time.
+    """
+
+    def __init__(self, folder: Path, speakers):
+        import json
+
+        from .store.cache import code_fingerprint, open_study_cache
+        self.cache = open_study_cache(folder)
+        self.base = json.dumps([code_fingerprint(), sorted((speakers or {}).items())])
+        self.held = self.cache.clean_marks() if self.cache is not None else {}
+        self.new: dict[str, tuple[str, int]] = {}
+
+    def key(self, *parts) -> str:
+        from .store.cache import _digest
+        return _digest(self.base, *parts)
+
+    def file_key(self, kind: str, doc_id: str, respondent, path: Path) -> str:
+        return self.key("document", kind, doc_id, respondent or "", str(path), path.read_bytes())
+
+    def get(self, name: str, key: str) -> int | None:
+        held = self.held.get(name)
+        return held[1] if held is not None and held[0] == key else None
+
+    def put(self, name: str, key: str, value: int = 0) -> None:
+        if self.get(name, key) != value:
+            self.new[name] = (key, value)
+
+    def save(self) -> None:
+        if self.cache is not None:
+            if self.new:
+                self.cache.mark_clean(self.new)
+            self.cache.close()
+
+
+def check_study(folder: str | Path, codebook: str | Path | None = None, *, fit_rules: bool = True,
+                cache: bool = True) -> CheckResult:
     """Every problem and warning of a study folder, found without running anything.
 
     Parameters
@@ -97,6 +144,13 @@ def check_study(folder: str | Path, codebook: str | Path | None = None, *, fit_r
     fit_rules
         Also fit the rule coder once (a few seconds; ``run`` skips it, as its
         auto-coding stage fits the coder anyway).
+    cache
+        Remember, in the study cache (:mod:`altena_qca.store.cache`), which
+        transcripts and which ``codings.csv`` were checked without a problem
+        or a warning, and do not read them again while they, the codebook and
+        altena-qca are unchanged (``run`` then reads each transcript once, in
+        :func:`~altena_qca.study.load_study`). Anything else is checked every
+        time; the result is the same either way (tested).
 
     Returns
     -------
@@ -150,27 +204,43 @@ def check_study(folder: str | Path, codebook: str | Path | None = None, *, fit_r
         if rid not in by_id:
             result.problems.append(Errors.E113.format(id=rid, path=resp_path, folder=tdir))
     speakers = config.speaker_roles if config is not None else None
+    observations = _transcript_files(folder / "observations")
+    tasks = [(f, rid, "interview", rid if rid in respondents else None) for rid, f in sorted(by_id.items())]
+    tasks += [(f, f.stem, "observation", None) for f in observations]
+    cb_path = Path(codebook) if codebook is not None else (
+        folder / "codebook.yaml" if (folder / "codebook.yaml").is_file() else DEFAULT_CODEBOOK)
+    path = folder / "codings.csv"
+    marks = _Marks(folder, speakers) if cache and not result.problems else None
+    keys: dict[str, str] = {}
+    codings_key, clean_codings = "", None
+    if marks is not None:
+        try:
+            keys = {f"{kind}:{doc_id}": marks.file_key(kind, doc_id, respondent, f)
+                    for f, doc_id, kind, respondent in tasks}
+            if path.is_file():
+                codings_key = marks.key("codings", path.read_bytes(), Path(cb_path).read_bytes(),
+                                        (folder / "respondents.csv").read_bytes(), sorted(keys.items()))
+                clean_codings = marks.get("codings", codings_key)
+        except OSError:  # an unreadable file: checked below, as without marks
+            marks, keys = None, {}
+    # texts are needed only to check codings that are not known to be clean
+    need_texts = path.is_file() and clean_codings is None
     corpus = Corpus(respondents=respondents)
     unreadable: set[str] = set()
-    for rid, f in sorted(by_id.items()):
-        doc = run(read_transcript, f, rid, kind="interview", respondent=rid if rid in respondents else None,
-                  speakers=speakers or None)
+    for f, doc_id, kind, respondent in tasks:
+        name = f"{kind}:{doc_id}"
+        if marks is not None and not need_texts and marks.get(name, keys[name]) is not None:
+            continue  # unchanged and clean when last checked
+        doc = run(read_transcript, f, doc_id, kind=kind, respondent=respondent, speakers=speakers or None)
         if doc is not None:
             corpus.documents[doc.id] = doc
+            if marks is not None and run.clean:
+                marks.put(name, keys[name])
         else:
-            unreadable.add(rid)
-    observations = _transcript_files(folder / "observations")
-    for f in observations:
-        doc = run(read_transcript, f, f.stem, kind="observation", speakers=speakers or None)
-        if doc is not None:
-            corpus.documents[doc.id] = doc
-        else:
-            unreadable.add(f.stem)
+            unreadable.add(doc_id)
     result.counts["transcripts"], result.counts["observations"] = len(by_id), len(observations)
 
     # the codebook: every problem, rules compiled
-    cb_path = Path(codebook) if codebook is not None else (
-        folder / "codebook.yaml" if (folder / "codebook.yaml").is_file() else DEFAULT_CODEBOOK)
     data = run(read_codebook_file, cb_path)
     cb = None
     if data is not None:
@@ -187,14 +257,19 @@ def check_study(folder: str | Path, codebook: str | Path | None = None, *, fit_r
     _check_actors(folder, corpus, result, run, config)
 
     # codings: every row, on the text as typed
-    path = folder / "codings.csv"
     n = 0
-    if path.is_file() and cb is not None:
+    if path.is_file() and cb is not None and clean_codings is not None:
+        n = clean_codings  # unchanged, and so are the transcripts and the codebook: clean when last checked
+    elif path.is_file() and cb is not None:
         found: list[str] = []
         codings = run(load_codings, path, corpus, cb, found)
         n = len(codings) if codings is not None else 0
         # codings of a transcript that could not be read follow from that problem
         result.problems += [p for p in found if not any(f"unknown document '{d}'" in p for d in unreadable)]
+        if marks is not None and codings_key and run.clean and not found and not result.problems:
+            marks.put("codings", codings_key, n)
+    if marks is not None:
+        marks.save()
     store = folder / "study.sqlite"  # the workbench's coding store, read by load_study when present
     if store.is_file():  # its codings lie on the pseudonymised text: counted here, checked by load_study
         n = max(n, run(_count_store_codings, store) or 0)

@@ -11,7 +11,11 @@ that a busy machine slows them alike and their ratios stay fair:
   every transcript read, segmented and pseudonymised, codings checked, as
   before the cache existed;
 * ``cold`` — an empty study cache (the run fills it);
-* ``warm`` — the study cache filled by an earlier run on the same study.
+* ``warm`` — the study cache filled by an earlier run on the same study;
+* ``cold serial`` and ``warm serial`` — the same with
+  ``ALTENA_QCA_PROCESSES=1``: no pool of processes for new documents and no
+  background auto-coding stage in ``run`` (serial against parallel, side by
+  side; ask for them with ``--variants``).
 
 deduce's annotation cache is warm in all three (a first, untimed run fills
 it), so no variant runs deduce; the *first run on new text* is measured
@@ -45,7 +49,9 @@ sys.path.insert(0, str(BENCH))
 
 import run as R  # noqa: E402  (benchmarks/run.py: machine(), _run_rusage, cli_command, ensure_corpus)
 
-VARIANTS = ("no cache", "cold", "warm")
+VARIANTS = ("no cache", "cold", "warm", "cold serial", "warm serial")
+DEFAULT_VARIANTS = ("no cache", "cold", "warm")
+SERIAL = {"ALTENA_QCA_PROCESSES": "1"}
 COMMANDS = ("groups", "cooccurrence", "run")
 
 
@@ -66,13 +72,15 @@ def _once(command: str, data: Path | None, env: dict) -> dict:
 
 
 def _summary(runs: list[dict]) -> dict:
+    loads = [r["load_avg"] for r in runs if "load_avg" in r]
     return {"runs": runs, "median_wall": statistics.median(r["wall"] for r in runs),
             "median_cpu": statistics.median(r["cpu"] for r in runs),
-            "peak_mb": max(r["peak_mb"] for r in runs), "n": len(runs)}
+            "peak_mb": max(r["peak_mb"] for r in runs), "n": len(runs),
+            "load_avg": [min(loads), max(loads)] if loads else None}
 
 
 def bench_command(command: str, data: Path | None, repeat: int, base_env: dict, log,
-                  variants=VARIANTS, warm_dir: Path | None = None) -> dict:
+                  variants=DEFAULT_VARIANTS, warm_dir: Path | None = None) -> dict:
     """The variants of one command on one study, interleaved ``repeat`` times.
 
     ``warm_dir``: a study cache folder to use (and fill) for ``warm``; default a new one.
@@ -86,10 +94,12 @@ def bench_command(command: str, data: Path | None, repeat: int, base_env: dict, 
             for variant in variants:
                 if variant == "no cache":
                     env = dict(base_env, ALTENA_QCA_STUDY_CACHE="off")
-                elif variant == "cold":
-                    env = dict(base_env, ALTENA_QCA_STUDY_CACHE=str(caches / f"cold-{i}"))
+                elif variant.startswith("cold"):
+                    env = dict(base_env, ALTENA_QCA_STUDY_CACHE=str(caches / f"{variant}-{i}"))
                 else:
                     env = dict(base_env, ALTENA_QCA_STUDY_CACHE=str(warm_dir))
+                if variant.endswith("serial"):
+                    env.update(SERIAL)
                 r = _once(command, data, env)
                 r["load_avg"] = os.getloadavg()[0]
                 runs[variant].append(r)
@@ -116,30 +126,42 @@ def _append_turn(path: Path, sentence: str) -> None:
             fh.write(f"\nR: {sentence}\n")
 
 
-def bench_new_text(repeat: int, changed: int, base_env: dict, work: Path, bundled: Path, log) -> dict:
-    """``altena-qca run`` on the bundled study after ``changed`` transcripts got a new sentence; warm study cache."""
-    runs = []
+def bench_new_text(repeat: int, changed: int, base_env: dict, work: Path, bundled: Path, log,
+                   serial: bool = False) -> dict:
+    """``altena-qca run`` on the bundled study after ``changed`` transcripts got a new sentence; warm study cache.
+
+    With ``serial``, each repeat is measured twice, interleaved: as is and
+    with ``ALTENA_QCA_PROCESSES=1`` (each on its own copy, warmed alike).
+    """
+    kinds = ["as is"] + (["1 process"] if serial else [])
+    runs: dict[str, list[dict]] = {k: [] for k in kinds}
     for i in range(repeat):
-        study = work / "bundled-copy"
-        if study.exists():
-            shutil.rmtree(study)
-        shutil.copytree(bundled, study)
-        cache = Path(tempfile.mkdtemp(prefix="bench-study-cache-"))
-        env = dict(base_env, ALTENA_QCA_STUDY_CACHE=str(cache))
-        try:
-            _once("run", study, env)  # warm study cache for this copy
-            stamp = f"{time.time_ns()}"
-            for k, path in enumerate(sorted((study / "transcripts").iterdir())[:changed]):
-                _append_turn(path, f"Op dag {stamp[-6:]}-{k} belde Mevrouw Hendrika van Wijngaarden uit "
-                                   f"Giessenburg over het dossier {stamp[-4:]}{k}.")
-            r = _once("run", study, env)
-            r["load_avg"] = os.getloadavg()[0]
-            runs.append(r)
-            log(f"  run after {changed} transcripts changed #{i + 1}: {r['wall']:.2f} s wall, {r['cpu']:.2f} s CPU, "
-                f"{r['peak_mb']:.0f} MB (load {r['load_avg']:.1f})")
-        finally:
-            shutil.rmtree(cache, ignore_errors=True)
-    return _summary(runs)
+        for kind in kinds:
+            study = work / "bundled-copy"
+            if study.exists():
+                shutil.rmtree(study)
+            shutil.copytree(bundled, study)
+            for p in study.rglob("*"):
+                p.chmod(p.stat().st_mode | 0o200)
+            cache = Path(tempfile.mkdtemp(prefix="bench-study-cache-"))
+            env = dict(base_env, ALTENA_QCA_STUDY_CACHE=str(cache), **(SERIAL if kind == "1 process" else {}))
+            try:
+                _once("run", study, env)  # warm study cache for this copy
+                stamp = f"{time.time_ns()}"
+                for k, path in enumerate(sorted((study / "transcripts").iterdir())[:changed]):
+                    _append_turn(path, f"Op dag {stamp[-6:]}-{k} belde Mevrouw Hendrika van Wijngaarden uit "
+                                       f"Giessenburg over het dossier {stamp[-4:]}{k}.")
+                r = _once("run", study, env)
+                r["load_avg"] = os.getloadavg()[0]
+                runs[kind].append(r)
+                log(f"  run after {changed} transcripts changed ({kind}) #{i + 1}: {r['wall']:.2f} s wall, "
+                    f"{r['cpu']:.2f} s CPU, {r['peak_mb']:.0f} MB (load {r['load_avg']:.1f})")
+            finally:
+                shutil.rmtree(cache, ignore_errors=True)
+    out = _summary(runs["as is"])
+    if serial:
+        out["serial"] = _summary(runs["1 process"])
+    return out
 
 
 def markdown(report: dict) -> str:
@@ -147,23 +169,32 @@ def markdown(report: dict) -> str:
     lines = [f"Machine: {m['nproc']} cores ({m['cpu']}), {m['ram_gib']} GiB RAM, Python {m['python']}, "
              f"{m['platform']}; code: {report['code']}; load average at start {m['load_avg_at_start'][0]:.1f}. "
              f"Command: `{report['command']}`.", ""]
-    lines += ["| command | N | codings | no cache: wall s (CPU s) | cold: wall s (CPU s) | warm: wall s (CPU s) | "
-              "peak MB no cache / cold / warm | no cache ÷ warm, wall (CPU) |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    used = [k for k in VARIANTS if any(k in row["result"] for row in report["commands"])]
+    lines += ["| command | N | codings | " + " | ".join(f"{k}: CPU s (wall s)" for k in used)
+              + " | peak MB " + " / ".join(used) + " | no cache ÷ warm, CPU (wall) | load avg |",
+              "|---|---:|---:|" + "---:|" * len(used) + "---:|---:|---|"]
     for row in report["commands"]:
         v = row["result"]
-        cells = [f"{v[k]['median_wall']:.2f} ({v[k]['median_cpu']:.2f})" if k in v else "–" for k in VARIANTS]
-        peaks = " / ".join(f"{v[k]['peak_mb']:.0f}" if k in v else "–" for k in VARIANTS)
-        ratio = (f"{v['ratio_wall_nocache_over_warm']:.1f}× ({v['ratio_cpu_nocache_over_warm']:.1f}×)"
+        cells = [f"{v[k]['median_cpu']:.2f} ({v[k]['median_wall']:.2f})" if k in v else "–" for k in used]
+        peaks = " / ".join(f"{v[k]['peak_mb']:.0f}" if k in v else "–" for k in used)
+        ratio = (f"{v['ratio_cpu_nocache_over_warm']:.1f}× ({v['ratio_wall_nocache_over_warm']:.1f}×)"
                  if "ratio_wall_nocache_over_warm" in v else "–")
+        loads = [x for k in used if k in v and v[k].get("load_avg") for x in v[k]["load_avg"]]
+        load = f"{min(loads):.1f}–{max(loads):.1f}" if loads else "–"
         lines.append(f"| `{row['command']}` | {row['label']} | {row['codings']:,} | {' | '.join(cells)} | {peaks} | "
-                     f"{ratio} |")
+                     f"{ratio} | {load} |")
     nt = report.get("new_text")
     if nt:
+        def one(x: dict, what: str) -> str:
+            load = f", load {x['load_avg'][0]:.1f}–{x['load_avg'][1]:.1f}" if x.get("load_avg") else ""
+            return (f"{what}: median {x['median_cpu']:.2f} s CPU, {x['median_wall']:.2f} s wall, peak "
+                    f"{x['peak_mb']:.0f} MB ({x['n']} runs: " + ", ".join(f"{r['cpu']:.1f}" for r in x["runs"])
+                    + f" s CPU{load})")
+        text = one(nt, "as is")
+        if "serial" in nt:
+            text += "; " + one(nt["serial"], "one process (ALTENA_QCA_PROCESSES=1)")
         lines += ["", f"First run on new text: `altena-qca run` on the bundled study after {report['changed']} "
-                      f"transcripts changed (warm study cache; deduce loaded and run on those three): median "
-                      f"{nt['median_wall']:.2f} s wall, {nt['median_cpu']:.2f} s CPU, peak {nt['peak_mb']:.0f} MB "
-                      f"({nt['n']} runs: " + ", ".join(f"{r['wall']:.1f}" for r in nt["runs"]) + " s)."]
+                      f"transcripts changed (warm study cache; deduce loaded and run on those three): {text}."]
     return "\n".join(lines) + "\n"
 
 
@@ -177,7 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat-large", type=int, default=1, help="repeats of `run` at N >= 1300")
     ap.add_argument("--new-text", type=int, default=3, metavar="REPEATS", help="0: skip the first-run case")
     ap.add_argument("--changed", type=int, default=3)
-    ap.add_argument("--variants", default=",".join(VARIANTS), help="subset of: " + ", ".join(VARIANTS))
+    ap.add_argument("--variants", default=",".join(DEFAULT_VARIANTS), help="subset of: " + ", ".join(VARIANTS))
+    ap.add_argument("--serial-new-text", action="store_true",
+                    help="first run on new text also with ALTENA_QCA_PROCESSES=1, interleaved")
     ap.add_argument("--warm-only", default="", metavar="COMMANDS",
                     help="commands measured warm only (sharing the study cache the others filled)")
     ap.add_argument("--seed", type=int, default=9)
@@ -221,7 +254,8 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(shared, ignore_errors=True)
     if args.new_text:
         log("first run on new text")
-        report["new_text"] = bench_new_text(args.new_text, args.changed, env, work, bundled, log)
+        report["new_text"] = bench_new_text(args.new_text, args.changed, env, work, bundled, log,
+                                            serial=args.serial_new_text)
     text = markdown(report)
     print(text)
     if args.json:

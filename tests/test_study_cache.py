@@ -219,6 +219,15 @@ def _private_study(root: Path) -> Path:
     return data
 
 
+def _rows(files, table: str) -> int:
+    (db,) = [p for p in files if p.suffix == ".sqlite"]
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    finally:
+        conn.close()
+
+
 def test_the_cache_folder_holds_no_name_only_pseudonymised_text_and_offsets(tmp_path, monkeypatch):
     cache_dir = tmp_path / "cache"
     monkeypatch.setenv(C.ENV, str(cache_dir))
@@ -231,6 +240,8 @@ def test_the_cache_folder_holds_no_name_only_pseudonymised_text_and_offsets(tmp_
     from altena_qca.analysis.autocode import autocode_tables
     from altena_qca.pipeline import kept
     assert len(kept(warm, "autocode", lambda: autocode_tables(warm))["auto_codings"])  # run's tables kept too
+    from altena_qca.check import check_study
+    assert check_study(data, fit_rules=False).ok  # and clean marks of `check`
     files = [p for p in cache_dir.rglob("*") if p.is_file()]
     assert files
     for p in files:  # every byte of every file, and every value SQLite holds
@@ -241,7 +252,8 @@ def test_the_cache_folder_holds_no_name_only_pseudonymised_text_and_offsets(tmp_
     assert stat.S_IMODE(cache_dir.stat().st_mode) == 0o700
     (db,) = [p for p in files if p.suffix == ".sqlite"]
     conn = sqlite3.connect(db)
-    values = [str(v) for table in ("documents", "codings", "results")
+    assert _rows(files, "checks") and _rows(files, "results")
+    values = [str(v) for table in ("documents", "codings", "results", "checks")
               for row in conn.execute(f"SELECT * FROM {table}") for v in row]
     conn.close()
     for name in NAMES:
@@ -339,3 +351,75 @@ def test_tables_blob_refuses_what_would_not_come_back_exactly():
     pd.testing.assert_frame_equal(back["t"], ok["t"], check_exact=True)
     assert C.tables_blob({"t": pd.DataFrame({"a": [object()]})}) is None
     assert C.tables_blob({"t": pd.DataFrame({"a": [1]}, index=[5])}) is None
+
+
+# --------------------------------------------------------------------------- check_study remembers clean inputs
+
+def _check(data, **kw):
+    from altena_qca.check import check_study
+    return check_study(data, fit_rules=False, **kw)
+
+
+def _reads(monkeypatch) -> list[str]:
+    from altena_qca.ingest import corpus as ingest_corpus
+    seen: list[str] = []
+    real = ingest_corpus.read_transcript
+
+    def counting(path, *args, **kwargs):
+        seen.append(Path(path).stem)
+        return real(path, *args, **kwargs)
+    monkeypatch.setattr(ingest_corpus, "read_transcript", counting)
+    return seen
+
+
+def _same_check(a, b) -> None:
+    assert (a.problems, a.warnings, a.counts) == (b.problems, b.warnings, b.counts)
+
+
+def test_check_reads_unchanged_clean_files_once(folder, monkeypatch):
+    seen = _reads(monkeypatch)
+    first = _check(folder)
+    assert first.ok and sorted(seen) == sorted(KEEP)
+    seen.clear()
+    _same_check(_check(folder), first)
+    assert seen == []  # nothing changed: nothing read
+    _same_check(_check(folder, cache=False), first)
+    # a changed transcript: the codings must be checked against it, so every text is read again
+    path = folder / "observations" / "MaSS-2023-04-06.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\nR: Nog een zin.\n", encoding="utf-8")
+    seen.clear()
+    _same_check(_check(folder), _check(folder, cache=False))
+    assert "MaSS-2023-04-06" in seen
+
+
+def test_check_finds_a_new_problem_in_codings_with_the_cache(folder, monkeypatch):
+    _check(folder)
+    with (folder / "codings.csv").open("a", encoding="utf-8") as fh:
+        fh.write("R01,10,5,intro.function,thesis,manual,1.0,\n")
+    cached, plain = _check(folder), _check(folder, cache=False)
+    assert not cached.ok and any("E12" in p for p in cached.problems)
+    _same_check(cached, plain)
+
+
+def test_check_repeats_warnings_of_unchanged_files(folder, monkeypatch):
+    path = folder / "observations" / "MaSS-2023-04-06.txt"
+    path.write_bytes(path.read_text(encoding="utf-8").replace("Wams", "Wamsé").encode("cp1252"))  # W101
+    first = _check(folder)
+    assert any("W101" in w for w in first.warnings)
+    seen = _reads(monkeypatch)
+    again = _check(folder)
+    _same_check(again, first)
+    assert "MaSS-2023-04-06" in seen  # a file with a warning is read every time
+
+
+def test_check_after_a_codebook_change_checks_the_codings_again(folder):
+    _check(folder)
+    shutil.copy(DEFAULT_CODEBOOK, folder / "codebook.yaml")
+    used = pd.read_csv(folder / "codings.csv")["code"].value_counts().index[-1]
+    lines = (folder / "codebook.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.strip() == f"- id: {used}")
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].lstrip().startswith("- id:")), len(lines))
+    (folder / "codebook.yaml").write_text("".join(lines[:start] + lines[end:]), encoding="utf-8")
+    cached, plain = _check(folder), _check(folder, cache=False)
+    assert not cached.ok
+    _same_check(cached, plain)

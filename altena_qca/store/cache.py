@@ -13,7 +13,10 @@ What is kept, per document: the *pseudonymised* text, its segments (speaker,
 part, offsets, timestamp and source notes), the offset map from the original
 text to the pseudonymised one (numbers only), the document's metadata (file
 name, encoding) and the warnings its reading raised. Per study: the checked
-codings (document, offsets, code, coder, origin, confidence). Never kept: the
+codings (document, offsets, code, coder, origin, confidence); tables derived
+from the whole study (``run``'s auto-coding tables, :meth:`StudyCache.results`,
+keyed by :func:`study_fingerprint`); and marks that an input file passed
+``altena-qca check`` without a problem or warning (a key and a count, no text). Never kept: the
 pseudonym key (tag → original name), respondents, the original text. The file
 is created with mode 0600 in a folder of mode 0700.
 
@@ -95,6 +98,11 @@ _SCHEMA = [
         name   TEXT PRIMARY KEY,
         key    TEXT NOT NULL,
         tables BLOB NOT NULL
+    );
+    CREATE TABLE checks (
+        name  TEXT PRIMARY KEY,
+        key   TEXT NOT NULL,
+        value INTEGER NOT NULL
     );
     """,
 ]
@@ -578,6 +586,24 @@ class StudyCache:
             except sqlite3.Error:
                 pass
         return tables
+
+    # -- clean checks (altena_qca.check): "this input, checked so, had no problem and no warning"
+    def clean_marks(self) -> dict[str, tuple[str, int]]:
+        """Every recorded clean check: name → (key, value)."""
+        try:
+            with self._lock:
+                return {r["name"]: (r["key"], r["value"]) for r in self.conn.execute("SELECT * FROM checks")}
+        except sqlite3.Error:
+            return {}
+
+    def mark_clean(self, marks: dict[str, tuple[str, int]]) -> None:
+        """Record clean checks (name → (key, value)); only facts and counts, never a message or a text."""
+        try:
+            with self._lock, transaction(self.conn):
+                self.conn.executemany("INSERT OR REPLACE INTO checks VALUES (?,?,?)",
+                                      [(name, key, int(value)) for name, (key, value) in marks.items()])
+        except sqlite3.Error:
+            pass
 
     def close(self) -> None:
         with self._lock:
