@@ -17,7 +17,12 @@ from ..coding.combine import suggest
 from ..coding.experiment import crossval_by_method, crossval_suggestions, effect_codes, holdout_report
 from .typology import assign_groups
 
-__all__ = ["autocode_tables", "autocode_checks"]
+__all__ = ["autocode_tables", "autocode_checks", "LEAVE_ONE_OUT_MAX", "FOLDS"]
+
+#: Up to this many respondents, the checks leave each respondent out in turn (one fit each) ...
+LEAVE_ONE_OUT_MAX = 20
+#: ... above it, :data:`FOLDS` sets of whole respondents (a fixed number of fits at any size).
+FOLDS = 10
 
 
 def autocode_tables(study) -> dict[str, pd.DataFrame]:
@@ -29,7 +34,13 @@ def autocode_tables(study) -> dict[str, pd.DataFrame]:
     ``autocode_evaluation`` (:func:`holdout_report`), and, from
     leave-one-respondent-out suggestions (rules-only and combined),
     ``autocode_groups`` (typology from the suggestions against the manual
-    codings) and ``autocode_agreement`` (κ and α per effect code).
+    codings) and ``autocode_agreement`` (κ and α per effect code). Up to
+    :data:`LEAVE_ONE_OUT_MAX` respondents each is left out in turn;
+    above, :data:`FOLDS` folds of whole respondents (``respondent_folds``),
+    so the cost stops growing with the square of the study's size. Either
+    way a respondent's suggestions come from a coder that never saw that
+    respondent; near-copies of a passage in other respondents' interviews
+    are not held out (``altena-qca evaluate --grouped`` scores that).
     """
     manual = study.codings[study.codings["origin"] == "manual"] if len(study.codings) else study.codings
     tables = {"auto_codings": suggest(study.corpus, study.codebook, manual if len(manual) else None)}
@@ -40,7 +51,8 @@ def autocode_tables(study) -> dict[str, pd.DataFrame]:
     if not study.codebook.analysis.get("typology") or not effect_codes(study.codebook):
         return tables
     groups, agree = [], []
-    for method, suggestions in crossval_by_method(study, ("rules", "combined")).items():
+    folds = None if len(study.corpus.respondents) <= LEAVE_ONE_OUT_MAX else FOLDS
+    for method, suggestions in crossval_by_method(study, ("rules", "combined"), folds=folds).items():
         checks = autocode_checks(study, suggestions)
         groups.append(checks["groups"].assign(method=method))
         agree.append(checks["effect_agreement"].assign(method=method))

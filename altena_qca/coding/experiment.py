@@ -37,7 +37,7 @@ from .evaluate import load_eval_labels, score_passages, score_sets, segment_code
 from .rules import keyword_codebook
 
 __all__ = ["TEST_RESPONDENTS", "METHODS", "REPORT_COLUMNS", "is_paraphrase", "fitted_coders",
-           "heldout_suggestions", "crossval_suggestions", "crossval_by_method", "holdout_report", "crossval_report",
+           "heldout_suggestions", "crossval_suggestions", "crossval_by_method", "respondent_folds", "holdout_report", "crossval_report",
            "effect_codes", "agreement_report", "evaluate_gold_file", "evaluate_passages", "default_test"]
 
 #: Held-out respondents: the highest id in each thesis group (§4.2.2), chosen before any tuning.
@@ -102,18 +102,37 @@ def crossval_suggestions(study, method: str = "combined") -> pd.DataFrame:
     return crossval_by_method(study, [method])[method]
 
 
-def crossval_by_method(study, methods: Iterable[str] = METHODS, *,
+def respondent_folds(respondents: Iterable[str], folds: int | None = None) -> list[list[str]]:
+    """Held-out sets of whole respondents: each alone (``folds`` None), or ``folds`` sets dealt in id order.
+
+    >>> respondent_folds(["R3", "R1", "R2"])
+    [['R1'], ['R2'], ['R3']]
+    >>> respondent_folds(["R1", "R2", "R3", "R4", "R5"], folds=2)
+    [['R1', 'R3', 'R5'], ['R2', 'R4']]
+    """
+    ids = sorted(respondents)
+    if folds is None or folds >= len(ids):
+        return [[rid] for rid in ids]
+    folds = max(1, int(folds))
+    return [ids[k::folds] for k in range(folds)]
+
+
+def crossval_by_method(study, methods: Iterable[str] = METHODS, *, folds: int | None = None,
                        min_rule_confidence: float | None = None) -> dict[str, pd.DataFrame]:
-    """:func:`crossval_suggestions` of several methods, from one fit per respondent.
+    """:func:`crossval_suggestions` of several methods, from one fit per held-out set.
 
     ``rules``, ``model`` and ``combined`` are halves of the same fitted coder
     (:func:`fitted_coders`), so asking for them together costs one training
-    per held-out respondent, not one per method.
+    per held-out set, not one per method. ``folds``: None leaves each
+    respondent out in turn (one fit per respondent); a number k leaves out k
+    sets of whole respondents (:func:`respondent_folds`; k fits), for studies
+    with many respondents. A respondent's documents are never coded by a
+    coder trained on them either way.
     """
     methods = list(methods)
     parts: dict[str, list[pd.DataFrame]] = {m: [] for m in methods}
-    for rid in sorted(study.corpus.respondents):
-        for method, pred in heldout_suggestions(study, methods, test=[rid],
+    for test in respondent_folds(study.corpus.respondents, folds):
+        for method, pred in heldout_suggestions(study, methods, test=test,
                                                 min_rule_confidence=min_rule_confidence).items():
             parts[method].append(pred)
     return {m: make_codings(pd.concat(p, ignore_index=True)) if p else make_codings([]) for m, p in parts.items()}

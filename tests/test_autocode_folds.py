@@ -1,0 +1,67 @@
+"""run's auto-coding checks on a study with many respondents: folds of whole respondents, not N fits."""
+from __future__ import annotations
+
+import shutil
+import warnings
+
+import pandas as pd
+import pytest
+
+from altena_qca import load_study
+from altena_qca.analysis import autocode as A
+from altena_qca.coding import experiment as X
+from altena_qca.resources import DEFAULT_DATA
+
+KEEP = ("R01", "R04", "R09", "R12")
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory):
+    data = tmp_path_factory.mktemp("folds") / "study"
+    shutil.copytree(DEFAULT_DATA, data)
+    for p in [*data.glob("transcripts/*"), *data.glob("observations/*")]:
+        if p.stem not in KEEP:
+            p.unlink()
+    for name in ("respondents.csv", "codings.csv"):
+        lines = (data / name).read_text(encoding="utf-8").splitlines(keepends=True)
+        (data / name).write_text("".join(lines[:1] + [x for x in lines[1:] if x.split(",")[0] in KEEP]),
+                                 encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_study(data, cache=False)
+
+
+def test_as_many_folds_as_respondents_is_leave_one_out(study):
+    loo = X.crossval_by_method(study, ["rules"])
+    same = X.crossval_by_method(study, ["rules"], folds=len(KEEP))
+    pd.testing.assert_frame_equal(loo["rules"], same["rules"])
+
+
+def test_each_fold_is_coded_by_a_coder_that_never_saw_it(study, monkeypatch):
+    seen = []
+    real = X.heldout_suggestions
+
+    def spy(s, methods, *, test=None, **kw):
+        seen.append(sorted(test))
+        out = real(s, methods, test=test, **kw)
+        docs = {d.id for d in s.corpus if d.respondent in set(test)}
+        assert all(set(frame["document"]) <= docs for frame in out.values())  # only the held-out set
+        return out
+    monkeypatch.setattr(X, "heldout_suggestions", spy)
+    two = X.crossval_by_method(study, ["rules"], folds=2)["rules"]
+    assert seen == [["R01", "R09"], ["R04", "R12"]]
+    assert set(two["document"]) <= set(study.corpus.documents)
+    assert {study.corpus.documents[d].respondent for d in two["document"]} == set(KEEP)
+
+
+def test_the_run_tables_use_folds_above_the_limit(study, monkeypatch):
+    calls = []
+    monkeypatch.setattr(A, "crossval_by_method", lambda s, methods, folds=None: calls.append(folds) or
+                        {m: s.codings.iloc[:0] for m in methods})
+    monkeypatch.setattr(A, "holdout_report", lambda s: pd.DataFrame())
+    monkeypatch.setattr(A, "suggest", lambda *a, **k: study.codings.iloc[:0])
+    monkeypatch.setattr(A, "LEAVE_ONE_OUT_MAX", 3)
+    A.autocode_tables(study)
+    monkeypatch.setattr(A, "LEAVE_ONE_OUT_MAX", 20)
+    A.autocode_tables(study)
+    assert calls == [A.FOLDS, None]
