@@ -95,7 +95,6 @@ class Errors(metaclass=_Catalogue):
     E134 = "{path}: not a study folder ({reason})"
     E135 = "{path}: refusing to {action} a file inside the installed package (the bundled thesis study); work on your own study (altena-qca init DIR, then --data DIR), or pass --in-place to change the package's copy on purpose"
     E136 = "{path}: already exists and is not empty; choose a new folder for the study"
-    E137 = "{n} problem(s) in the study {path}; run 'altena-qca check --data {path}' to list them, or fix: {first}"
     E138 = "{path}, line {line}: {reason}"  # claims.yaml
     # output
     E150 = "{path}: cannot write the output here ({reason})"

@@ -148,14 +148,7 @@ class Builder:
 
     def bullet(self, text: str, bold_lead: str | None = None):
         """A bullet point; ``bold_lead`` (in bold) before the text."""
-        return self._list_item("List Bullet", text, bold_lead)
-
-    def numbered(self, text: str, bold_lead: str | None = None):
-        """A numbered point; ``bold_lead`` (in bold) before the text."""
-        return self._list_item("List Number", text, bold_lead)
-
-    def _list_item(self, style: str, text: str, bold_lead: str | None):
-        p = self.doc.add_paragraph(style=style)
+        p = self.doc.add_paragraph(style="List Bullet")
         if bold_lead:
             p.add_run(bold_lead).bold = True
         p.add_run(text)
