@@ -227,39 +227,48 @@ class AutoCoder(BaseEstimator):
         covered = np.repeat(passage, counts) * n_codes + self._ancestors[at]
         keep = ~np.isin(slot, covered)
         slot, source, index = slot[keep], source[keep], index[keep]
-        # a rule row followed by the model's row of the same slot: the two merge
-        merges = np.r_[slot[1:] == slot[:-1], False].tolist()
+        # a rule row followed by the model's row of the same slot: the two merge (the
+        # rule's row makes the suggestion); every other row is a suggestion of its own
+        n_rows = len(slot)
+        merges = np.zeros(n_rows, dtype=bool)
+        merges[:-1] = (slot[1:] == slot[:-1])
+        made = np.ones(n_rows, dtype=bool)
+        made[1:] = ~merges[:-1]
         from_rule = source == 0
+        passage_l = (slot[made] // n_codes).tolist()
+        code_l = (slot[made] % n_codes).tolist()
+        kind_l = (from_rule[made].astype(np.int64) + merges[made]).tolist()  # 0 model, 1 rule, 2 both
+        index_m = index[made]
         if rules is not None:
-            at = np.where(from_rule, index, 0)
-            r_key, r_start, r_end = r_key[at].tolist(), r_start[at].tolist(), r_end[at].tolist()
+            at = np.where(from_rule[made], index_m, 0)
+            key_l = r_key[at].tolist()
+            start_l, end_l = r_start[at].tolist(), r_end[at].tolist()
             rule_keys = self.rule_coder_.output_keys_
+        else:
+            key_l = start_l = end_l = [0] * len(passage_l)
         if model is not None:
-            m_proba = [m_proba[i] for i in np.where(from_rule, 0, index).tolist()]
+            # the model's row of each suggestion: its own, or the next one for a merge
+            m_at = np.flatnonzero(made)
+            m_at = np.where(merges[made], m_at + 1, m_at)
+            proba_l = [m_proba[i] for i in np.where(source[m_at] == 1, index[m_at], 0).tolist()]
             model_rule = "model:tfidf-" + self.model_.estimator
+        else:
+            proba_l = [0.0] * len(passage_l)
         out: dict[int, list[Suggestion]] = {}
         codes, spans = self._codes, {}
-        pending = None  # (start, end, confidence, rule) of a rule suggestion that merges with the next row
-        for n, (p, c, rule) in enumerate(zip((slot // n_codes).tolist(), (slot % n_codes).tolist(),
-                                             from_rule.tolist())):
-            if rule:
-                code, name = rule_keys[r_key[n]]
-                if merges[n]:
-                    pending = (r_start[n], r_end[n], r_confs[r_key[n]], name)
-                    continue
-                found = _suggestion(code, r_start[n], r_end[n], r_confs[r_key[n]], name)
+        for p, c, kind, k, a, b, m in zip(passage_l, code_l, kind_l, key_l, start_l, end_l, proba_l):
+            if kind == 1:
+                code, name = rule_keys[k]
+                found = _suggestion(code, a, b, r_confs[k], name)
+            elif kind == 2:
+                r_c, m_conf = r_confs[k], round(m, 4)
+                found = _suggestion(codes[c], a, b, round(1 - (1 - r_c) * (1 - m_conf), 4),
+                                    f"{rule_keys[k][1]}+{model_rule}")
             else:
-                m_conf = round(m_proba[n], 4)
-                if pending is not None:
-                    start, end, r_c, name = pending
-                    pending = None
-                    found = _suggestion(codes[c], start, end, round(1 - (1 - r_c) * (1 - m_conf), 4),
-                                        f"{name}+{model_rule}")
-                else:
-                    span = spans.get(p)
-                    if span is None:
-                        span = spans[p] = self.model_.passage_span(batch.text(p))
-                    found = _suggestion(codes[c], span[0], span[1], m_conf, model_rule)
+                span = spans.get(p)
+                if span is None:
+                    span = spans[p] = self.model_.passage_span(batch.text(p))
+                found = _suggestion(codes[c], span[0], span[1], round(m, 4), model_rule)
             found_p = out.get(p)
             if found_p is None:
                 found_p = out[p] = []
