@@ -32,7 +32,7 @@ __all__ = ["load_codebook", "validate_codebook", "read_codebook_file", "DEFAULT_
 
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 _KINDS = ("deductive", "inductive")
-_RULE_KEYS = {"lemmas", "phrases", "patterns", "window", "negation", "negation_flips_to", "exclude"}
+_RULE_KEYS = {"lemmas", "phrases", "patterns", "window", "negation", "negation_flips_to", "exclude", "context"}
 
 
 def read_codebook_file(path: str | Path) -> dict:
@@ -77,6 +77,14 @@ def _check_rules(rules: Any) -> str | None:
         return "'window' must be a non-negative integer"
     if "negation" in rules and not isinstance(rules["negation"], bool):
         return "'negation' must be true or false"
+    if "context" in rules:
+        blocks = rules["context"] if isinstance(rules["context"], list) else [rules["context"]]
+        for block in blocks:
+            if not isinstance(block, dict) or not isinstance(block.get("anchors"), list) or not block["anchors"]:
+                return "'context' must be a mapping (or a list of mappings) with a non-empty 'anchors' list"
+            unknown = set(block) - {"anchors", "lemmas", "phrases", "scope", "negation", "__line__"}
+            if unknown:
+                return f"unknown context key(s) {sorted(unknown)}; allowed: anchors, lemmas, phrases, scope, negation"
     return None
 
 

@@ -157,12 +157,16 @@ def test_phrase_matching_finds_what_spacy_phrasematcher_finds(study, lemma_phras
     matcher = PhraseMatcher(nlp.vocab, attr="LEMMA" if lemma_phrases else "LOWER")
     phrase_keys = {}
     for code in study.codebook:
-        for field, prefix in (("phrases", "phrase"), ("exclude", "exclude")):
-            for phrase in (code.rules or {}).get(field) or []:
-                key = coder._key_ids[f"{code.id}\x1f{prefix}:{phrase.lower()}"]
-                phrase_keys[nlp.vocab.strings.add(str(key))] = key
-                doc = nlp(phrase.lower()) if lemma_phrases else nlp.make_doc(phrase.lower())
-                matcher.add(str(key), [doc])
+        rules = code.rules or {}
+        contexts = rules.get("context") or []
+        blocks = [(rules, "phrase")] + [(b, "context") for b in ([contexts] if isinstance(contexts, dict) else contexts)]
+        for block, phrase_prefix in blocks:
+            for field, prefix in (("phrases", phrase_prefix), ("exclude", "exclude")):
+                for phrase in block.get(field) or []:
+                    key = coder._key_ids[f"{code.id}\x1f{prefix}:{phrase.lower()}"]
+                    phrase_keys[nlp.vocab.strings.add(str(key))] = key
+                    doc = nlp(phrase.lower()) if lemma_phrases else nlp.make_doc(phrase.lower())
+                    matcher.add(str(key), [doc])
     texts = [d.segment_text(s) for d in study.corpus for s in d.segments]
     texts += ["Niet gedeeld, niet niet gedeeld; geen gegevensuitwisseling.", "korte lijntjes korte lijntjes"]
     n_multi = 0
@@ -267,3 +271,27 @@ def test_a_modifier_needs_three_letters():
 
     with _pytest.raises(CodebookError, match="modifier"):
         RuleCoder().fit(codebook=Codebook([Code("p", "P", rules={"lemmas": ["pr*"]})]))
+
+
+def test_context_words_count_only_where_an_anchor_is_in_scope():
+    """A ``context`` block: the stance word may stand anywhere in the passage (or sentence)
+    of an anchor, in either order; without an anchor it does not count; negated it is
+    suppressed or flipped as the block/code says."""
+    cb = Codebook([
+        Code("neg", "Negatief", rules={"context": {"anchors": ["wams", "wetsvoorstel"], "lemmas": ["bezorgd"],
+                                                   "phrases": ["zie het somber in"], "negation": True}}),
+        Code("pos", "Positief", rules={"negation_flips_to": "neg",
+                                       "context": [{"anchors": ["wams"], "lemmas": ["blij"], "scope": "sentence"}]})])
+    coder = RuleCoder().fit(codebook=cb)
+
+    def found(text):
+        return [(s.code, s.rule) for s in coder.predict([text])[0]]
+
+    assert found("De Wams? Daar ben ik eerlijk gezegd bezorgd over.") == [("neg", "context:bezorgd")]
+    assert found("Ik ben bezorgd over de wachtlijsten.") == []
+    assert found("Ik ben niet bezorgd over het wetsvoorstel.") == []
+    assert found("Het wetsvoorstel? Ik zie het somber in.") == [("neg", "context:zie het somber in")]
+    assert found("Ik ben blij. De Wams komt eraan.") == []  # another sentence: out of scope
+    assert found("Met de Wams ben ik niet blij.") == [("neg", "negated:context:blij")]
+    with pytest.raises(CodebookError, match="context"):
+        RuleCoder().fit(codebook=Codebook([Code("x", "X", rules={"context": {"anchors": [], "lemmas": ["a"]}})]))

@@ -284,6 +284,9 @@ class RuleCoder(BaseEstimator):
         self._memo: dict[int, tuple[int, ...]] = {}
         self._phrases: dict[tuple[int, ...], list[int]] = {}  # token hashes → key ids
         self._options: dict[str, tuple[int, bool, str | None]] = {}
+        self._contexts: list[tuple[dict, dict, str]] = []  # anchors (single, modifiers), scope
+        self._key_context: dict[int, int] = {}  # key id → its context block
+        self._key_negation: dict[int, bool] = {}  # key id → negation setting other than its code's
         self.rules_: dict[str, str] = {}
         for code in codebook:
             if code.rules:
@@ -292,6 +295,7 @@ class RuleCoder(BaseEstimator):
         strings = nlp.vocab.strings
         self._negator_hashes = frozenset(strings.add(n.lower()) for n in self.negators)
         self._barrier_hashes = frozenset(strings.add(b) for b in _BARRIERS)
+        self._sentence_end_set = frozenset(strings.add(e) for e in (".", "!", "?", "...", "…"))
         self._prepare()
         self.rule_confidence_: dict[str, float] = {}
         if X is not None and y is not None:
@@ -315,6 +319,61 @@ class RuleCoder(BaseEstimator):
         if not isinstance(window, int) or isinstance(window, bool) or window < 0:
             raise _fail(codebook, code, f"window {window!r} must be a non-negative integer")
         self._options[code.id] = (window, bool(rules.get("negation", True)), flip)
+        self._compile_words(codebook, code, rules, "lemma", "phrase")
+        contexts = rules.get("context") or []
+        for block in [contexts] if isinstance(contexts, dict) else contexts:
+            self._compile_context(codebook, code, block)
+        patterns = rules.get("patterns") or []
+        if not isinstance(patterns, (list, tuple)):
+            raise _fail(codebook, code, f"'patterns' must be a list of token patterns, got {patterns!r}")
+        for i, pattern in enumerate(patterns, 1):
+            if not isinstance(pattern, (list, tuple)) or not pattern or not all(isinstance(t, dict) for t in pattern):
+                raise _fail(codebook, code, f"pattern {i} {pattern!r} is not a list of token dicts")
+            if all(set(t) <= {"OP"} for t in pattern):
+                raise _fail(codebook, code, f"pattern {i} {pattern!r} matches every token")
+            name = _render_pattern(i, pattern)
+            self._add_pattern(codebook, code, self._key(code.id, name), list(pattern), f"pattern {i} {pattern!r}")
+
+    def _compile_context(self, codebook: Codebook, code: Code, block) -> None:
+        """A ``context`` block: words that count only where one of its anchors is near.
+
+        ``anchors`` (single lemmas, matched as ``lemmas`` are: compound heads,
+        ``x*`` modifiers), ``lemmas`` and ``phrases`` (as for a code),
+        ``scope`` (``passage``, the default, or ``sentence``: where an anchor
+        must occur) and ``negation`` (default: the code's). A word and its
+        anchor may stand anywhere in the scope, in either order: the stance
+        a speaker takes on a topic is rarely within a few words of it.
+        """
+        if not isinstance(block, dict) or set(block) - {"anchors", "lemmas", "phrases", "scope", "negation", "__line__"}:
+            raise _fail(codebook, code, f"context {block!r} must be a mapping of anchors, lemmas, phrases, "
+                                        "scope, negation")
+        anchors = block.get("anchors") or []
+        if not isinstance(anchors, (list, tuple)) or not anchors or \
+                not all(isinstance(a, str) and a.strip() and len(a.split()) == 1 for a in anchors):
+            raise _fail(codebook, code, f"context anchors {anchors!r} must be a non-empty list of single words")
+        scope = block.get("scope", "passage")
+        if scope not in ("passage", "sentence"):
+            raise _fail(codebook, code, f"context scope {scope!r} must be 'passage' or 'sentence'")
+        single: dict[str, list[int]] = {}
+        prefixes: dict[str, list[int]] = {}
+        for a in anchors:
+            a = a.lower()
+            if a.endswith("*"):
+                prefixes.setdefault(a.rstrip("*"), []).append(0)
+            else:
+                single.setdefault(a, []).append(0)
+        ctx = len(self._contexts)
+        self._contexts.append((single, prefixes, scope))
+        negation = bool(block.get("negation", self._options[code.id][1]))
+        first = len(self._key_list)
+        self._compile_words(codebook, code, block, "context", "context")
+        for k in range(first, len(self._key_list)):
+            self._key_context[k] = ctx
+            self._key_negation[k] = negation
+
+    def _compile_words(self, codebook: Codebook, code: Code, rules: dict, lemma_prefix: str,
+                       phrase_prefix: str) -> None:
+        """The ``lemmas``, ``phrases`` and ``exclude`` of a rule block, their rules named with the prefixes."""
         for field in ("lemmas", "phrases", "exclude"):
             values = rules.get(field) or []
             if not isinstance(values, (list, tuple)):
@@ -324,7 +383,7 @@ class RuleCoder(BaseEstimator):
                     raise _fail(codebook, code, f"{field.rstrip('s')} rule {value!r} must be a non-empty string")
         for lemma in rules.get("lemmas") or []:
             words = lemma.lower().split()
-            rule = f"lemma:{lemma.lower()}"
+            rule = f"{lemma_prefix}:{lemma.lower()}"
             if len(words) == 1 and words[0].endswith("*"):  # a compound modifier: the word begins with it
                 stem = words[0].rstrip("*")
                 if len(stem) < 3 or "*" in stem:
@@ -339,7 +398,7 @@ class RuleCoder(BaseEstimator):
             key = self._key(code.id, rule)
             self._add_pattern(codebook, code, key, [{"LEMMA": w} for w in words], f"lemma rule {lemma!r}")
             self._add_pattern(codebook, code, key, [{"LOWER": w} for w in words], f"lemma rule {lemma!r}")
-        for field, prefix in (("phrases", "phrase"), ("exclude", "exclude")):
+        for field, prefix in (("phrases", phrase_prefix), ("exclude", "exclude")):
             for phrase in rules.get(field) or []:
                 key = self._key(code.id, f"{prefix}:{phrase.lower()}")
                 # The token values a PhraseMatcher on LEMMA (or LOWER) would compare.
@@ -347,16 +406,6 @@ class RuleCoder(BaseEstimator):
                 tokens = tuple(doc.to_array([LEMMA if self.lemma_phrases else LOWER]).tolist())
                 if tokens:
                     self._phrases.setdefault(tokens, []).append(self._key_ids[key])
-        patterns = rules.get("patterns") or []
-        if not isinstance(patterns, (list, tuple)):
-            raise _fail(codebook, code, f"'patterns' must be a list of token patterns, got {patterns!r}")
-        for i, pattern in enumerate(patterns, 1):
-            if not isinstance(pattern, (list, tuple)) or not pattern or not all(isinstance(t, dict) for t in pattern):
-                raise _fail(codebook, code, f"pattern {i} {pattern!r} is not a list of token dicts")
-            if all(set(t) <= {"OP"} for t in pattern):
-                raise _fail(codebook, code, f"pattern {i} {pattern!r} matches every token")
-            name = _render_pattern(i, pattern)
-            self._add_pattern(codebook, code, self._key(code.id, name), list(pattern), f"pattern {i} {pattern!r}")
 
     def _add_pattern(self, codebook, code, key, pattern, what) -> None:
         matcher = Matcher(self._nlp.vocab)
@@ -444,6 +493,9 @@ class RuleCoder(BaseEstimator):
         self._code_negation = np.asarray([self._options.get(c, (0, False, None))[1] for c in codes], dtype=bool)
         self._key_exclude = np.asarray([r.startswith("exclude:") for _, r in keys], dtype=bool)
         self._key_pattern = np.asarray([r.startswith("pattern#") for _, r in keys], dtype=bool)
+        self._key_ctx = np.asarray([self._key_context.get(k, -1) for k in range(len(keys))], dtype=np.int64)
+        self._key_neg = np.asarray([self._key_negation.get(k, self._options[c][1]) for k, (c, _) in enumerate(keys)],
+                                   dtype=bool)
         flips = [self._options[c][2] for c, _ in keys]
         self._key_flips = np.asarray([f is not None for f in flips], dtype=bool)
         # Output keys: the n compiled (code, rule) pairs, then their negation flips (id n + k).
@@ -490,9 +542,10 @@ class RuleCoder(BaseEstimator):
         if self._form_table is not table:  # first use (or another pipeline): start over
             self._f_hits: list[tuple[int, ...]] = []
             self._f_anchors: list[tuple[int, ...]] = []
-            self._f_flags = np.zeros((0, 5), dtype=bool)  # has hit, has anchor, negator, stop, phrase start
+            self._f_flags = np.zeros((0, 6), dtype=bool)  # has hit, has anchor, negator, stop, phrase start, sentence end
             self._f_second = np.zeros(0, dtype=bool)
             self._f_specs = np.zeros((len(self._spec_ids), 0), dtype=bool)  # token test × form
+            self._f_ctx = np.zeros((0, len(self._contexts)), dtype=bool)  # form × context block: an anchor
             self._form_table = table
         done, total = len(self._f_hits), len(table)
         if done == total:
@@ -521,11 +574,17 @@ class RuleCoder(BaseEstimator):
             new_anchors.append(anchors)
             negator = lower in self._negator_hashes
             flags.append((bool(hits), bool(anchors), negator, negator or lower in self._barrier_hashes,
-                          key in self._firsts))
+                          key in self._firsts, lower in self._sentence_end_set))
             second.append(key in self._seconds)
         self._f_specs = np.ascontiguousarray(np.concatenate([self._f_specs, specs.T], axis=1))
+        ctx = np.asarray([[bool(self._token_hits(strings[lemma], single, prefixes) or
+                                self._token_hits(strings[lower], single, prefixes))
+                           for single, prefixes, _ in self._contexts]
+                          for lower, lemma in zip(table.lower[done:].tolist(), table.lemma[done:].tolist())],
+                         dtype=bool).reshape(total - done, len(self._contexts))
+        self._f_ctx = np.concatenate([self._f_ctx, ctx])
         self._f_passing = [np.flatnonzero(row) for row in self._f_specs]  # per test: the forms passing it
-        self._f_flags = np.concatenate([self._f_flags, np.asarray(flags, dtype=bool).reshape(-1, 5)])
+        self._f_flags = np.concatenate([self._f_flags, np.asarray(flags, dtype=bool).reshape(-1, 6)])
         self._f_second = np.concatenate([self._f_second, np.asarray(second, dtype=bool)])
         self._f_anchors = self._f_anchors + new_anchors
         self._f_hits = self._f_hits + new_hits  # last: its length says how many forms are ready
@@ -559,12 +618,14 @@ class RuleCoder(BaseEstimator):
                 out[batch.index[p]] = found
         return out
 
-    def _token_hits(self, form: str) -> tuple[int, ...]:
+    def _token_hits(self, form: str, single: dict | None = None, prefixes: dict | None = None) -> tuple[int, ...]:
         """Single-word lemma rules (key ids) a form meets: itself, a part of a hyphenated
         word (*AVG-privacywetgeving*), or as the head of a compound
         (*casusregisseur* meets ``regisseur``; head ≥ 5, modifier ≥ 4 letters), or
         beginning with a modifier rule (``privacy*`` meets *privacyrisico* and *privacy*)."""
-        single, prefixes, hits = self._single, self._prefixes, {}
+        single = self._single if single is None else single
+        prefixes = self._prefixes if prefixes is None else prefixes
+        hits: dict[int, None] = {}
         forms = {form, *(p for p in form.split("-") if p)} if "-" in form else {form}
         for f in forms:
             for hit in single.get(f, ()):
@@ -663,9 +724,32 @@ class RuleCoder(BaseEstimator):
             K = np.concatenate([K, np.asarray(pk + mk, dtype=np.int64)])
             S = np.concatenate([S, np.asarray(ps + ms, dtype=np.int64)])
             E = np.concatenate([E, np.asarray(pe + me, dtype=np.int64)])
+        if len(K) and self._contexts:
+            K, S, E = self._in_context(batch, forms, K, S, E)
         if not len(K):
             return None
         return self._best(batch, *self._resolve(batch, forms, K, S, E))
+
+    def _in_context(self, batch: Batch, forms: np.ndarray, K: np.ndarray, S: np.ndarray, E: np.ndarray):
+        """The firings without those of a ``context`` block whose scope holds none of its anchors."""
+        ctx = self._key_ctx[K]
+        keep = ctx < 0
+        if keep.all():
+            return K, S, E
+        tp = batch.token_passage
+        unit = tp
+        if any(scope == "sentence" for _, _, scope in self._contexts):
+            ends = self._f_flags[forms, 5]
+            start = np.zeros(len(forms), dtype=bool)
+            start[1:] = ends[:-1]
+            start[batch.first[batch.last > batch.first]] = True
+            sentence = np.cumsum(start)
+        for c in np.unique(ctx[~keep]).tolist():
+            unit = sentence if self._contexts[c][2] == "sentence" else tp
+            anchored = unit[np.flatnonzero(self._f_ctx[forms, c])]
+            mine = ctx == c
+            keep[mine] = np.isin(unit[S[mine]], anchored)
+        return K[keep], S[keep], E[keep]
 
     def _match_patterns(self, batch: Batch, forms: np.ndarray) -> tuple[list[int], list[int], list[int]]:
         """Every match of the token patterns in a batch: (key ids, start rows, end rows).
@@ -861,13 +945,24 @@ class RuleCoder(BaseEstimator):
         # a token pattern is also negated by a negator inside its match after the first token
         count = np.concatenate([[0], np.cumsum(negator)])
         inside = self._key_pattern[K] & (count[E] - count[S + 1] > 0)
-        negated = self._code_negation[code] & ~negator[S] & (neg_before | inside)
+        negated = self._key_neg[K] & ~negator[S] & (neg_before | inside)
         flips = self._key_flips[K]
         keep = ~negated | flips
         out = np.where(negated, K + n, K)
         start = np.where(neg_before, before, S)
         start = np.where(negated, start, S)
         return out[keep], start[keep], E[keep], passage[keep]
+
+    def _confidences(self) -> tuple[list, np.ndarray]:
+        """The confidence of every output key (list and array), made once per calibration."""
+        cached = getattr(self, "_conf_cache", None)
+        if cached is None or cached[0] is not self.rule_confidence_ or cached[1] != len(self.rule_confidence_):
+            get = self.rule_confidence_.get
+            confs = [get(name, self.negated_confidence if negated else self.confidence)
+                     for name, negated in self._out_names]
+            cached = self._conf_cache = (self.rule_confidence_, len(self.rule_confidence_), confs,
+                                         np.asarray(confs, dtype=np.float64))
+        return cached[2], cached[3]
 
     def _best(self, batch: Batch, K, S, E, passage):
         """One firing per passage, code and character span (highest confidence, then
@@ -877,13 +972,12 @@ class RuleCoder(BaseEstimator):
         arr = batch.arrays
         s0 = arr[S, 2].astype(np.int64)
         e0 = (arr[E - 1, 2] + arr[E - 1, 3]).astype(np.int64)
-        get = self.rule_confidence_.get
-        confs = [get(name, self.negated_confidence if negated else self.confidence)
-                 for name, negated in self._out_names]
-        conf = np.asarray(confs, dtype=np.float64)[K]
+        confs, conf_array = self._confidences()
+        conf = conf_array[K]
         code, rank = self._out_code[K], self._out_rule_rank[K]
-        order = np.lexsort((rank, conf, e0, s0, code, passage))
-        group = np.stack([passage, code, s0, e0])[:, order]
+        slot = passage * len(self._codes) + code  # passage, then code (codes are numbered in sorted order)
+        order = np.lexsort((rank, conf, e0, s0, slot))
+        group = np.stack([slot, s0, e0])[:, order]
         best = order[np.r_[np.any(group[:, 1:] != group[:, :-1], axis=0), True]]
         # codes are numbered in sorted order, so the code number sorts like the code
         best = best[np.lexsort((rank[best], code[best], e0[best], s0[best], passage[best]))]
