@@ -118,3 +118,22 @@ def test_a_top_level_category_nobody_codes_directly_is_never_suggested():
     direct = SuggestionModel(threshold=0.0).fit(X + ["Een categorie", "Nog een categorie", "Leeg", "Niets"],
                                                 y + [["cat"], ["cat"], [], []], codebook=cb)
     assert "cat" in {s.code for f in direct.predict(["Een categorie"]) for s in f}
+
+
+def test_model_only_threshold_drops_only_the_model_suggestions_no_rule_makes():
+    from altena_qca.coding import AutoCoder
+    from altena_qca.model import Code, Codebook
+
+    cb = Codebook([Code("trust", "Vertrouwen", rules={"lemmas": ["vertrouwen"]}), Code("coord", "Coördinatie")])
+    X = ["Er is geen vertrouwen", "Het vertrouwen is groot", "Taken worden dubbel gedaan",
+         "De intake is dubbel gedaan", "Wij vertrouwen elkaar", "Niemand doet de taak"]
+    y = [["trust"], ["trust"], ["coord"], ["coord"], ["trust"], ["coord"]]
+    texts = ["Vertrouwen tussen collega's", "Taken dubbel gedaan"]
+
+    def found(**params):
+        coder = AutoCoder(min_rule_confidence=0.0, **params).fit(X, y, codebook=cb)
+        return [sorted((s.code, s.rule.split("+")[-1].split(":")[0]) for s in f) for f in coder.predict(texts)]
+
+    plain, strict = found(), found(model_only_threshold=1.01)
+    assert ("coord", "model") in plain[1] and strict[1] == []  # the model alone: dropped
+    assert strict[0] == plain[0] and strict[0]  # a rule's suggestion (merged or not) stays

@@ -32,7 +32,15 @@ import pandas as pd
 from ..errors import Errors, InputError
 from ..model import Codebook, make_codings
 from .agreement import intercoder_agreement
-from .combine import PASSAGE_MIN_RULE_CONFIDENCE, AutoCoder, code_passages, read_passages, suggest, training_data
+from .combine import (
+    PASSAGE_MIN_RULE_CONFIDENCE,
+    PASSAGE_MODEL_ONLY_THRESHOLD,
+    AutoCoder,
+    code_passages,
+    read_passages,
+    suggest,
+    training_data,
+)
 from .evaluate import load_eval_labels, score_passages, score_sets, segment_code_sets
 from .rules import keyword_codebook
 
@@ -52,13 +60,16 @@ def is_paraphrase(text: str) -> bool:
 
 
 def fitted_coders(codebook: Codebook, X: list[str], y: list[list[str]], methods: Iterable[str] = METHODS, *,
-                  min_rule_confidence: float | None = None) -> dict[str, AutoCoder]:
+                  min_rule_confidence: float | None = None,
+                  model_only_threshold: float | None = None) -> dict[str, AutoCoder]:
     """The coders of :data:`METHODS`, trained once on ``X``/``y``.
 
     ``rules`` and ``model`` are the two halves of the fitted ``combined``
     coder, so the three see identical training; ``keywords`` is the rule
     coder on :func:`~altena_qca.coding.rules.keyword_codebook` without
-    calibration. ``min_rule_confidence`` overrides :class:`AutoCoder`'s default.
+    calibration. ``min_rule_confidence`` overrides :class:`AutoCoder`'s default;
+    ``model_only_threshold`` is given to ``combined`` (``model`` alone keeps the
+    model's own threshold: it shows what the model finds by itself).
     """
     methods = list(methods)
     out: dict[str, AutoCoder] = {}
@@ -66,7 +77,8 @@ def fitted_coders(codebook: Codebook, X: list[str], y: list[list[str]], methods:
         out["keywords"] = AutoCoder(method="rules", calibrate_rules=False).fit(codebook=keyword_codebook(codebook))
     if {"rules", "model", "combined"} & set(methods):
         params = {} if min_rule_confidence is None else {"min_rule_confidence": min_rule_confidence}
-        combined = AutoCoder(method="combined", **params).fit(X, y, codebook=codebook)
+        combined = AutoCoder(method="combined", model_only_threshold=model_only_threshold,
+                             **params).fit(X, y, codebook=codebook)
         for method in ("rules", "model", "combined"):
             if method in methods:
                 coder = copy.copy(combined)
@@ -75,6 +87,7 @@ def fitted_coders(codebook: Codebook, X: list[str], y: list[list[str]], methods:
                     coder.model_ = None
                 elif method == "model":
                     coder.rule_coder_ = None
+                    coder.model_only_threshold = None
                 out[method] = coder
     return {m: out[m] for m in methods}
 
@@ -312,7 +325,8 @@ def evaluate_passages(path: str | Path, study, *, method: str = "combined",
         raise InputError(Errors.E125.format(path=path, line="-", value=unknown[0], column="labels",
                                             reason=f"unknown label; known: {sorted(mapping)}"))
     X, y = training_data(study.corpus, study.codings)
-    coder = fitted_coders(study.codebook, X, y, [method], min_rule_confidence=min_rule_confidence)[method]
+    coder = fitted_coders(study.codebook, X, y, [method], min_rule_confidence=min_rule_confidence,
+                          model_only_threshold=PASSAGE_MODEL_ONLY_THRESHOLD)[method]
     return _label_scores(raw, code_passages(passages, coder), mapping, study.codebook)
 
 

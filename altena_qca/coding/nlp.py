@@ -204,8 +204,11 @@ class DutchLemmatizer:
         return lemma
 
     def _new_form(self, orth: int) -> tuple[int, int, int, int]:
-        lex = self.vocab[orth]
-        return lex.lower, self.lemma_hash(lex.lower), len(lex.orth_), int(lex.is_alpha)
+        # what the form's Lexeme says (``lower``, ``length``, ``is_alpha`` are ``str.lower``,
+        # ``len`` and ``str.isalpha`` of its text), without making a Lexeme
+        text = self.vocab.strings[orth]
+        lower = self.vocab.strings.add(text.lower())
+        return lower, self.lemma_hash(lower), len(text), int(text.isalpha())
 
     def form_ids(self, orths: np.ndarray) -> np.ndarray:
         """Ids in :attr:`forms` of the ``ORTH`` hashes ``orths`` (new forms are added)."""
@@ -382,21 +385,56 @@ class ChunkTable:
             self.__init__()
         counts = np.bincount(which, minlength=len(chunks))
         first = np.cumsum(counts) - counts
+        # the chunks not recorded yet, each once (their first occurrence)
+        new: dict[str, int] = {}
+        get = self._id.get
         for k, chunk in enumerate(chunks):
-            if chunk in self._id:
-                continue
-            a, n = int(first[k]), int(counts[k])
-            self._grow(n)
-            self._chunk_buf[:, self._n] = (self._rows, n)
-            self._token_buf[0, self._rows:self._rows + n] = forms[a:a + n]
-            self._token_buf[1, self._rows:self._rows + n] = idx[a:a + n] - begin[k]
-            self._id[chunk] = self._n
-            self._n += 1
-            self._rows += n
+            if get(chunk) is None and chunk not in new:
+                new[chunk] = k
+        if not new:
+            return True
+        ks = np.fromiter(new.values(), dtype=np.int64, count=len(new))
+        n_tok = counts[ks]
+        total = int(n_tok.sum())
+        self._grow(len(ks), total)
+        # every token of the new chunks: its row in the passage and its offset in its chunk
+        at = np.repeat(first[ks] - np.cumsum(n_tok) + n_tok, n_tok) + np.arange(total)
+        self._chunk_buf[0, self._n:self._n + len(ks)] = self._rows + np.cumsum(n_tok) - n_tok
+        self._chunk_buf[1, self._n:self._n + len(ks)] = n_tok
+        self._token_buf[0, self._rows:self._rows + total] = forms[at]
+        self._token_buf[1, self._rows:self._rows + total] = idx[at] - np.repeat(begin[ks], n_tok)
+        self._id.update(zip(new, range(self._n, self._n + len(ks))))
+        self._n += len(ks)
+        self._rows += total
         return True
 
-    def _grow(self, rows: int) -> None:
-        while self._n + 1 > self._chunk_buf.shape[1]:
+    def learn(self, chunks: list[str], tokenizer, lemmatizer: DutchLemmatizer, *, size: int = 100_000) -> None:
+        """Tokenize chunks of words (no white space in them) not seen yet and record their tokens.
+
+        The chunks are joined by single spaces into texts of about ``size``
+        characters and each such text is tokenized once: spaCy tokenizes each
+        chunk of it on its own, so every chunk gets the tokens it has in any
+        passage, for the price of one tokenizer run over the distinct new
+        chunks of a batch instead of over all of its passages.
+        """
+        start = 0
+        while start < len(chunks):
+            end, n_chars = start, 0
+            while end < len(chunks) and (n_chars < size or end == start):
+                n_chars += len(chunks[end]) + 1
+                end += 1
+            part = chunks[start:end]
+            doc = tokenizer(" ".join(part))
+            if len(doc):
+                orth_idx = doc.to_array([ORTH, IDX])
+                forms = lemmatizer.form_ids(orth_idx[:, 0])
+                lengths = np.fromiter(map(len, part), dtype=np.int64, count=len(part))
+                self.harvest(part, np.cumsum(lengths + 1) - lengths - 1, forms, orth_idx[:, 1].astype(np.int64),
+                             lemmatizer.forms.length[forms].astype(np.int64))
+            start = end
+
+    def _grow(self, chunks: int, rows: int) -> None:
+        while self._n + chunks > self._chunk_buf.shape[1]:
             self._chunk_buf = np.concatenate([self._chunk_buf, np.zeros_like(self._chunk_buf)], axis=1)
         while self._rows + rows > self._token_buf.shape[1]:
             self._token_buf = np.concatenate([self._token_buf, np.zeros_like(self._token_buf)], axis=1)
@@ -485,6 +523,12 @@ def pipe_batches(texts: Iterable[str], *, batch_size: int = 2048) -> Iterator[Ba
         split = [c for c, _ in cuts]
         with _FORMS_LOCK:  # the chunk table grows: one writer at a time
             known = chunk_table.lookup(list(chain.from_iterable(split)))
+            if None in known:  # new chunks of words: tokenized once each, together
+                words = [c for c in dict.fromkeys(c for c, k in zip(chain.from_iterable(split), known) if k is None)
+                         if not c[0].isspace() and c[0] != _LEAD]
+                if words:
+                    chunk_table.learn(words, nlp.tokenizer, lemmatizer)
+                    known = chunk_table.lookup(list(chain.from_iterable(split)))
             fast, k = [], 0
             for s in split:
                 fast.append(None not in known[k:k + len(s)])

@@ -285,6 +285,8 @@ class RuleCoder(BaseEstimator):
         self._phrases: dict[tuple[int, ...], list[int]] = {}  # token hashes → key ids
         self._options: dict[str, tuple[int, bool, str | None]] = {}
         self._contexts: list[tuple[dict, dict, str]] = []  # anchors (single, modifiers), scope
+        self._ctx_single: dict[str, list[int]] = {}  # every block's anchors → the blocks' numbers
+        self._ctx_prefixes: dict[str, list[int]] = {}
         self._key_context: dict[int, int] = {}  # key id → its context block
         self._key_negation: dict[int, bool] = {}  # key id → negation setting other than its code's
         self.rules_: dict[str, str] = {}
@@ -356,13 +358,15 @@ class RuleCoder(BaseEstimator):
             raise _fail(codebook, code, f"context scope {scope!r} must be 'passage' or 'sentence'")
         single: dict[str, list[int]] = {}
         prefixes: dict[str, list[int]] = {}
+        ctx = len(self._contexts)
         for a in anchors:
             a = a.lower()
             if a.endswith("*"):
-                prefixes.setdefault(a.rstrip("*"), []).append(0)
+                prefixes.setdefault(a.rstrip("*"), []).append(ctx)
+                self._ctx_prefixes.setdefault(a.rstrip("*"), []).append(ctx)
             else:
-                single.setdefault(a, []).append(0)
-        ctx = len(self._contexts)
+                single.setdefault(a, []).append(ctx)
+                self._ctx_single.setdefault(a, []).append(ctx)
         self._contexts.append((single, prefixes, scope))
         negation = bool(block.get("negation", self._options[code.id][1]))
         first = len(self._key_list)
@@ -577,11 +581,15 @@ class RuleCoder(BaseEstimator):
                           key in self._firsts, lower in self._sentence_end_set))
             second.append(key in self._seconds)
         self._f_specs = np.ascontiguousarray(np.concatenate([self._f_specs, specs.T], axis=1))
-        ctx = np.asarray([[bool(self._token_hits(strings[lemma], single, prefixes) or
-                                self._token_hits(strings[lower], single, prefixes))
-                           for single, prefixes, _ in self._contexts]
-                          for lower, lemma in zip(table.lower[done:].tolist(), table.lemma[done:].tolist())],
-                         dtype=bool).reshape(total - done, len(self._contexts))
+        ctx = np.zeros((total - done, len(self._contexts)), dtype=bool)
+        if self._contexts:  # the context blocks whose anchor a form is (one lookup for all blocks)
+            single, prefixes = self._ctx_single, self._ctx_prefixes
+            for row, (lower, lemma) in enumerate(zip(table.lower[done:].tolist(), table.lemma[done:].tolist())):
+                found = self._token_hits(strings[lemma], single, prefixes)
+                if lower != lemma:
+                    found += self._token_hits(strings[lower], single, prefixes)
+                if found:
+                    ctx[row, list(found)] = True
         self._f_ctx = np.concatenate([self._f_ctx, ctx])
         self._f_passing = [np.flatnonzero(row) for row in self._f_specs]  # per test: the forms passing it
         self._f_flags = np.concatenate([self._f_flags, np.asarray(flags, dtype=bool).reshape(-1, 6)])
