@@ -33,3 +33,18 @@ def study():
     """The bundled reconstructed Altena study (pseudonymised, as `run` loads it)."""
     from altena_qca import load_study
     return load_study(DATA)
+
+
+def bundled_subset(target: Path, keep) -> Path:
+    """A copy of the bundled study at ``target`` with only the transcripts/observations named in ``keep``
+    and their rows of respondents.csv and codings.csv."""
+    import shutil
+    shutil.copytree(DATA, target)
+    for p in [*target.glob("transcripts/*"), *target.glob("observations/*")]:
+        if p.stem not in keep:
+            p.unlink()
+    for name in ("respondents.csv", "codings.csv"):
+        lines = (target / name).read_text(encoding="utf-8").splitlines(keepends=True)
+        (target / name).write_text("".join(lines[:1] + [x for x in lines[1:] if x.split(",")[0] in keep]),
+                                   encoding="utf-8")
+    return target

@@ -1,31 +1,22 @@
 """run's auto-coding checks on a study with many respondents: folds of whole respondents, not N fits."""
 from __future__ import annotations
 
-import shutil
 import warnings
 
 import pandas as pd
 import pytest
+from conftest import bundled_subset
 
 from altena_qca import load_study
 from altena_qca.analysis import autocode as A
 from altena_qca.coding import experiment as X
-from altena_qca.resources import DEFAULT_DATA
 
 KEEP = ("R01", "R04", "R09", "R12")
 
 
 @pytest.fixture(scope="module")
 def study(tmp_path_factory):
-    data = tmp_path_factory.mktemp("folds") / "study"
-    shutil.copytree(DEFAULT_DATA, data)
-    for p in [*data.glob("transcripts/*"), *data.glob("observations/*")]:
-        if p.stem not in KEEP:
-            p.unlink()
-    for name in ("respondents.csv", "codings.csv"):
-        lines = (data / name).read_text(encoding="utf-8").splitlines(keepends=True)
-        (data / name).write_text("".join(lines[:1] + [x for x in lines[1:] if x.split(",")[0] in KEEP]),
-                                 encoding="utf-8")
+    data = bundled_subset(tmp_path_factory.mktemp("folds") / "study", KEEP)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return load_study(data, cache=False)

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import bundled_subset
 
 from altena_qca import engine as E
 from altena_qca import load_study
 from altena_qca.errors import AltenaError
 from altena_qca.resources import DEFAULT_CODEBOOK
-from altena_qca.resources import DEFAULT_DATA as DATA
 from altena_qca.store import cache as C
 from altena_qca.store.cache import CachedDocument
 
@@ -33,15 +33,7 @@ KEEP = ("R01", "R04", "R09", "MaSS-2023-04-06")  # three interviews and the obse
 @pytest.fixture()
 def folder(tmp_path, monkeypatch):
     """Part of the bundled study (three interviews, the observation) and an empty cache folder of its own."""
-    data = tmp_path / "study"
-    shutil.copytree(DATA, data)
-    for p in [*data.glob("transcripts/*"), *data.glob("observations/*")]:
-        if p.stem not in KEEP:
-            p.unlink()
-    for name in ("respondents.csv", "codings.csv"):
-        lines = (data / name).read_text(encoding="utf-8").splitlines(keepends=True)
-        (data / name).write_text("".join(lines[:1] + [x for x in lines[1:] if x.split(",")[0] in KEEP]),
-                                 encoding="utf-8")
+    data = bundled_subset(tmp_path / "study", KEEP)
     monkeypatch.setenv(C.ENV, str(tmp_path / "cache"))
     return data
 

@@ -35,6 +35,15 @@ def _el(tag: str, **attrs):
     return e
 
 
+def _child(parent, tag: str):
+    """The first ``tag`` child of the XML element ``parent``; made and appended when there is none."""
+    el = parent.find(_qn(tag))
+    if el is None:
+        el = _el(tag)
+        parent.append(el)
+    return el
+
+
 class Builder:
     """A python-docx document with A4 pages, Dutch styles and a few helpers.
 
@@ -99,11 +108,7 @@ class Builder:
     # ------------------------------------------------------------------ styles
     @staticmethod
     def _ascii_font(style, name: str) -> None:
-        rpr = style.element.get_or_add_rPr()
-        fonts = rpr.find(_qn("w:rFonts"))
-        if fonts is None:
-            fonts = _el("w:rFonts")
-            rpr.append(fonts)
+        fonts = _child(style.element.get_or_add_rPr(), "w:rFonts")
         for key in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
             fonts.set(_qn(key), name)
         for key in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
@@ -112,12 +117,7 @@ class Builder:
 
     @staticmethod
     def _lang(style, lang: str) -> None:
-        rpr = style.element.get_or_add_rPr()
-        el = rpr.find(_qn("w:lang"))
-        if el is None:
-            el = _el("w:lang")
-            rpr.append(el)
-        el.set(_qn("w:val"), lang)
+        _child(style.element.get_or_add_rPr(), "w:lang").set(_qn("w:val"), lang)
 
     # ------------------------------------------------------------------ text
     def heading(self, text: str, level: int = 1):

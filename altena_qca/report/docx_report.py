@@ -289,29 +289,27 @@ def _effects(b: Builder, f: w.Facts, r: Results, png) -> None:
            "besluitvorming en het behalen van gezamenlijke netwerkdoelen. Onder de Wams worden de coördinatie "
            "van taken en de gecoördineerde aanpak apart geteld. De figuren tonen per groep hoeveel respondenten "
            "een effect noemen, met het aandeel van de groep; de tabellen geven dezelfde aantallen.")
-    b.heading("Effecten nu", 2)
-    for text in f.today_paragraphs():
-        b.para(text)
-    if "effecten_nu" in png:
-        b.figure(png["effecten_nu"], _cap(f.t, "Effecten nu, per groep" + _sec(f, "§4.2.3")
-                                          + ". Getal = respondenten dat het effect noemt / groepsgrootte."))
-    header, rows = f.effects_table("today")
-    b.table(header, rows, caption=_cap(f.t, "Effecten nu: aantal respondenten per groep" + _sec(f, "§4.2.3")),
-            align_right=tuple(range(2, len(header))), widths_cm=_effect_widths(len(header)))
-    b.heading("Verwachte effecten onder de Wams", 2)
-    for text in f.wams_paragraphs():
-        b.para(text)
-    if "effecten_wams" in png:
-        b.figure(png["effecten_wams"], _cap(f.t, "Verwachte effecten onder de Wams, per groep" + _sec(f, "§4.3.1")
-                                            + ". Getal = respondenten dat het effect noemt / groepsgrootte."))
-    header, rows = f.effects_table("wams")
-    b.table(header, rows, caption=_cap(f.t, "Verwachte effecten onder de Wams: aantal respondenten per groep"
-                                       + _sec(f, "§4.3.1")),
-            align_right=tuple(range(2, len(header))), widths_cm=_effect_widths(len(header)))
+    _effects_moment(b, f, png, "today", "Effecten nu", f.today_paragraphs(), "effecten_nu", "§4.2.3")
+    _effects_moment(b, f, png, "wams", "Verwachte effecten onder de Wams", f.wams_paragraphs(), "effecten_wams",
+                    "§4.3.1")
     b.para("Onderzoekers vinden in de tabellen en notebooks ook de samenhang tussen het ervaren probleem en elk "
            "effect als c-coëfficiënt (het aantal interviews met beide codes, gedeeld door het aantal met een "
            "van beide), en in figures/effecten_per_groep beide momenten naast elkaar; voor de conclusies hier "
            "zijn de aantallen per groep genoeg.", italic=True)
+
+
+def _effects_moment(b: Builder, f: w.Facts, png, when: str, title: str, paras: list[str], figure: str,
+                    section: str) -> None:
+    """One moment of the effects section (today, under the Wams): its text, figure and table."""
+    b.heading(title, 2)
+    for text in paras:
+        b.para(text)
+    if figure in png:
+        b.figure(png[figure], _cap(f.t, f"{title}, per groep" + _sec(f, section)
+                                   + ". Getal = respondenten dat het effect noemt / groepsgrootte."))
+    header, rows = f.effects_table(when)
+    b.table(header, rows, caption=_cap(f.t, f"{title}: aantal respondenten per groep" + _sec(f, section)),
+            align_right=tuple(range(2, len(header))), widths_cm=_effect_widths(len(header)))
 
 
 def _privacy(b: Builder, f: w.Facts, r: Results) -> None:
