@@ -5,13 +5,16 @@ import html
 import io
 import os
 import re
+import struct
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..errors import Errors, InputError
 from .terms import _clean_term, _terms_regex
+from .textview import normalised_view
 
 _XML_TAG_RE = re.compile(r"<[^>]*>")
 _MAX_ZIP_DEPTH = 3
@@ -27,9 +30,14 @@ def _decode(data: bytes) -> str:
 
 
 def _variants(text: str) -> Iterator[str]:
-    """The text as written, and as read with XML tags and escapes undone."""
+    """The text as written; as a reader reads it; with XML tags and escapes undone."""
     text = unicodedata.normalize("NFC", text)
     yield text
+    # '_' joins words in ids and file names ('R01_Jan_Jansen'); invisible
+    # characters, fullwidth letters and look-alikes hide a name from a plain search
+    read = normalised_view(text).text.replace("_", " ")
+    if read != text:
+        yield read
     if "\\u" in text:
         yield re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
     if "&" in text or "<" in text:
@@ -42,7 +50,38 @@ def _variants(text: str) -> Iterator[str]:
             yield html.unescape(_XML_TAG_RE.sub(" ", text))
 
 
+_PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _png_text(data: bytes) -> str:
+    """The text chunks of a PNG (tEXt, zTXt, iTXt: the image's metadata), decompressed."""
+    out, pos = [], len(_PNG)
+    while pos + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        pos += 12 + length
+        try:
+            if kind == b"tEXt":
+                out.append(body.replace(b"\0", b" ").decode("latin-1"))
+            elif kind == b"zTXt":
+                keyword, _, rest = body.partition(b"\0")
+                out.append(keyword.decode("latin-1") + " " + zlib.decompress(rest[1:]).decode("latin-1"))
+            elif kind == b"iTXt":
+                keyword, _, rest = body.partition(b"\0")
+                compressed, rest = rest[0], rest[2:]
+                language, _, rest = rest.partition(b"\0")
+                translated, _, text = rest.partition(b"\0")
+                text = zlib.decompress(text) if compressed else text
+                out.append(" ".join(p.decode("utf-8", "replace") for p in (keyword, language, translated, text)))
+        except (zlib.error, IndexError):
+            out.append(body.decode("latin-1"))  # a broken chunk: its bytes as they are
+    return "\n".join(out)
+
+
 def _scan_bytes(data: bytes, where: str, depth: int) -> Iterator[tuple[str, str]]:
+    if data.startswith(_PNG):
+        yield where, _png_text(data)
+        return
     if data[:4] == b"PK\x03\x04" and depth < _MAX_ZIP_DEPTH:
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
@@ -59,8 +98,12 @@ def _scan_bytes(data: bytes, where: str, depth: int) -> Iterator[tuple[str, str]
     yield where, _decode(data)
 
 
-def _sources(items: Iterable) -> Iterator[tuple[str, str]]:
-    """``(where, text)`` for every string, file, zip member and file name."""
+def output_texts(items: Iterable) -> Iterator[tuple[str, str]]:
+    """``(where, text)`` for every string, file, zip member and file name (what :func:`find_leaks` reads).
+
+    Folders are read recursively, zip containers (``.docx``, ``.xlsx``,
+    ``.qdpx``) member by member, PNG images as their text chunks.
+    """
     for i, item in enumerate(items):
         if isinstance(item, str):
             yield f"<text {i}>", item
@@ -90,7 +133,11 @@ def find_leaks(texts_or_paths: str | os.PathLike | Iterable[str | os.PathLike],
     terms
         Names or other originals, e.g. the values of ``Pseudonymiser.key_``;
         matched case-insensitively on word boundaries, any whitespace or
-        hyphen between words.
+        hyphen between words. The text is also read as a person reads it
+        (:func:`~.textview.normalised_view`: invisible characters dropped,
+        fullwidth and look-alike letters read as Latin) with ``_`` as a
+        space, so 'R01_Jan_Jansen' and 'P\u200diet' are found. PNG images
+        are searched in their text chunks (metadata).
 
     Returns
     -------
@@ -114,6 +161,8 @@ def find_leaks(texts_or_paths: str | os.PathLike | Iterable[str | os.PathLike],
     --------
     >>> find_leaks(["In januari belde Jan.", "Geen namen hier."], ["Jan", "de Vries"])
     [('<text 0>', 'Jan')]
+    >>> find_leaks(["document R01_Jan_Jansen", "P\u200diet de V\u200cries"], ["Jansen", "de Vries"])
+    [('<text 0>', 'Jansen'), ('<text 1>', 'de Vries')]
     """
     if isinstance(texts_or_paths, (str, os.PathLike)):
         texts_or_paths = [texts_or_paths]
@@ -125,7 +174,7 @@ def find_leaks(texts_or_paths: str | os.PathLike | Iterable[str | os.PathLike],
             if pattern is not None:
                 patterns[term] = pattern
     found: dict[tuple[str, str], None] = {}
-    for where, text in _sources(texts_or_paths):
+    for where, text in output_texts(texts_or_paths):
         for variant in _variants(text):
             for term, pattern in patterns.items():
                 if (where, term) not in found and pattern.search(variant):
