@@ -56,7 +56,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import AltenaError, Errors
-from .ingest.corpus import IngestedDocument, _respondents_and_pseudonymiser, _transcript_tasks, ingest_transcript
+from .ingest.corpus import (
+    IngestedDocument,
+    _neutral_ids,
+    _respondents_and_pseudonymiser,
+    _transcript_tasks,
+    ingest_transcript,
+)
 from .model import Document
 
 __all__ = ["ENGINES", "DASK_EXTRA", "POOL_MIN_DOCUMENTS", "LocalEngine", "ProcessEngine", "DaskEngine",
@@ -514,7 +520,9 @@ def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True, speakers: Ma
     respondents, pseudonymiser = _respondents_and_pseudonymiser(data_dir, pseudonymise, protected)
     # all tasks first: the whole folder is checked before any transcript is read
     speakers = dict(speakers) if speakers else None
-    tasks = [(*task, speakers) for task in _transcript_tasks(data_dir, respondents, require_all=require_all)]
+    plain_tasks, respondents = _neutral_ids(list(_transcript_tasks(data_dir, respondents, require_all=require_all)),
+                                            respondents, pseudonymiser)
+    tasks = [(*task, speakers) for task in plain_tasks]
     corpus = Corpus(respondents=respondents, pseudonymiser=pseudonymiser)
     settings = settings_key(pseudonymiser, speakers) if cache is not None else None
     keys: dict[str, str] = {}
@@ -542,9 +550,6 @@ def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True, speakers: Ma
                 found = result.warnings
             else:
                 corpus.documents[doc.id] = doc
-                if doc.id != task[1]:  # an observation renamed for a name in its file name (W501)
-                    pseudonymiser.ids_[task[1]] = doc.id
-                    tasks_by_id[doc.id] = task
                 pseudonymiser.key_.defer(doc.id)
                 pseudonymiser.offsets_.defer(doc.id)
                 found = [(_category(name), message) for name, message in doc.__dict__["_warnings"]]

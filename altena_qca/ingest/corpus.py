@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import dataclasses
 import io
 import re
 import warnings
@@ -63,7 +64,8 @@ def read_transcript(path: str | Path, doc_id: str | None = None, *, kind: str = 
         raise InputError(Errors.E105.format(path=path, suffix=suffix or "(none)"))
     doc = segment_paragraphs(paragraphs, doc_id or path.stem, path=path, speakers=speakers,
                              topics=topics, kind=kind, respondent=respondent)
-    doc.meta["file"] = path.name
+    # a document renamed for personal data in its file name keeps no trace of the old name
+    doc.meta["file"] = path.name if doc.id == path.stem else doc.id + path.suffix
     if encoding:
         doc.meta["encoding"] = encoding
     return pseudonymiser(doc) if pseudonymiser else doc
@@ -180,7 +182,6 @@ class IngestedDocument:
     key: dict[str, str] | None = None
     offsets: Any = None
     warnings: list[tuple[type, str]] = field(default_factory=list)
-    renamed_from: str | None = None
 
     def add_to(self, corpus: Corpus) -> None:
         """Put the document into ``corpus``, its key and offset map into the corpus's pseudonymiser."""
@@ -189,8 +190,6 @@ class IngestedDocument:
         if corpus.pseudonymiser is not None:
             corpus.pseudonymiser.key_[doc.id] = self.key
             corpus.pseudonymiser.offsets_[doc.id] = self.offsets
-            if self.renamed_from is not None:
-                corpus.pseudonymiser.ids_[self.renamed_from] = doc.id
 
 
 def ingest_transcript(path: str | Path, doc_id: str, *, kind: str = "interview", respondent: str | None = None,
@@ -222,10 +221,7 @@ def ingest_transcript(path: str | Path, doc_id: str, *, kind: str = "interview",
     doc = read_transcript(path, doc_id, kind=kind, respondent=respondent, speakers=speakers, pseudonymiser=private)
     key = private.key_.get(doc.id) if private is not None else None
     offsets = private.offsets_.get(doc.id) if private is not None else None
-    result = IngestedDocument(doc, key, offsets)
-    if doc.id != doc_id:  # the file name held personal data (W501)
-        result.renamed_from = doc_id
-    return result
+    return IngestedDocument(doc, key, offsets)
 
 
 def _transcript_files(folder: Path) -> list[Path]:
@@ -262,6 +258,33 @@ def _transcript_tasks(data_dir: Path, respondents: Mapping[str, Respondent], *,
                 raise InputError(Errors.E113.format(id=rid, path=resp_path, folder=folder))
     for f in _transcript_files(data_dir / "observations"):
         yield f, f.stem, "observation", None
+
+
+def _neutral_ids(tasks: list[tuple[Path, str, str, str | None]], respondents: dict[str, Respondent],
+                 pseudonymiser) -> tuple[list[tuple[Path, str, str, str | None]], dict[str, Respondent]]:
+    """Tasks and respondents with every id that holds personal data renamed (W501).
+
+    Respondent ids are transcript file names and observation ids are file
+    names; both reach every output (tables, the .qdpx, the report), so each
+    goes through :meth:`~altena_qca.privacy.Pseudonymiser.clean_ids`. The
+    renaming is recorded in the pseudonymiser's ``ids_``: codings made on
+    the old ids follow. Without a pseudonymiser nothing changes.
+    """
+    if pseudonymiser is None:
+        return tasks, respondents
+    ids = [(rid, "id of a respondent (its transcript's file name)") for rid in respondents]
+    ids += [(doc_id, f"file name of an {kind}") for _, doc_id, kind, respondent in tasks if respondent is None]
+    renamed = pseudonymiser.clean_ids(ids)
+    if not renamed:
+        return tasks, respondents
+    pseudonymiser.ids_.update(renamed)
+    # a label copied from the id (as an import makes it) follows the id
+    respondents = dict(sorted((renamed.get(rid, rid), dataclasses.replace(
+        r, id=renamed.get(rid, rid), label=renamed.get(rid, rid) if r.label == rid else r.label))
+        for rid, r in respondents.items()))
+    tasks = [(path, renamed.get(doc_id, doc_id), kind, renamed.get(respondent, respondent) if respondent else None)
+             for path, doc_id, kind, respondent in tasks]
+    return tasks, respondents
 
 
 def _respondents_and_pseudonymiser(data_dir: Path, pseudonymise: bool, protected: Iterable[str] = ()):
@@ -310,8 +333,11 @@ def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True,
     """
     data_dir = Path(data_dir)
     respondents, pseudonymiser = _respondents_and_pseudonymiser(data_dir, pseudonymise, protected)
+    # all tasks first: the whole folder is checked before any transcript is read
+    tasks = list(_transcript_tasks(data_dir, respondents, require_all=require_all))
+    tasks, respondents = _neutral_ids(tasks, respondents, pseudonymiser)
     corpus = Corpus(respondents=respondents, pseudonymiser=pseudonymiser)
-    for path, doc_id, kind, respondent in _transcript_tasks(data_dir, respondents, require_all=require_all):
+    for path, doc_id, kind, respondent in tasks:
         ingest_transcript(path, doc_id, kind=kind, respondent=respondent, speakers=speakers,
                           pseudonymiser=pseudonymiser).add_to(corpus)
     return corpus
@@ -450,6 +476,9 @@ def load_codings(path: str | Path, corpus: Corpus, codebook: Codebook,
             raw[col] = default
         raw[col] = raw[col].replace("", None).fillna(default) if raw[col].dtype == object else raw[col].fillna(default)
     raw["_line"] = range(2, len(raw) + 2)
+    ids = getattr(corpus.pseudonymiser, "ids_", None)
+    if ids and len(raw):  # documents renamed for a name in their file name (W501)
+        raw["document"] = raw["document"].map(lambda d: ids.get(d, d))
     raw = _check_spans(raw, corpus, path, problems)
     quotes = raw["text"] if "text" in raw.columns else None
     pseudo = corpus.pseudonymiser

@@ -105,6 +105,22 @@ def _cut(start: int, end: int, text: str, holes: Sequence[tuple[int, int]]) -> l
     return kept
 
 
+def _merge_spans(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Overlapping spans joined into one (of the longest one's kind), sorted."""
+    out: list[tuple[int, int, str]] = []
+    longest: list[int] = []
+    for s, e, kind in sorted(spans, key=lambda f: (f[0], -f[1])):
+        if out and s < out[-1][1]:
+            ps, pe, pkind = out[-1]
+            kind = kind if e - s > longest[-1] else pkind
+            out[-1] = (ps, max(pe, e), kind)
+            longest[-1] = max(longest[-1], e - s)
+        else:
+            out.append((s, e, kind))
+            longest.append(e - s)
+    return out
+
+
 def _norm_key(original: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", original)).strip().casefold()
 
@@ -148,9 +164,10 @@ class Pseudonymiser(BaseEstimator):
         ``{document id: OffsetMap}``: where offsets into each original text
         lie in the pseudonymised one (see :meth:`remap_codings`).
     ids_ : dict of str to str
-        ``{original id: new id}`` of observations whose file name held
-        personal data ('Overleg met Jan Pietersen' -> 'Overleg met
-        PERSOON-1'), with warning W501; codings follow the new id.
+        ``{original id: new id}`` of documents whose file name (and
+        respondent id) held personal data ('Overleg met Jan Pietersen' ->
+        'Overleg met PERSOON-1'), with warning W501; filled by the corpus
+        loader from :meth:`clean_ids`; codings follow the new id.
 
     See Also
     --------
@@ -200,7 +217,7 @@ class Pseudonymiser(BaseEstimator):
         terms += list(params.pop("protected", ()))
         return cls(protected=tuple(terms), **params).fit()
 
-    def clean_name(self, name: str) -> tuple[str, list[str]]:
+    def clean_name(self, name: str, *, file_name: bool = False) -> tuple[str, list[str]]:
         """``name`` with persons, places and identifiers replaced by ``KIND-n``; and the kinds found.
 
         For names that end up in outputs without being a text: a document
@@ -208,27 +225,79 @@ class Pseudonymiser(BaseEstimator):
         places and institutions are kept (an observation named after the day
         of a meeting, an organisation named after its town are no personal
         data); an address with a house number is not.
+
+        ``_`` and ``+`` are read as spaces (``R01_Jan_Jansen``). With
+        ``file_name``, a name written in lower case (``interview_jan_jansen``)
+        is found too: the words are also read with a capital first letter,
+        and every person found either way is replaced.
         """
         if not hasattr(self, "protected_terms_"):
             self.fit()
-        doc = Document("name", name, segments=[])
-        # places and institutions name organisations here ('Gemeente Heusden',
-        # 'Buurtzorg Vlijmen-Oost'); an address (with a number) is still personal
-        spans = [(s, e, k) for s, e, k in self._found(doc)
-                 if k not in _KEPT_IN_NAMES or (k == "LOCATIE" and any(c.isdigit() for c in name[s:e]))]
+        view = re.sub(r"[_+]", " ", name)
+        spans = self._name_spans(view)
+        if file_name:
+            titled = "".join(c.upper() if (i == 0 or not view[i - 1].isalnum()) and len(c.upper()) == 1 else c
+                             for i, c in enumerate(view))
+            if titled != view:
+                spans = _merge_spans(spans + [f for f in self._name_spans(titled) if f[2] in _PERSON_KINDS])
         if not spans:
             return name, []
         counters: dict[str, int] = {}
         seen: dict[str, str] = {}
         out = []
         for s, e, kind in spans:
-            norm = _norm_key(name[s:e])
+            norm = _norm_key(view[s:e])
             if norm not in seen:
                 counters[kind] = counters.get(kind, 0) + 1
                 seen[norm] = f"{kind}-{counters[kind]}"
             out.append((s, e, seen[norm]))
         new, _ = apply_replacements(name, out)
         return new, sorted({k for _, _, k in spans})
+
+    def _name_spans(self, name: str) -> list[tuple[int, int, str]]:
+        """What :meth:`clean_name` replaces in ``name``: persons, addresses, identifiers."""
+        doc = Document("name", name, segments=[])
+        # places and institutions name organisations here ('Gemeente Heusden',
+        # 'Buurtzorg Vlijmen-Oost'); an address (with a number) is still personal
+        return [(s, e, k) for s, e, k in self._found(doc)
+                if k not in _KEPT_IN_NAMES or (k == "LOCATIE" and any(c.isdigit() for c in name[s:e]))]
+
+    def clean_ids(self, ids: Iterable[tuple[str, str]]) -> dict[str, str]:
+        """New, neutral ids for the document ids that hold personal data.
+
+        Document ids are file names (``observations/Overleg met Jan
+        Pietersen.txt``, ``transcripts/R01_Jan_Jansen.docx``, a source name
+        of an imported ``.qdpx``) and reach every output. Each id goes
+        through :meth:`clean_name` (``file_name=True``); one that changes is
+        renamed (``'Overleg met PERSOON-1'``), with warning W501, and made
+        unique: a new id never equals another document's id, old or new.
+
+        Parameters
+        ----------
+        ids : iterable of (str, str)
+            ``(id, what)`` in a fixed order, ``what`` saying where the id
+            comes from for the warning ('observation file name').
+
+        Returns
+        -------
+        dict of str to str
+            ``{old id: new id}`` of the renamed ids only.
+        """
+        ids = list(ids)
+        taken = {i for i, _ in ids}
+        renamed: dict[str, str] = {}
+        for old, what in ids:
+            new, kinds = self.clean_name(old, file_name=True)
+            if not kinds:
+                continue
+            base, k = new, 1
+            while new in taken:
+                k += 1
+                new = f"{base}-{k}"
+            taken.add(new)
+            renamed[old] = new
+            warnings.warn(Warnings.W501.format(what=what, kinds=", ".join(kinds), new=new), stacklevel=2)
+        return renamed
 
     def clean_respondents(self, respondents: Mapping[str, Respondent],
                           path: str | Path = "respondents.csv") -> dict[str, Respondent]:
@@ -316,8 +385,8 @@ class Pseudonymiser(BaseEstimator):
         -------
         Document
             A new document: same attributes, pseudonymised text, remapped
-            segments, ``meta["pseudonymised"] = True`` (an observation whose
-            file name holds personal data gets a neutral id, W501).
+            segments, ``meta["pseudonymised"] = True``; the id is kept (ids
+            are the corpus loader's: :meth:`clean_ids`).
 
         Raises
         ------
@@ -333,24 +402,22 @@ class Pseudonymiser(BaseEstimator):
         return self.pseudonymise(document)[0]
 
     def __call__(self, document: Document) -> Document:
-        """Pseudonymise ``document`` and record its key, offset map and any new id.
+        """Pseudonymise ``document`` and record its key and offset map.
 
         The ingest hook (:func:`altena_qca.ingest.read_transcript` calls it):
-        ``key_``, ``offsets_`` and ``ids_`` collect what each document needs to
+        ``key_`` and ``offsets_`` collect what each document needs to
         map codings between the typed and the pseudonymised text. Fits first
         when not yet fitted.
         """
         if not hasattr(self, "protected_terms_"):
             self.fit()
-        new, key, offsets, renamed_from = self.pseudonymise(document)
-        if renamed_from is not None:
-            self.ids_[renamed_from] = new.id
+        new, key, offsets = self.pseudonymise(document)
         self.key_[new.id] = key
         self.offsets_[new.id] = offsets
         return new
 
-    def pseudonymise(self, document: Document) -> tuple[Document, dict[str, str], OffsetMap, str | None]:
-        """The pseudonymised document, its key (tag → original), its offset map, and its old id if renamed.
+    def pseudonymise(self, document: Document) -> tuple[Document, dict[str, str], OffsetMap]:
+        """The pseudonymised document, its key (tag → original) and its offset map.
 
         Records nothing (see :meth:`__call__`).
         """
@@ -377,16 +444,9 @@ class Pseudonymiser(BaseEstimator):
         for seg in document.segments:
             start, end = offsets.span(seg.start, seg.end)
             segments.append(dataclasses.replace(seg, start=start, end=end, meta=dict(seg.meta)))
-        doc_id, meta = document.id, {**document.meta, "pseudonymised": True}
-        if document.kind != "interview":  # an interview's id is its respondent's id
-            doc_id, kinds = self.clean_name(document.id)
-            if kinds:
-                meta["file"] = doc_id + Path(str(meta.get("file", ""))).suffix
-                warnings.warn(Warnings.W501.format(what=f"{document.kind} file name", kinds=", ".join(kinds),
-                                                   new=doc_id), stacklevel=2)
-                segments = [dataclasses.replace(seg, document=doc_id) for seg in segments]
-        new = dataclasses.replace(document, id=doc_id, text=new_text, segments=segments, meta=meta)
-        return new, key, offsets, (document.id if doc_id != document.id else None)
+        meta = {**document.meta, "pseudonymised": True}
+        new = dataclasses.replace(document, text=new_text, segments=segments, meta=meta)
+        return new, key, offsets
 
     def remap_codings(self, codings: pd.DataFrame) -> pd.DataFrame:
         """Codings made on original texts, moved onto the pseudonymised texts.

@@ -10,8 +10,10 @@ import warnings
 import pandas as pd
 import pytest
 
-from altena_qca.ingest.corpus import load_corpus
-from altena_qca.privacy import find_leaks
+from altena_qca.codebook import load_codebook
+from altena_qca.ingest.corpus import load_codings, load_corpus
+from altena_qca.privacy import Pseudonymiser, find_leaks
+from altena_qca.resources import DEFAULT_CODEBOOK
 
 pytestmark = pytest.mark.slow
 
@@ -58,3 +60,61 @@ def test_codings_on_a_renamed_observation_follow_the_new_id(tmp_path):
     moved = corpus.pseudonymiser.remap_codings(codings)
     assert moved.loc[0, "document"] == "Overleg met PERSOON-1"
     assert corpus.documents["Overleg met PERSOON-1"].text[3:14] == "Het overleg"
+
+
+def _named_study(root):
+    """A transcript and a respondent id with a name, observations named in lower case and with '_'."""
+    (root / "transcripts").mkdir(parents=True)
+    (root / "observations").mkdir()
+    (root / "respondents.csv").write_text(
+        "id,function,label,side,interview_date,organisation\n"
+        "R01_Jan_Jansen,Beleidsmedewerker,beleidsmedewerker,intern,2024-03-05,\n"
+        "R02,Wijkagent,wijkagent,extern,2024-03-06,\n", encoding="utf-8")
+    (root / "transcripts" / "R01_Jan_Jansen.txt").write_text(
+        "I: Wat is uw functie?\nR: Ik ben beleidsmedewerker. Het vertrouwen is goed.\n", encoding="utf-8")
+    (root / "transcripts" / "R02.txt").write_text(
+        "I: Wat is uw functie?\nR: Ik ben wijkagent.\n", encoding="utf-8")
+    for name in ("overleg_met_piet_de_vries.txt", "Overleg met Sanne Verbeek.txt", "Overleg met Karel Bakker.txt",
+                 "MaSS-2023-04-06.txt"):
+        (root / "observations" / name).write_text("O: Het overleg ging over gegevens delen.\n", encoding="utf-8")
+    start = "I: Wat is uw functie?\nR: Ik ben beleidsmedewerker. Het vertrouwen".index("vertrouwen")
+    (root / "codings.csv").write_text(
+        f"document,start,end,code\nR01_Jan_Jansen,{start},{start + 10},trust\noverleg_met_piet_de_vries,3,14,trust\n",
+        encoding="utf-8")
+    return root
+
+
+def test_every_document_id_with_a_name_is_renamed_uniquely_and_codings_follow(tmp_path):
+    root = _named_study(tmp_path / "study")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        corpus = load_corpus(root)
+    w501 = [str(w.message) for w in caught if str(w.message).startswith("[W501]")]
+    assert len(w501) == 4, w501  # the respondent id and three observations, not 'MaSS-2023-04-06'
+    assert not any(n in m for m in w501 for n in ("Jansen", "Vries", "Verbeek", "Bakker"))
+    ids = sorted(corpus.documents)
+    assert find_leaks(ids + [str(d.meta) for d in corpus.documents.values()] + list(corpus.respondents),
+                      ["Jan Jansen", "Jansen", "Piet de Vries", "Vries", "Verbeek", "Bakker"]) == []
+    # four documents, four ids: two observations whose names become 'Overleg met PERSOON-1' stay apart
+    assert len(ids) == 6 and "MaSS-2023-04-06" in ids and "R02" in ids
+    assert "R01_PERSOON-1" in corpus.respondents and corpus.respondents["R01_PERSOON-1"].id == "R01_PERSOON-1"
+    assert corpus.documents["R01_PERSOON-1"].respondent == "R01_PERSOON-1"
+    assert corpus.documents["R01_PERSOON-1"].meta["file"] == "R01_PERSOON-1.txt"
+    assert {"Overleg met PERSOON-1", "Overleg met PERSOON-1-2"} <= set(ids)
+    # codings typed against the old ids follow the new ones
+    cb = load_codebook(DEFAULT_CODEBOOK)
+    code = next(c.id for c in cb if c.id.startswith("effects.trust"))
+    (root / "codings.csv").write_text((root / "codings.csv").read_text().replace(",trust", f",{code}"))
+    codings = load_codings(root / "codings.csv", corpus, cb)
+    assert sorted(codings["document"]) == sorted(["R01_PERSOON-1", next(i for i in ids if i.startswith("overleg"))])
+    row = codings[codings["document"] == "R01_PERSOON-1"].iloc[0]
+    assert corpus.documents["R01_PERSOON-1"].text[row["start"]:row["end"]] == "vertrouwen"
+
+
+def test_a_name_only_in_lower_case_in_a_file_name_is_found():
+    pseudo = Pseudonymiser().fit()
+    assert pseudo.clean_name("interview_jan_jansen", file_name=True)[1] == ["PERSOON"]
+    assert pseudo.clean_name("R01_Jan_Jansen", file_name=True) == ("R01_PERSOON-1", ["PERSOON"])
+    # ordinary document names stay as they are
+    for name in ("R01", "MaSS-2023-04-06", "overleg_wijkteam", "Observatie zorgplatform", "veldnotities_dag_1"):
+        assert pseudo.clean_name(name, file_name=True) == (name, []), name
