@@ -25,7 +25,7 @@ from pathlib import Path
 from .identifiers import VERSION as IDENTIFIERS_VERSION
 from .textview import normalised_view
 
-_VIEW_VERSION = "1"  # bump when normalised_view changes what deduce sees
+_VIEW_VERSION = "2"  # bump when normalised_view changes what deduce sees
 
 _DEDUCE = None  # the process's one instance (get_deduce)
 _DEDUCE_LOCK = threading.Lock()

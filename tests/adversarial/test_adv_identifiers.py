@@ -24,6 +24,7 @@ from altena_qca.privacy.identifiers import (
     iban_valid,
     kenteken_sidecode,
 )
+from altena_qca.privacy.textview import HOMOGLYPHS
 
 SEPARATORS = ["", " ", ".", "-", "\u00a0"]
 PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.large_base_example])
@@ -204,3 +205,43 @@ def test_every_form_is_gone_from_the_pseudonymised_text():
     for form in forms:
         digits = re.sub(r"\W", "", form.split(" ", 1)[1] if form[:3] in ("KvK", "AGB") else form).casefold()
         assert digits not in plain, (form, new.text)
+
+
+# --------------------------------------------------------------------------- disguised by Unicode
+
+_LOOKALIKE = {}
+for _glyph, _latin in sorted(HOMOGLYPHS.items()):
+    _LOOKALIKE.setdefault(_latin, _glyph)
+_INVISIBLE = ["\u200b", "\u200d", "\u00ad", "\u2060"]
+
+
+@st.composite
+def disguised(draw, written) -> str:
+    """``written`` with fullwidth digits and letters, look-alike letters and invisible characters."""
+    out = []
+    plain = draw(written)
+    for i, ch in enumerate(plain):
+        how = draw(st.sampled_from(["keep", "keep", "fullwidth", "lookalike", "invisible"]))
+        if how == "invisible" and i == len(plain) - 1:
+            how = "keep"  # inside the identifier, not after it
+        if how == "fullwidth" and ch.isascii() and ch.isalnum():
+            out.append(chr(ord(ch) + 0xFEE0))
+        elif how == "lookalike" and ch in _LOOKALIKE:
+            out.append(_LOOKALIKE[ch])
+        elif how == "invisible" and ch.isalnum():
+            out.append(ch + draw(st.sampled_from(_INVISIBLE)))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+DISGUISED = {"bsn": (written_bsns, {"BSN"}), "iban": (written_ibans, {"IBAN"}),
+             "kenteken": (kentekens, {"KENTEKEN", "POSTCODE"}), "postcode": (postcodes, {"POSTCODE", "LOCATIE"})}
+
+
+@pytest.mark.parametrize("kind", sorted(DISGUISED))
+@PROPERTY
+@given(data=st.data(), template=st.sampled_from(SENTENCES))
+def test_identifier_disguised_by_unicode_is_tagged_whole(kind, data, template):
+    strategy, kinds = DISGUISED[kind]
+    _assert_tagged_whole(*_plant(template, data.draw(disguised(strategy()))), kinds)

@@ -9,12 +9,12 @@ import re
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from altena_qca.model import Document, Segment
-from altena_qca.privacy import Pseudonymiser, find_leaks, get_deduce
-from altena_qca.privacy.textview import is_invisible, normalised_view
+from altena_qca.privacy import Pseudonymiser, deduce_annotations, find_leaks, get_deduce
+from altena_qca.privacy.textview import HOMOGLYPHS, is_invisible, normalised_view
 
 INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u00ad", "\u2060", "\ufeff", "\u034f", "\ufe0f"]
 
@@ -104,3 +104,85 @@ def test_multi_word_organisations_still_cut_a_person_tag():
     pseudo = Pseudonymiser.for_corpus({}, deidentifier=get_deduce())
     new = pseudo(_doc(text)).text
     assert new == "R: Ik werk met [PERSOON-1] van Bazalt Wonen en met Smo Breda."
+
+
+# --------------------------------------------------------------------------- look-alike letters (homoglyphs)
+
+#: Latin letter -> the Cyrillic and Greek letters drawn like it
+LOOKALIKES: dict[str, list[str]] = {}
+for _glyph, _latin in sorted(HOMOGLYPHS.items()):
+    LOOKALIKES.setdefault(_latin, []).append(_glyph)
+
+
+def test_every_lookalike_is_a_cyrillic_or_greek_letter_named_like_its_latin_letter():
+    # a wrong entry would make the view read a name that is not there (or miss one)
+    for glyph, latin in HOMOGLYPHS.items():
+        name = unicodedata.name(glyph)
+        assert name.startswith(("CYRILLIC", "GREEK")) and unicodedata.category(glyph).startswith("L"), name
+        assert glyph.isupper() == latin.isupper() or name.endswith(("PALOCHKA", "YOT")), name
+        assert normalised_view(f"x{glyph}x").text == f"x{latin}x"
+
+
+@pytest.mark.parametrize("written, plain", [
+    ("\u0408an \u0408ansen", "Jan Jansen"),  # Cyrillic Je
+    ("\u03a1iet d\u0435 Vri\u0435s", "Piet de Vries"),  # Greek Rho, Cyrillic ie
+    ("\uff2a\u0430n J\u0430ns\u0435n", "Jan Jansen"),  # fullwidth J and Cyrillic a, ie
+])
+def test_view_reads_lookalikes_as_latin(written, plain):
+    assert normalised_view(f"R: {written}.").text == f"R: {plain}."
+
+
+@slow
+@pytest.mark.parametrize("name", ["\u0408an \u0408ansen", "\u03a1iet d\u0435 Vri\u0435s", "K\u0430rel B\u0430kker",
+                                  "\u0405anne Verb\u0435ek"])
+def test_names_with_lookalike_letters_are_tagged_whole(name):
+    text = f"R: Gisteren belde {name} over de zorg voor haar moeder."
+    pseudo = Pseudonymiser.for_corpus({}, actors=None, deidentifier=get_deduce())
+    new = pseudo(_doc(text)).text
+    assert new == "R: Gisteren belde [PERSOON-1] over de zorg voor haar moeder.", new
+    assert pseudo.key_["R01"]["[PERSOON-1]"] == name
+
+
+#: names deduce tags whole when written plainly (checked in the test)
+PLAIN_NAMES = ["Jan Jansen", "Piet de Vries", "Karel Bakker", "Sanne Verbeek", "Anna de Wit", "Peter Bakker",
+               "Maria Janssen", "Kees van Dijk", "Joris Hoekstra", "Esther Smit"]
+
+
+@st.composite
+def disguised_names(draw) -> tuple[str, str]:
+    """A plain name, and the same name with some letters replaced by look-alikes,
+    fullwidth forms or combining sequences, and invisible characters inserted."""
+    plain = draw(st.sampled_from(PLAIN_NAMES))
+    out = []
+    for ch in plain:
+        how = draw(st.sampled_from(["keep", "keep", "lookalike", "fullwidth", "invisible"]))
+        if how == "lookalike" and ch in LOOKALIKES:
+            out.append(draw(st.sampled_from(LOOKALIKES[ch])))
+        elif how == "fullwidth" and ch.isascii() and ch.isalpha():
+            out.append(chr(ord(ch) + 0xFEE0))
+        elif how == "invisible" and ch != " ":
+            out.append(ch + draw(st.sampled_from(INVISIBLE)))
+        else:
+            out.append(ch)
+    return plain, "".join(out)
+
+
+@slow
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(disguised_names(), st.sampled_from(["R: Gisteren belde {x} over de zorg voor haar moeder.",
+                                           "R: Ik heb {x} gebeld, maar zij nam niet op.",
+                                           "R: Dat zei {x}."]))
+def test_every_disguise_of_a_name_is_tagged_as_the_plain_name_is(case, template):
+    plain, written = case
+    deid = get_deduce()
+    plain_text = template.format(x=plain)
+    start = plain_text.index(plain)
+    # a name deduce tags whole when written plainly ...
+    assume(any(s <= start and e >= start + len(plain) for s, e, k in deduce_annotations(plain_text, deid)
+               if k == "PERSOON"))
+    text = template.format(x=written)
+    start = text.index(written)
+    end = start + len(written.rstrip("".join(INVISIBLE)))  # an invisible character after the name is no part of it
+    # ... is tagged whole, however it is disguised
+    found = [(s, e) for s, e, k in deduce_annotations(text, deid) if k == "PERSOON"]
+    assert any(s <= start and e >= end for s, e in found), (written, found)
