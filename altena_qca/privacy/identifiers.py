@@ -16,7 +16,11 @@ validates, so that a random number is not taken for one:
 * **postcode** -- ``1234 AB`` (first digit 1-9, letters not SA/SD/SS);
 * **KvK number** and **AGB code** -- eight digits, grouped or not, right
   after the words KvK / Kamer van Koophandel / AGB(-code): they carry no
-  checksum, so the context is what validates them.
+  checksum, so the context is what validates them;
+* **phone numbers** in the forms deduce misses -- international
+  (``+31 6 2468 1357``, ``0031 6 12345678``, ``+31 (0)6 12345678``, other
+  countries by length) and national ten-digit numbers with one kind of
+  separator (``06.12.34.56.78``).
 
 :func:`find_identifiers` returns ``(start, end, KIND)``;
 :class:`DutchIdentifierAnnotator` offers them to deduce as one more
@@ -40,7 +44,7 @@ __all__ = ["find_identifiers", "bsn_valid", "iban_valid", "kenteken_sidecode", "
            "IBAN_LENGTHS", "SIDECODES", "VERSION"]
 
 #: Bumped whenever what is found changes (part of the annotation cache key).
-VERSION = "1"
+VERSION = "2"
 
 _SEP = r"[ .\-\u00a0\u2009\u202f]"  # a separator people type between digit groups
 
@@ -150,6 +154,46 @@ def _plates(text: str):
 
 _POSTCODE_RE = re.compile(r"(?<![\w\-])([1-9]\d{3})[ \u00a0]{0,2}(?!SA|SD|SS)([A-Z]{2})(?![\w])")
 
+# --------------------------------------------------------------------------- phone numbers
+
+# deduce finds '06-12345678' and '010 123 45 67', not '+31 6 2468 1357', '0031 6 12345678',
+# '+31 (0)6 12345678' (it tags a part) or '06.12.34.56.78' (read as a date and two numbers)
+_PHONE_INTL_RE = re.compile(r"(?<![\w+])(?:\+|00)[ \u00a0]?\d{1,3}(?:[ .\-\u00a0]?(?:\(0\)|\(\d{1,4}\)|\d+))+")
+_PHONE_NATIONAL_RE = re.compile(r"(?<![\w+.\-])(?:\(0\d{1,3}\)|0\d+)(?:[ .\-]?\d+)+")
+
+
+def _phone_valid(written: str) -> bool:
+    """Whether a number written with +/00 and separators has as many digits as a phone number.
+
+    Netherlands (+31): nine digits after the country code (a '(0)' not
+    counted); elsewhere 8 to 13 digits after a 1-3 digit country code.
+    """
+    digits = re.sub(r"\D", "", written.replace("(0)", ""))
+    if written.startswith("00"):
+        digits = digits[2:]
+    if digits.startswith("31"):
+        return len(digits) == 11
+    return 10 <= len(digits) <= 15
+
+
+def _phones(text: str):
+    for m in _PHONE_INTL_RE.finditer(text):
+        written = m.group(0)
+        # the longest prefix, ending at a group, that is a valid number
+        ends = [g.end() for g in re.finditer(r"\d+\)?", written)]
+        for end in reversed(ends):
+            if _phone_valid(written[:end]):
+                yield m.start(), m.start() + end, "TELEFOONNUMMER"
+                break
+    for m in _PHONE_NATIONAL_RE.finditer(text):
+        written = m.group(0)
+        if len(set(re.findall(r"[ .\-]", written.split(")")[-1]))) > 1 or not written.lstrip("(").startswith("0") \
+                or written.lstrip("(")[1:2] == "0" or (m.end() < len(text) and text[m.end()].isalnum()):
+            continue  # mixed separators (a date and a time: '01-02-2023 14'), '00' (international), a word
+        if len(re.sub(r"\D", "", written)) == 10:
+            yield m.start(), m.end(), "TELEFOONNUMMER"
+
+
 # --------------------------------------------------------------------------- KvK, AGB
 
 _CONTEXT_RE = re.compile(
@@ -161,7 +205,7 @@ def find_identifiers(text: str) -> list[tuple[int, int, str]]:
     """Dutch identifiers in ``text`` as sorted ``(start, end, KIND)``.
 
     Kinds: ``BSN``, ``IBAN``, ``KENTEKEN``, ``POSTCODE``, ``KVK_NUMMER``,
-    ``AGB_CODE``. Overlaps are resolved longest first.
+    ``AGB_CODE``, ``TELEFOONNUMMER``. Overlaps are resolved longest first.
     """
     found: list[tuple[int, int, str]] = []
     for m in _BSN_RE.finditer(text):
@@ -170,12 +214,13 @@ def find_identifiers(text: str) -> list[tuple[int, int, str]]:
     found += _ibans(text)
     found += _plates(text)
     found += [(m.start(), m.end(), "POSTCODE") for m in _POSTCODE_RE.finditer(text)]
+    found += _phones(text)
     for m in _CONTEXT_RE.finditer(text):
         kind = "AGB_CODE" if m.group("what").lower() == "agb" else "KVK_NUMMER"
         found.append((m.start("num"), m.end("num"), kind))
     taken: list[tuple[int, int, str]] = []
     # longest first; on the same span a postcode before a plate ('1000AB' is both)
-    order = {"BSN": 0, "IBAN": 0, "POSTCODE": 1, "KVK_NUMMER": 1, "AGB_CODE": 1, "KENTEKEN": 2}
+    order = {"BSN": 0, "IBAN": 0, "POSTCODE": 1, "KVK_NUMMER": 1, "AGB_CODE": 1, "KENTEKEN": 2, "TELEFOONNUMMER": 3}
     for s, e, kind in sorted(found, key=lambda f: (-(f[1] - f[0]), f[0], order[f[2]])):
         if all(e <= ts or s >= te for ts, te, _ in taken):
             taken.append((s, e, kind))

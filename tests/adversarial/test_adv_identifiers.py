@@ -149,10 +149,25 @@ def test_known_examples():
         1, 6, 7, 8, 9, 10, 11, 12, 13, 14]
 
 
-def test_random_numbers_dates_and_phone_numbers_are_not_identifiers():
-    text = ("R: Bel 06-12345678 of 0183 123 456, op 12-03-1980 om 10.30 uur, dossier 123456789, "
-            "1000 mg, 12-34-56, het jaar 2023 en 45 jaar.")
+def test_random_numbers_and_dates_are_not_identifiers():
+    text = ("R: Op 12-03-1980 om 10.30 uur, op 01-02-2023 14 uur, dossier 123456789, "
+            "1000 mg, 12-34-56, het jaar 2023, 2023-2024 en 45 jaar.")
     assert find_identifiers(text) == []
+
+
+@st.composite
+def phone_numbers(draw) -> str:
+    """A Dutch mobile or landline number in one of the forms people write it."""
+    mobile = draw(st.booleans())
+    area = "6" if mobile else draw(st.sampled_from(["10", "20", "183", "162", "88"]))
+    rest = "".join(draw(st.sampled_from("0123456789")) for _ in range(9 - len(area)))
+    national = "0" + area + rest
+    forms = [f"0{area}-{rest}", f"0{area} {rest}", f"+31 {area} {rest[:4]} {rest[4:]}", f"+31{area}{rest}",
+             f"+31 (0){area} {rest}", f"0031 {area} {rest}", f"00 31 {area}{rest}",
+             ".".join(national[i:i + 2] for i in range(0, 10, 2)), national]
+    if not mobile:
+        forms.append(f"(0{area}) {rest[:3]} {rest[3:]}")
+    return draw(st.sampled_from(forms))
 
 
 # --------------------------------------------------------------------------- tagged whole by deduce
@@ -180,6 +195,12 @@ def test_kenteken_of_every_sidecode_is_tagged_whole(plate, template):
 
 
 @PROPERTY
+@given(phone_numbers(), st.sampled_from(SENTENCES))
+def test_phone_number_in_every_written_form_is_tagged_whole(number, template):
+    _assert_tagged_whole(*_plant(template, number), {"TELEFOONNUMMER"})
+
+
+@PROPERTY
 @given(postcodes(), st.sampled_from(SENTENCES))
 def test_postcode_is_tagged_whole(postcode, template):
     _assert_tagged_whole(*_plant(template, postcode), {"POSTCODE", "LOCATIE"})
@@ -197,7 +218,8 @@ def test_kvk_and_agb_after_their_words_are_tagged_whole(case, template):
 def test_every_form_is_gone_from_the_pseudonymised_text():
     forms = ["1234 56 782", "123.456.782", "123-456-782", "12 34 56 782", "NL91 ABNA 0417 1643 00",
              "NL91ABNA0417164300", "nl91 abna 0417 1643 00", "12-ABC-3", "AB-123-C", "12 ABC 3",
-             "4286 AB", "4286AB", "KvK 1234 5678", "AGB-code 12.34.56.78"]
+             "4286 AB", "4286AB", "KvK 1234 5678", "AGB-code 12.34.56.78", "+31 6 2468 1357",
+             "0031 6 24681357", "06.24.68.13.57"]
     text = "R: " + " en ".join(forms) + "."
     doc = Document("R01", text, segments=[Segment("R01", 0, "respondent", 1, 3, len(text))])
     new = Pseudonymiser.for_corpus({}, actors=None, deidentifier=_deduce())(doc)
@@ -236,6 +258,7 @@ def disguised(draw, written) -> str:
 
 
 DISGUISED = {"bsn": (written_bsns, {"BSN"}), "iban": (written_ibans, {"IBAN"}),
+             "phone": (phone_numbers, {"TELEFOONNUMMER"}),
              "kenteken": (kentekens, {"KENTEKEN", "POSTCODE"}), "postcode": (postcodes, {"POSTCODE", "LOCATIE"})}
 
 
