@@ -6,20 +6,16 @@ temporary JUPYTER_PATH), so the test uses the same environment as the suite.
 """
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from _notebooks import NOTEBOOKS, ROOT, run_notebook, write_kernel_spec
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 pytest.importorskip("ipykernel")
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-KERNEL = "altena-qca-test"
 _WATCHED = ("altena_qca/resources", "notebooks", "figures")
 
 
@@ -58,13 +54,7 @@ def test_notebook_uses_only_the_public_api(path):
 @pytest.fixture(scope="module")
 def kernel_env(tmp_path_factory, monkeypatch_module):
     """A kernel spec running this interpreter, with the checkout importable."""
-    root = tmp_path_factory.mktemp("jupyter")
-    spec = root / "kernels" / KERNEL
-    spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "altena-qca (test)", "language": "python",
-        "env": {"PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}}))
+    root = write_kernel_spec(tmp_path_factory.mktemp("jupyter"))
     monkeypatch_module.setenv("JUPYTER_PATH", str(root))
     return root
 
@@ -79,11 +69,8 @@ def monkeypatch_module():
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_top_to_bottom(path, kernel_env, tmp_path):
-    nb = nbformat.read(path, as_version=4)
     before = _snapshot()
-    client = nbclient.NotebookClient(nb, timeout=600, kernel_name=KERNEL,
-                                     resources={"metadata": {"path": str(tmp_path)}})
-    client.execute()   # raises CellExecutionError on the first failing cell
+    nb = run_notebook(path, tmp_path)   # raises CellExecutionError on the first failing cell
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.get("output_type") == "error"]
     assert not errors
     after = _snapshot()
