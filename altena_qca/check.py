@@ -261,6 +261,7 @@ def check_study(folder: str | Path, codebook: str | Path | None = None, *, fit_r
     if path.is_file() and cb is not None and clean_codings is not None:
         n = clean_codings  # unchanged, and so are the transcripts and the codebook: clean when last checked
     elif path.is_file() and cb is not None:
+        _ids_as_loaded(folder, corpus, config, path)
         found: list[str] = []
         codings = run(load_codings, path, corpus, cb, found)
         n = len(codings) if codings is not None else 0
@@ -277,6 +278,50 @@ def check_study(folder: str | Path, codebook: str | Path | None = None, *, fit_r
         result.warnings.append(Warnings.W112.format(path=path))
     result.counts["codings"] = n
     return result
+
+
+def _ids_as_loaded(folder: Path, corpus, config, codings_path: Path) -> None:
+    """Give the documents the ids ``load_study`` gives them, when ``codings.csv`` uses those.
+
+    A file name that holds a person's name gives its document a neutral id
+    on load (W501: ``R01_Jan_Jansen`` -> ``R01_PERSOON-1``); codings written
+    by ``code``, ``review import`` or the workbench use that id. Only when
+    ``codings.csv`` names a document that is not a file id are the ids worked
+    out (the de-identifier's annotations of a file name are cached), so a
+    plain study is checked without it. The load reports W501 itself.
+    """
+    import dataclasses
+
+    from .ingest.corpus import _neutral_ids, _respondents_and_pseudonymiser, read_codings_table
+
+    try:
+        documents = set(read_codings_table(codings_path)["document"])
+    except AltenaError:
+        return  # load_codings reports it
+    if documents <= set(corpus.documents):
+        return
+    protected = config.protected_terms() if config is not None else ()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            respondents, pseudonymiser = _respondents_and_pseudonymiser(folder, True, protected)
+            tasks = [(Path(), d.id, d.kind, d.respondent) for d in corpus.documents.values()]
+            _neutral_ids(tasks, respondents, pseudonymiser)
+    except AltenaError:
+        return  # the respondents' problems are listed already
+    renamed = pseudonymiser.ids_
+    if not renamed:
+        return
+    for old in [d for d in corpus.documents if d in renamed]:
+        doc = corpus.documents.pop(old)
+        new = renamed[old]
+        respondent = renamed.get(doc.respondent, doc.respondent) if doc.respondent else None
+        corpus.documents[new] = dataclasses.replace(
+            doc, id=new, respondent=respondent,
+            segments=[dataclasses.replace(s, document=new) for s in doc.segments])
+    corpus.respondents = {renamed.get(rid, rid): dataclasses.replace(r, id=renamed.get(rid, rid))
+                          for rid, r in corpus.respondents.items()}
+    corpus.pseudonymiser = pseudonymiser  # its ids_ move codings on old ids; it has no offsets: texts as typed
 
 
 def _count_store_codings(path: Path) -> int:

@@ -118,3 +118,21 @@ def test_a_name_only_in_lower_case_in_a_file_name_is_found():
     # ordinary document names stay as they are
     for name in ("R01", "MaSS-2023-04-06", "overleg_wijkteam", "Observatie zorgplatform", "veldnotities_dag_1"):
         assert pseudo.clean_name(name, file_name=True) == (name, []), name
+
+
+def test_codings_written_on_the_new_ids_pass_the_check_and_load(tmp_path):
+    # `code`, `review import` and the workbench write codings on the ids load_study gives
+    from altena_qca import check_study, load_study
+
+    root = _named_study(tmp_path / "study")
+    cb = load_codebook(DEFAULT_CODEBOOK)
+    code = next(c.id for c in cb if c.id.startswith("effects.trust"))
+    start = "I: Wat is uw functie?\nR: Ik ben beleidsmedewerker. Het vertrouwen".index("vertrouwen")
+    (root / "codings.csv").write_text(f"document,start,end,code\nR01_PERSOON-1,{start},{start + 10},{code}\n"
+                                      f"Overleg met PERSOON-1,3,14,{code}\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        checked = check_study(root)
+        assert checked.problems == [], checked.problems
+        study = load_study(root)
+    assert sorted(study.codings["document"]) == ["Overleg met PERSOON-1", "R01_PERSOON-1"]
