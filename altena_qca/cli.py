@@ -193,11 +193,31 @@ def run(data_dir, out_dir, codebook, codings_source, pseudonymise, engine, sched
     Example: altena-qca run --data my-study --out out
     """
     from .check import check_study
+    from .errors import AltenaError
     from .pipeline import run as run_pipeline
     from .pipeline import use_suggestions
 
     _check_engine(engine, scheduler)
-    checked = check_study(data_dir, codebook, fit_rules=False)
+    # With a second core the check runs beside the study's loading (engine.in_background). Nothing is
+    # written before its verdict (the study cache aside); a problem it finds wins over an error of the
+    # loading, and the loading's warnings come after the check's, as when the two run one after the other.
+    from .engine import in_background
+    call = in_background(check_study, data_dir, codebook, fit_rules=False) if engine == "local" else None
+    loaded, failed = None, None
+    try:
+        if call is not None:
+            with warnings.catch_warnings(record=True) as held:
+                warnings.simplefilter("always")
+                try:
+                    loaded = _load(data_dir, pseudonymise, codebook)
+                except AltenaError as exc:
+                    failed = exc
+            checked = call.result()
+        else:
+            checked = check_study(data_dir, codebook, fit_rules=False)
+    finally:
+        if call is not None:
+            call.cancel()
     if codings_source == "suggested":  # W113 says what the codings are
         from .errors import message_code
         checked.warnings = [w for w in checked.warnings if message_code(w) != "W112"]
@@ -211,8 +231,16 @@ def run(data_dir, out_dir, codebook, codings_source, pseudonymise, engine, sched
         for message in checked.problems:
             click.echo(f"error: {message}", err=True)
         sys.exit(2)
-    with _runner(engine, scheduler) as runner:
-        study = _load(data_dir, pseudonymise, codebook, runner)
+    if call is not None:
+        for w in held:
+            warnings.warn(w.message, w.category, stacklevel=1)
+        if failed is not None:
+            raise failed
+        assert loaded is not None  # loaded unless it failed
+        study = loaded
+    else:
+        with _runner(engine, scheduler) as runner:
+            study = _load(data_dir, pseudonymise, codebook, runner)
     if codings_source == "suggested":
         study = use_suggestions(study)
     files = run_pipeline(study, out_dir, log=lambda m: click.echo(m, err=True))

@@ -94,3 +94,40 @@ def test_background_and_serial_runs_write_the_same_bytes(tmp_path, monkeypatch):
     assert [p.relative_to(tmp_path / "bg") for p in a] == [p.relative_to(tmp_path / "serial") for p in b]
     assert _files(tmp_path / "bg") == _files(tmp_path / "serial")
     assert "tables/cooccurrence_segment.csv" in _files(tmp_path / "bg")
+
+
+def _small_study(root: Path) -> Path:
+    import shutil
+
+    from altena_qca.resources import DEFAULT_DATA
+    data = root / "study"
+    shutil.copytree(DEFAULT_DATA, data)
+    keep = ("R01", "R04", "MaSS-2023-04-06")
+    for p in [*data.glob("transcripts/*"), *data.glob("observations/*")]:
+        if p.stem not in keep:
+            p.unlink()
+    for name in ("respondents.csv", "codings.csv"):
+        lines = (data / name).read_text(encoding="utf-8").splitlines(keepends=True)
+        (data / name).write_text("".join(lines[:1] + [x for x in lines[1:] if x.split(",")[0] in keep]),
+                                 encoding="utf-8")
+    return data
+
+
+def test_run_checks_beside_loading_and_a_problem_still_stops_it(tmp_path, monkeypatch):
+    """The check runs beside load_study: the problems listed, the exit code and the output equal a serial run."""
+    from click.testing import CliRunner
+
+    from altena_qca.cli import cli
+    data = _small_study(tmp_path)
+    with (data / "codings.csv").open("a", encoding="utf-8") as fh:
+        fh.write("R01,10,5,intro.function,thesis,manual,1.0,\n")  # reversed span: check and load both refuse
+    (data / "transcripts" / "R04.docx").unlink()  # a respondent without transcript: only the check lists both
+    results = []
+    for processes in ("2", "1"):
+        monkeypatch.setenv(E.PROCESSES_ENV, processes)
+        out = tmp_path / f"out-{processes}"
+        r = CliRunner().invoke(cli, ["run", "--data", str(data), "--out", str(out)])
+        assert r.exit_code == 2 and not out.exists()
+        results.append([line for line in r.stderr.splitlines() if line.startswith("error:")])
+    assert results[0] == results[1] and len(results[0]) >= 2
+    assert any("E113" in line for line in results[0]) and any("E12" in line for line in results[0])
