@@ -243,6 +243,10 @@ def run(data_dir, out_dir, codebook, codings_source, pseudonymise, engine, sched
             study = _load(data_dir, pseudonymise, codebook, runner)
     if codings_source == "suggested":
         study = use_suggestions(study)
+    # The loaded study, lookup tables and modules live until the process ends: leave them out of every
+    # later garbage collection (0.5-1 s CPU less in the stages; fewer pages copied in a forked stage).
+    import gc
+    gc.freeze()
     files = run_pipeline(study, out_dir, log=lambda m: click.echo(m, err=True))
     click.echo(f"wrote {len(files)} files to {Path(out_dir).resolve()}")
     for f in files:
