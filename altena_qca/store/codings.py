@@ -528,6 +528,9 @@ def read_store_codings(path: str | os.PathLike, corpus: Corpus) -> pd.DataFrame:
                             "FROM codings").fetchall()
     finally:
         conn.close()
+    # a store made before a document was renamed for a name in its file name (W501) keeps the old id
+    renamed = getattr(corpus.pseudonymiser, "ids_", None) or {}
+    rows = [{**dict(r), "document": renamed.get(r["document"], r["document"])} for r in rows]
     for r in rows:
         doc = corpus.documents.get(r["document"])
         if doc is None:
@@ -537,7 +540,7 @@ def read_store_codings(path: str | os.PathLike, corpus: Corpus) -> pd.DataFrame:
             raise InputError(Errors.E123.format(path=path, line=f"coding {r['id']}", doc=doc.id,
                                                 start=r["start"], end=r["end"],
                                                 expected=r["text"][:60], found=found[:60]))
-    df = pd.DataFrame([dict(r) for r in rows], columns=["id"] + CODING_COLUMNS + ["memo", "text"])
+    df = pd.DataFrame(rows, columns=["id"] + CODING_COLUMNS + ["memo", "text"])
     return make_codings(df.drop(columns=["text"])[CODING_COLUMNS + ["memo", "id"]])
 
 

@@ -136,3 +136,24 @@ def test_codings_written_on_the_new_ids_pass_the_check_and_load(tmp_path):
         assert checked.problems == [], checked.problems
         study = load_study(root)
     assert sorted(study.codings["document"]) == ["Overleg met PERSOON-1", "R01_PERSOON-1"]
+
+
+def test_a_coding_store_made_on_an_old_id_follows_the_new_one(tmp_path):
+    # a workbench store begun before the file name was read as holding a name
+    from altena_qca.model import Document
+    from altena_qca.store.codings import CodingStore, read_store_codings
+
+    root = _named_study(tmp_path / "study")
+    (root / "codings.csv").unlink()
+    cb = load_codebook(DEFAULT_CODEBOOK)
+    code = next(c.id for c in cb if c.id.startswith("effects.trust"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        corpus = load_corpus(root)
+    new = corpus.documents["R01_PERSOON-1"]
+    start = new.text.index("vertrouwen")
+    store = CodingStore.open(tmp_path / "study.sqlite")
+    store.add(Document(id="R01_Jan_Jansen", text=new.text, kind="interview"), start, start + 10, code, coder="ans")
+    store.close()
+    codings = read_store_codings(tmp_path / "study.sqlite", corpus)
+    assert codings["document"].tolist() == ["R01_PERSOON-1"]
