@@ -105,6 +105,24 @@ def _cut(start: int, end: int, text: str, holes: Sequence[tuple[int, int]]) -> l
     return kept
 
 
+def _split_camel_case(name: str) -> tuple[str, list[int]]:
+    """``name`` with a space before each capital that follows a small letter or a
+    digit, and per character of the result its index in ``name``.
+
+    >>> _split_camel_case("InterviewJanJansen")[0], _split_camel_case("R01JanJansen")[0]
+    ('Interview Jan Jansen', 'R01 Jan Jansen')
+    """
+    out: list[str] = []
+    where: list[int] = []
+    for i, c in enumerate(name):
+        if i and c.isupper() and (name[i - 1].islower() or name[i - 1].isdigit()):
+            out.append(" ")
+            where.append(i)
+        out.append(c)
+        where.append(i)
+    return "".join(out), where
+
+
 def _merge_spans(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Overlapping spans joined into one (of the longest one's kind), sorted."""
     out: list[tuple[int, int, str]] = []
@@ -228,8 +246,9 @@ class Pseudonymiser(BaseEstimator):
 
         ``_`` and ``+`` are read as spaces (``R01_Jan_Jansen``). With
         ``file_name``, a name written in lower case (``interview_jan_jansen``)
-        is found too: the words are also read with a capital first letter,
-        and every person found either way is replaced.
+        or run together (``InterviewJanJansen``) is found too: the words are
+        also read with a capital first letter and split at a capital inside
+        a word, and every person found any way is replaced.
         """
         if not hasattr(self, "protected_terms_"):
             self.fit()
@@ -240,6 +259,10 @@ class Pseudonymiser(BaseEstimator):
                              for i, c in enumerate(view))
             if titled != view:
                 spans = _merge_spans(spans + [f for f in self._name_spans(titled) if f[2] in _PERSON_KINDS])
+            split, where = _split_camel_case(view)
+            if split != view:
+                spans = _merge_spans(spans + [(where[s], where[e - 1] + 1, k) for s, e, k in self._name_spans(split)
+                                              if k in _PERSON_KINDS])
         if not spans:
             return name, []
         counters: dict[str, int] = {}

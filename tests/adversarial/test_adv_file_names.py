@@ -115,8 +115,11 @@ def test_a_name_only_in_lower_case_in_a_file_name_is_found():
     pseudo = Pseudonymiser().fit()
     assert pseudo.clean_name("interview_jan_jansen", file_name=True)[1] == ["PERSOON"]
     assert pseudo.clean_name("R01_Jan_Jansen", file_name=True) == ("R01_PERSOON-1", ["PERSOON"])
+    assert pseudo.clean_name("R01JanJansen", file_name=True) == ("R01PERSOON-1", ["PERSOON"])  # run together
+    assert pseudo.clean_name("InterviewSanneVerbeek", file_name=True)[1] == ["PERSOON"]
     # ordinary document names stay as they are
-    for name in ("R01", "MaSS-2023-04-06", "overleg_wijkteam", "Observatie zorgplatform", "veldnotities_dag_1"):
+    for name in ("R01", "MaSS-2023-04-06", "overleg_wijkteam", "Observatie zorgplatform", "veldnotities_dag_1",
+                 "OverlegWijkteam", "BazaltWonen", "Interview3Wijkagent"):
         assert pseudo.clean_name(name, file_name=True) == (name, []), name
 
 
