@@ -117,7 +117,7 @@ class AutoCoder(BaseEstimator):
             self.rule_coder_ = coder
         if self.method in ("model", "combined"):
             model = clone(self.model) if self.model is not None else SuggestionModel()
-            if X:  # without coded passages there is nothing to learn from but the labels: rules only
+            if X and y is not None:  # without coded passages nothing to learn from but the labels: rules only
                 self.model_ = model.fit(X, y, codebook=codebook)
         self._index_codes()
         return self
@@ -205,7 +205,10 @@ class AutoCoder(BaseEstimator):
         """
         n_codes = len(self._codes)
         parts = []  # (passage × n_codes + code, source, index into the source's arrays)
-        rules = self.rule_coder_.find_batch(batch) if self.rule_coder_ is not None else None
+        rules = None
+        rule_keys: list[tuple[str, str]] = []
+        if self.rule_coder_ is not None:
+            rules, rule_keys = self.rule_coder_.find_batch(batch), self.rule_coder_.output_keys_
         if rules is not None:
             r_passage, r_key, r_start, r_end, r_conf, r_confs = rules
             ok = np.flatnonzero(r_conf >= self.min_rule_confidence)
@@ -216,7 +219,9 @@ class AutoCoder(BaseEstimator):
             first = np.ones(len(slot), dtype=bool)
             first[1:] = slot[1:] != slot[:-1]
             parts.append((slot[first], np.zeros(int(first.sum()), dtype=np.int64), order[first]))
-        model = self.model_.find_batch(batch) if self.model_ is not None else None
+        model, model_rule = None, ""
+        if self.model_ is not None:
+            model, model_rule = self.model_.find_batch(batch), "model:tfidf-" + self.model_.estimator
         if model is not None:
             m_passage, m_class, m_proba = model
             slot = m_passage * n_codes + self._class_code[m_class]
@@ -254,7 +259,6 @@ class AutoCoder(BaseEstimator):
             at = np.where(from_rule[made], index_m, 0)
             key_l = r_key[at].tolist()
             start_l, end_l = r_start[at].tolist(), r_end[at].tolist()
-            rule_keys = self.rule_coder_.output_keys_
         else:
             key_l = start_l = end_l = [0] * len(passage_l)
         if model is not None:
@@ -262,11 +266,11 @@ class AutoCoder(BaseEstimator):
             m_at = np.flatnonzero(made)
             m_at = np.where(merges[made], m_at + 1, m_at)
             proba_l = [m_proba[i] for i in np.where(source[m_at] == 1, index[m_at], 0).tolist()]
-            model_rule = "model:tfidf-" + self.model_.estimator
         else:
             proba_l = [0.0] * len(passage_l)
         out: dict[int, list[Suggestion]] = {}
-        codes, spans = self._codes, {}
+        codes = self._codes
+        spans: dict[int, tuple[int, int]] = {}
         for p, c, kind, k, a, b, m in zip(passage_l, code_l, kind_l, key_l, start_l, end_l, proba_l):
             if kind == 1:
                 code, name = rule_keys[k]
@@ -278,6 +282,7 @@ class AutoCoder(BaseEstimator):
             else:
                 span = spans.get(p)
                 if span is None:
+                    assert self.model_ is not None  # a row of the model alone comes from a fitted model
                     span = spans[p] = self.model_.passage_span(batch.text(p))
                 found = _suggestion(codes[c], span[0], span[1], round(m, 4), model_rule)
             found_p = out.get(p)

@@ -106,22 +106,30 @@ def grouped_predictions(study, units: pd.DataFrame | None = None, *, scheme: str
     dict
         method → one code set per row of ``units``.
     """
-    from .experiment import fitted_coders
-
     units = study_units(study) if units is None else units
     methods = list(methods)
-    out = {m: [set() for _ in range(len(units))] for m in methods}
+    out: dict[str, list[set[str]]] = {m: [set() for _ in range(len(units))] for m in methods}
     texts, codes = units["text"].tolist(), units["codes"].tolist()
     for train, test in _splits(units, scheme, n_folds):
         tr, te = np.flatnonzero(train), np.flatnonzero(test)
         if not len(te):
             continue
-        coders = fitted_coders(study.codebook, [texts[i] for i in tr], [codes[i] for i in tr], methods,
-                               min_rule_confidence=min_rule_confidence)
-        for m, coder in coders.items():
-            for i, found in zip(te.tolist(), _predict_sets(coder, [texts[i] for i in te], study.codebook)):
-                out[m][i] = found
+        for m, found in _fold_predictions(study, texts, codes, tr, te, methods, min_rule_confidence).items():
+            for i, codes_found in found.items():
+                out[m][i] = codes_found
     return out
+
+
+def _fold_predictions(study, texts: list[str], codes: list, train: np.ndarray, test: np.ndarray,
+                      methods: list[str], min_rule_confidence: float | None = None) -> dict[str, dict[int, set[str]]]:
+    """method → {unit: predicted codes} for the units ``test``, by coders fitted on the units ``train``."""
+    from .experiment import fitted_coders
+
+    coders = fitted_coders(study.codebook, [texts[i] for i in train], [codes[i] for i in train], methods,
+                           min_rule_confidence=min_rule_confidence)
+    test_texts = [texts[i] for i in test]
+    return {m: dict(zip(test.tolist(), _predict_sets(coder, test_texts, study.codebook)))
+            for m, coder in coders.items()}
 
 
 def grouped_report(study, *, methods: Iterable[str] = ("keywords", "rules", "model", "combined"),
@@ -191,8 +199,6 @@ def learning_curve(study, *, sizes: Sequence[int] = (1, 2, 4, 8), draws: int = 5
     DataFrame
         :data:`CURVE_COLUMNS`, one row per size × draw × method × passages.
     """
-    from .experiment import fitted_coders
-
     labels = labels if labels is not None else load_eval_labels(codebook=study.codebook)
     units = study_units(study)
     units = units[units["respondent"] != _OBSERVATION].reset_index(drop=True)
@@ -208,11 +214,9 @@ def learning_curve(study, *, sizes: Sequence[int] = (1, 2, 4, 8), draws: int = 5
             coded = np.isin(units["respondent"].to_numpy(), order[:k])
             test = np.flatnonzero(~coded & ~np.isin(groups, groups[coded]))
             train = np.flatnonzero(coded)
-            coders = fitted_coders(study.codebook, [texts[i] for i in train], [codes[i] for i in train], methods)
             gold = {i: units["gold"].iat[i] for i in test.tolist()}
             quotes = {i: g for i, g in gold.items() if units["quote"].iat[i]}
-            for method, coder in coders.items():
-                p = dict(zip(test.tolist(), _predict_sets(coder, [texts[i] for i in test], study.codebook)))
+            for method, p in _fold_predictions(study, texts, codes, train, test, list(methods)).items():
                 for subset, g in (("all", gold), ("quotes", quotes)):
                     m = _micro(score_sets(g, p, labels))
                     rows.append({"coded_respondents": k, "draw": draw, "method": method, "passages": subset,

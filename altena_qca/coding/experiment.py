@@ -76,9 +76,10 @@ def fitted_coders(codebook: Codebook, X: list[str], y: list[list[str]], methods:
     if "keywords" in methods:
         out["keywords"] = AutoCoder(method="rules", calibrate_rules=False).fit(codebook=keyword_codebook(codebook))
     if {"rules", "model", "combined"} & set(methods):
-        params = {} if min_rule_confidence is None else {"min_rule_confidence": min_rule_confidence}
-        combined = AutoCoder(method="combined", model_only_threshold=model_only_threshold,
-                             **params).fit(X, y, codebook=codebook)
+        combined = AutoCoder(method="combined", model_only_threshold=model_only_threshold)
+        if min_rule_confidence is not None:
+            combined.set_params(min_rule_confidence=min_rule_confidence)
+        combined.fit(X, y, codebook=codebook)
         for method in ("rules", "model", "combined"):
             if method in methods:
                 coder = copy.copy(combined)

@@ -52,7 +52,7 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from ..model import Codebook
-from .nlp import _FORMS_LOCK, Batch, get_nlp, pipe_batches
+from .nlp import _FORMS_LOCK, Batch, get_lemmatizer, get_nlp, pipe_batches
 from .rules import Suggestion, _suggestion
 
 __all__ = ["IGNORED_LEMMAS", "SuggestionModel", "codebook_passages", "compound_parts", "sentence_units"]
@@ -68,7 +68,7 @@ _SENTENCE_ENDS = (".", "!", "?", "...", "…")
 @functools.lru_cache(maxsize=1)
 def _known_lemmas() -> frozenset:
     """Lemmas of the lookup table: the words a compound part is checked against (with simplemma)."""
-    table = get_nlp().get_pipe("altena_lemmatizer").table
+    table = get_lemmatizer().table
     return frozenset(v for v in table.values() if isinstance(v, str))
 
 
@@ -201,6 +201,15 @@ class SuggestionModel(BaseEstimator):
         Inverse document frequency of each vocabulary entry.
     """
 
+    # Per-form tables over the lemmatizer's FormTable, made on first use (neither parameters nor learned)
+    _parts_of: object
+    _p_mod: np.ndarray
+    _p_head: np.ndarray
+    _forms_of: object
+    _f_kept: np.ndarray
+    _f_col: np.ndarray
+    _f_parts: np.ndarray
+
     def __init__(self, *, threshold: float = 0.5, max_suggestions: int = 3, estimator: str = "logreg",
                  C: float = 1.0, class_weight: str | None = "balanced", ngrams: int = 2, min_positive: int = 2,
                  cv: int = 3, use_codebook: bool = True, compounds: bool = True, sentences: bool = True,
@@ -242,7 +251,7 @@ class SuggestionModel(BaseEstimator):
 
     def _parts(self) -> tuple[np.ndarray, np.ndarray]:
         """Lemma hashes of the compound modifier and head of every form of the form table (0: none)."""
-        table = get_nlp().get_pipe("altena_lemmatizer").forms
+        table = get_lemmatizer().forms
         if getattr(self, "_parts_of", None) is not table or len(self._p_head) < len(table):
             with _FORMS_LOCK:
                 if getattr(self, "_parts_of", None) is not table:
@@ -270,10 +279,15 @@ class SuggestionModel(BaseEstimator):
         of every token row, e.g. :func:`sentence_units`).
         """
         vocabulary, n_vocab = self.vocabulary_, len(self.vocabulary_)
-        n_rows = len(batch.index) if unit is None else n_units
+        if unit is None:
+            n_rows = len(batch.index)
+        elif n_units is None:
+            raise ValueError("n_units is needed with unit")
+        else:
+            n_rows = n_units
         if not n_vocab or not len(batch.forms):
             return sp.csr_matrix((n_rows, n_vocab))
-        table = get_nlp().get_pipe("altena_lemmatizer").forms
+        table = get_lemmatizer().forms
         if getattr(self, "_forms_of", None) is not table or len(self._f_col) < len(table):
             with _FORMS_LOCK:  # one writer at a time (coders may run in threads)
                 if getattr(self, "_forms_of", None) is not table:  # first use (or another pipeline)
@@ -322,13 +336,13 @@ class SuggestionModel(BaseEstimator):
 
     def _counts(self, texts: Sequence[str], vocabulary: np.ndarray | None):
         """Count matrix (passages × vocabulary) or, without a vocabulary, raw hashes."""
-        rows, feats = [], []
+        row_parts, feat_parts = [], []
         for batch in pipe_batches(texts):
             r, f = self._hashes(batch)
-            rows.append(np.asarray(batch.index, dtype=np.int64)[r])
-            feats.append(f)
-        rows = np.concatenate(rows) if rows else np.zeros(0, np.int64)
-        feats = np.concatenate(feats) if feats else np.zeros(0, np.uint64)
+            row_parts.append(np.asarray(batch.index, dtype=np.int64)[r])
+            feat_parts.append(f)
+        rows = np.concatenate(row_parts) if row_parts else np.zeros(0, np.int64)
+        feats = np.concatenate(feat_parts) if feat_parts else np.zeros(0, np.uint64)
         if vocabulary is None:
             return rows, feats
         return self._matrix(rows, feats, len(texts), vocabulary)
@@ -390,7 +404,7 @@ class SuggestionModel(BaseEstimator):
         direct = {c for codes in y for c in codes}
         if codebook is not None and self.use_codebook:
             cx, cy = codebook_passages(codebook)
-            X, y = X + cx, y + cy
+            X, y = X + cx, [*y, *cy]
         vague = ({c.id for c in codebook if c.parent is None and c.id not in direct}
                  if codebook is not None else set())
         if codebook is not None:

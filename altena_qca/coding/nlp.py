@@ -57,6 +57,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import accumulate, chain
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import simplemma
@@ -64,9 +65,13 @@ import spacy
 from spacy.attrs import IDX, IS_ALPHA, LEMMA, LENGTH, LOWER, ORTH
 from spacy.language import Language
 from spacy.lookups import load_lookups
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
-__all__ = ["FALLBACK_OVERRIDES", "BATCH_ATTRS", "FormTable", "ChunkTable", "DutchLemmatizer", "Batch", "get_nlp",
+if TYPE_CHECKING:
+    from thinc.types import Ints2d
+
+__all__ = ["FALLBACK_OVERRIDES", "BATCH_ATTRS", "FormTable", "ChunkTable", "DutchLemmatizer", "Batch", "get_nlp", "get_lemmatizer",
            "pipe_batches", "lemmatize"]
 
 #: Domain forms whose table or simplemma reading is wrong in a care-network
@@ -223,7 +228,7 @@ class DutchLemmatizer:
         out = [get(h) for h in lowers]
         if None in out:
             out = [self.lemma_hash(h) if lemma is None else lemma for h, lemma in zip(lowers, out)]
-        doc.from_array([LEMMA], np.asarray(out, dtype=np.uint64).reshape(-1, 1))
+        doc.from_array([LEMMA], cast("Ints2d", np.asarray(out, dtype=np.uint64).reshape(-1, 1)))
         return doc
 
 
@@ -233,6 +238,11 @@ def make_lemmatizer(nlp: Language, name: str, overrides: dict, lang: str) -> Dut
     """spaCy factory of :class:`DutchLemmatizer` with the ``spacy-lookups-data`` table."""
     table = load_lookups(lang, ["lemma_lookup"]).get_table("lemma_lookup")
     return DutchLemmatizer(nlp.vocab, table, overrides=dict(overrides), lang=lang)
+
+
+def get_lemmatizer() -> DutchLemmatizer:
+    """The ``altena_lemmatizer`` pipe of :func:`get_nlp` (its lookup table, form and chunk tables)."""
+    return cast(DutchLemmatizer, get_nlp().get_pipe("altena_lemmatizer"))
 
 
 @functools.lru_cache(maxsize=1)
@@ -270,7 +280,7 @@ class Batch:
         For every row, the batch position of its passage.
     forms : ndarray
         For every row, the id of its form in the lemmatizer's
-        :class:`FormTable` (``get_nlp().get_pipe("altena_lemmatizer").forms``).
+        :class:`FormTable` (``get_lemmatizer().forms``).
     """
 
     texts: list
@@ -309,7 +319,7 @@ class Batch:
         if p not in self._lemmatised:  # (``Doc.has_annotation`` would visit every token)
             self._lemmatised.add(p)
             if len(doc):
-                doc.from_array([LEMMA], self.arrays[self.first[p]:self.last[p], :1].copy())
+                doc.from_array([LEMMA], cast("Ints2d", self.arrays[self.first[p]:self.last[p], :1].copy()))
         return doc
 
 
@@ -348,6 +358,9 @@ class ChunkTable:
     MAX_CHUNKS = 2_000_000
 
     def __init__(self):
+        self._clear()
+
+    def _clear(self) -> None:
         self._id: dict[str, int] = {}
         self._n = self._rows = 0
         self._chunk_buf = np.zeros((2, 4096), dtype=np.int64)  # start, count
@@ -382,7 +395,7 @@ class ChunkTable:
                 not np.array_equal(np.bincount(which, weights=length, minlength=len(chunks)), lengths - dropped):
             return False
         if self._n + len(chunks) > self.MAX_CHUNKS:
-            self.__init__()
+            self._clear()
         counts = np.bincount(which, minlength=len(chunks))
         first = np.cumsum(counts) - counts
         # the chunks not recorded yet, each once (their first occurrence)
@@ -513,7 +526,8 @@ def pipe_batches(texts: Iterable[str], *, batch_size: int = 2048) -> Iterator[Ba
     for the whole batch at once (the same values the pipeline would give).
     """
     nlp = get_nlp()
-    lemmatizer = nlp.get_pipe("altena_lemmatizer")
+    lemmatizer = get_lemmatizer()
+    tokenizer = cast(Tokenizer, nlp.tokenizer)
     table, chunk_table = lemmatizer.forms, lemmatizer.chunks
     pending = [(i, t) for i, t in enumerate(texts) if isinstance(t, str) and t.strip()]
     for b in range(0, len(pending), batch_size):
@@ -536,7 +550,7 @@ def pipe_batches(texts: Iterable[str], *, batch_size: int = 2048) -> Iterator[Ba
             slow = [p for p, f in enumerate(fast) if not f]
             spacy_rows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
             if slow:
-                for p, doc in zip(slow, nlp.tokenizer.pipe([batch_texts[p] for p in slow], batch_size=256)):
+                for p, doc in zip(slow, tokenizer.pipe([batch_texts[p] for p in slow], batch_size=256)):
                     orth_idx = doc.to_array([ORTH, IDX])
                     forms = lemmatizer.form_ids(orth_idx[:, 0]) if len(doc) else np.zeros(0, np.int64)
                     idx = orth_idx[:, 1].astype(np.int64)

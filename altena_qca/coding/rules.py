@@ -72,7 +72,7 @@ from spacy.matcher import Matcher
 
 from ..errors import CodebookError, Errors
 from ..model import Code, Codebook
-from .nlp import _FORMS_LOCK, Batch, get_nlp, pipe_batches
+from .nlp import _FORMS_LOCK, Batch, FormTable, get_lemmatizer, get_nlp, pipe_batches
 
 __all__ = ["NEGATORS", "Suggestion", "RuleCoder", "keyword_codebook"]
 
@@ -142,6 +142,11 @@ def _max_len(op) -> int | None:
         return int(inner) if inner.isdigit() else None
     hi = inner.split(",", 1)[1]
     return int(hi) if hi.isdigit() else None
+
+
+def _total(lengths: Sequence[int | None]) -> int | None:
+    """The sum of ``lengths`` (see :func:`_max_len`), None when any is unbounded."""
+    return None if None in lengths else sum(n for n in lengths if n is not None)
 
 
 class _TestRows:
@@ -441,9 +446,9 @@ class RuleCoder(BaseEstimator):
                         or not all(isinstance(v, str) for v in values):
                     return None
                 spec.append(("ORTH" if attr == "TEXT" else attr, frozenset(strings.add(v) for v in values)))
-            spec = tuple(sorted(spec))
-            if spec not in self._spec_ids:
-                self._spec_ids[spec] = len(self._spec_ids)
+            test = tuple(sorted(spec))
+            if test not in self._spec_ids:
+                self._spec_ids[test] = len(self._spec_ids)
             op = str(tok.get("OP", "1"))
             if op in ("1", "?"):
                 low, high = (1, 1) if op == "1" else (0, 1)
@@ -455,7 +460,7 @@ class RuleCoder(BaseEstimator):
                 low, high = int(low_s or 0), int(high_s)
             else:
                 return None
-            steps += [(self._spec_ids[spec], False)] * low + [(self._spec_ids[spec], True)] * (high - low)
+            steps += [(self._spec_ids[test], False)] * low + [(self._spec_ids[test], True)] * (high - low)
         return steps if any(not optional for _, optional in steps) else None
 
     def _anchors(self, pattern) -> list[tuple[int, int | None, int | None, int]]:
@@ -481,8 +486,7 @@ class RuleCoder(BaseEstimator):
                     for h in {strings.add(v.lower() if fold else v) for v in values}:
                         self._anchor_index.setdefault((col, h), []).append(anchor)
                     before, after = lengths[:k], lengths[k + 1:]
-                    out.append((anchor, None if None in before else sum(before),
-                                None if None in after else sum(after), k))
+                    out.append((anchor, _total(before), _total(after), k))
                     break
         return out
 
@@ -524,7 +528,7 @@ class RuleCoder(BaseEstimator):
         self._ph_keys = np.asarray([k for _, _, ids in multi for k in ids], dtype=np.int64)
         self._firsts = frozenset(t[0] for _, t, _ in multi)
         self._seconds = frozenset(t[1] for _, t, _ in multi)
-        self._form_table = None
+        self._form_table: FormTable | None = None
         self._wildcard = self._spec_ids.get((), -1)  # the token test every token passes
 
     def _form_tables(self) -> None:
@@ -536,7 +540,7 @@ class RuleCoder(BaseEstimator):
         looked up per token with numpy.
         """
         nlp = get_nlp()  # the pipeline the batches come from
-        table = nlp.get_pipe("altena_lemmatizer").forms
+        table = get_lemmatizer().forms
         if self._form_table is table and len(self._f_hits) == len(table):
             return
         with _FORMS_LOCK:  # one writer at a time; readers see whole rows only (lists last)
@@ -834,9 +838,10 @@ class RuleCoder(BaseEstimator):
         if steps[0][1]:
             cand = np.arange(n_rows)
         elif counts is not None:  # a required first token: only where it matches
-            cand = counts.get(steps[0][0])
-            if cand is None:
-                cand = counts[steps[0][0]] = specs.rows(steps[0][0], self._f_passing[steps[0][0]])
+            first = counts.get(steps[0][0])
+            if first is None:
+                first = counts[steps[0][0]] = specs.rows(steps[0][0], self._f_passing[steps[0][0]])
+            cand = first
         else:
             cand = specs.rows(steps[0][0], self._f_passing[steps[0][0]])
         if not len(cand):
