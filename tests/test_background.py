@@ -97,20 +97,8 @@ def test_background_and_serial_runs_write_the_same_bytes(tmp_path, monkeypatch):
 
 
 def _small_study(root: Path) -> Path:
-    import shutil
-
-    from altena_qca.resources import DEFAULT_DATA
-    data = root / "study"
-    shutil.copytree(DEFAULT_DATA, data)
-    keep = ("R01", "R04", "MaSS-2023-04-06")
-    for p in [*data.glob("transcripts/*"), *data.glob("observations/*")]:
-        if p.stem not in keep:
-            p.unlink()
-    for name in ("respondents.csv", "codings.csv"):
-        lines = (data / name).read_text(encoding="utf-8").splitlines(keepends=True)
-        (data / name).write_text("".join(lines[:1] + [x for x in lines[1:] if x.split(",")[0] in keep]),
-                                 encoding="utf-8")
-    return data
+    from conftest import bundled_subset
+    return bundled_subset(root / "study", ("R01", "R04", "MaSS-2023-04-06"))
 
 
 def test_run_checks_beside_loading_and_a_problem_still_stops_it(tmp_path, monkeypatch):
