@@ -24,7 +24,7 @@ import pandas as pd
 from .errors import Warnings
 from .study import Study
 
-__all__ = ["STAGES", "BACKGROUND_STAGES", "StageOutput", "export_groups", "kept", "run", "use_suggestions"]
+__all__ = ["STAGES", "BACKGROUND_STAGES", "StageOutput", "export_groups", "is_kept", "kept", "run", "use_suggestions"]
 
 
 class StageOutput(NamedTuple):
@@ -51,6 +51,14 @@ def _autocode(study: Study, out: Path) -> StageOutput:
         return StageOutput({"auto_codings": study.codings})
     from .analysis.autocode import autocode_tables
     return StageOutput(kept(study, "autocode", lambda: autocode_tables(study)))
+
+
+def is_kept(study: Study, name: str) -> bool:
+    """True when :func:`kept` would take ``name``'s tables from the study cache (nothing to compute)."""
+    from .store.cache import study_fingerprint
+
+    key = study_fingerprint(study)
+    return key is not None and study.cache.has_results(name, key)
 
 
 def kept(study: Study, name: str, compute: Callable[[], dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
@@ -195,7 +203,8 @@ NEEDS: dict[str, tuple[str, ...]] = {
 
 #: Stages that only read the study and return tables: with two or more cores, :func:`run`
 #: starts them in a forked copy of the process and runs the other stages meanwhile
-#: (the same tables, written in the same order; :func:`altena_qca.engine.in_background`).
+#: (the same tables, written in the same order; :func:`altena_qca.engine.in_background`) —
+#: unless their tables are already kept in the study cache (:func:`is_kept`; stage name = kept name).
 BACKGROUND_STAGES = ("autocode",)
 
 #: The stages of a run, in data-flow order (ingest → code → analyse → report).
@@ -296,7 +305,8 @@ def _run_stages(study: Study, out: Path, todo: list[tuple[str, Stage]], log: Cal
     side = {}
     if background and len(todo) > 1:
         for name, stage in todo:
-            if name in BACKGROUND_STAGES:
+            if name in BACKGROUND_STAGES and not (name == "autocode" and study.coding_source == "suggested") \
+                    and not is_kept(study, name):
                 call = in_background(stage, study, out)
                 if call is not None:
                     side[name] = call

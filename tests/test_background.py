@@ -119,3 +119,25 @@ def test_run_checks_beside_loading_and_a_problem_still_stops_it(tmp_path, monkey
         results.append([line for line in r.stderr.splitlines() if line.startswith("error:")])
     assert results[0] == results[1] and len(results[0]) >= 2
     assert any("E113" in line for line in results[0]) and any("E12" in line for line in results[0])
+
+
+def test_a_stage_whose_tables_are_kept_runs_here(tmp_path, monkeypatch):
+    from altena_qca import load_study
+    from altena_qca.store.cache import study_fingerprint
+
+    monkeypatch.setenv("ALTENA_QCA_STUDY_CACHE", str(tmp_path / "cache"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        study = load_study(_small_study(tmp_path))
+    monkeypatch.setattr(pipeline, "BACKGROUND_STAGES", ("overview",))
+    stages = [(n, f) for n, f in pipeline.STAGES if n in ("overview", "groups")]
+    logged: list[str] = []
+    pipeline.run(study, tmp_path / "a", stages=stages, log=logged.append)
+    assert any("second process" in m for m in logged)
+    assert not pipeline.is_kept(study, "overview")
+    study.cache.results("overview", study_fingerprint(study), lambda: {"t": study.codings.iloc[:0]})
+    assert pipeline.is_kept(study, "overview")
+    logged.clear()
+    pipeline.run(study, tmp_path / "b", stages=stages, log=logged.append)
+    assert not any("second process" in m for m in logged)
+    assert _files(tmp_path / "a") == _files(tmp_path / "b")

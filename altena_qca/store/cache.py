@@ -605,6 +605,15 @@ class StudyCache:
         except sqlite3.Error:
             pass
 
+    def has_results(self, name: str, key: str) -> bool:
+        """True when :meth:`results` would answer ``name`` from the cache (it may still find it damaged)."""
+        try:
+            with self._lock:
+                row = self.conn.execute("SELECT key FROM results WHERE name = ?", (name,)).fetchone()
+        except sqlite3.Error:
+            return False
+        return row is not None and row["key"] == key
+
     def close(self) -> None:
         with self._lock:
             if os.getpid() == self._pid:
