@@ -30,7 +30,24 @@ if TYPE_CHECKING:  # pandas is imported by the writers that need it, not by ever
     import pandas as pd
 
 __all__ = ["atomic_path", "write_text", "write_bytes", "write_files_atomically", "normalise_zip",
-           "fixed_zip_time", "source_date_epoch", "write_csv", "write_workbook"]
+           "fixed_zip_time", "source_date_epoch", "write_csv", "write_workbook", "unique_name"]
+
+
+def unique_name(base: str, taken: set[str], sep: str = "-") -> str:
+    """``base``, else ``base-2``, ``base-3``, …: the first not in ``taken`` (a file name or id); added to ``taken``.
+
+    >>> taken = {"R01", "R01-2"}
+    >>> unique_name("R01", taken), unique_name("R02", taken), unique_name("a", taken, sep="_")
+    ('R01-3', 'R02', 'a')
+    >>> sorted(taken)
+    ['R01', 'R01-2', 'R01-3', 'R02', 'a']
+    """
+    name, k = base, 1
+    while name in taken:
+        k += 1
+        name = f"{base}{sep}{k}"
+    taken.add(name)
+    return name
 
 
 def source_date_epoch() -> int | None:

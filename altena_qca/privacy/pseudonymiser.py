@@ -12,6 +12,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
+from .._io import unique_name
 from ..errors import Warnings
 from ..model import Document, Respondent
 from .deidentify import deduce_annotations
@@ -313,11 +314,7 @@ class Pseudonymiser(BaseEstimator):
             new, kinds = self.clean_name(old, file_name=True)
             if not kinds:
                 continue
-            base, k = new, 1
-            while new in taken:
-                k += 1
-                new = f"{base}-{k}"
-            taken.add(new)
+            new = unique_name(new, taken)
             renamed[old] = new
             warnings.warn(Warnings.W501.format(what=what, kinds=", ".join(kinds), new=new), stacklevel=2)
         return renamed

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
+from .._io import unique_name
 from ..codebook import validate_codebook
 from ..model import Code, Codebook
 from ._archive import fail
@@ -77,11 +78,8 @@ def read_code_tree(codes_el: Element | None, namespaces: tuple[str, ...], path: 
             cid = None
         if cid is None:
             base = f"{parent}.{slug(name)}" if parent else slug(name)
-            cid, n = base, 1
-            while cid in taken:
-                n += 1
-                cid = f"{base}_{n}"
-            if n > 1:
+            cid = unique_name(base, taken, sep="_")
+            if cid != base:
                 renamed.append(f"{name!r} -> {cid}")
         taken.add(cid)
         by_guid[g] = cid

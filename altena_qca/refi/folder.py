@@ -37,7 +37,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .._io import write_text
+from .._io import unique_name, write_text
 from ..codebook import load_codebook
 from ..errors import AltenaError, Errors, InputError
 from ..ingest.corpus import RESPONDENT_COLUMNS, load_codings, load_corpus, read_transcript
@@ -262,11 +262,7 @@ def _write(project: ImportedProject, root: Path, docs) -> list[str]:
             _warn(project, "W401", f"document {doc_id!r} has no text; not written ({docs.n_codings_of(doc_id)} "
                                    f"coding(s))")
             continue
-        fid, k = doc_id, 1
-        while fid in taken:
-            k += 1
-            fid = f"{doc_id}-{k}"
-        taken.add(fid)
+        fid = unique_name(doc_id, taken)
         file_id[doc_id] = ("observations", fid, None)
 
     parts = root / ".staging" / "codings"

@@ -27,6 +27,7 @@ from xml.etree.ElementTree import Element
 
 import pandas as pd
 
+from .._io import unique_name
 from ..model import SIDES, Codebook, Corpus, Document, Respondent, check_codings, make_codings
 from ._archive import Archive, fail, iter_xml
 from ._codes import local_name, read_code_tree
@@ -357,7 +358,7 @@ class _Reader:
             if text is None:
                 self.warn("W401", f"note {name!r} has no text in the archive; kept with an empty text")
             _, marker = split_marker(getattr(self.kid(note, "Description"), "text", None))
-            nid = _unique(safe_file_id(str((marker or {}).get("id") or name), f"note-{i}"), ids)
+            nid = unique_name(safe_file_id(str((marker or {}).get("id") or name), f"note-{i}"), ids)
             self.notes[g] = {"id": nid, "name": name, "text": text or ""}
             coded = sum(1 for sub in note.iter() if local_name(sub, _NS) == "Coding")
             if coded:
@@ -397,7 +398,7 @@ class _Reader:
         _, marker = split_marker(getattr(self.kid(src, "Description"), "text", None))
         marker = marker or {}
         stem = re.sub(r"\.(txt|docx?|odt|rtf|pdf)$", "", name.strip(), flags=re.IGNORECASE) or name  # QualCoder
-        doc_id = _unique(safe_file_id(str(marker.get("id") or stem), f"source-{index}"), self.doc_ids)
+        doc_id = unique_name(safe_file_id(str(marker.get("id") or stem), f"source-{index}"), self.doc_ids)
         kind = marker.get("kind") if marker.get("kind") in ("interview", "observation") else "interview"
         listed = marker.get("headings")
         headings = sorted({h for h in listed if isinstance(h, int) and h > 0}) if isinstance(listed, list) else []
@@ -474,7 +475,7 @@ class _Reader:
         for i, case in enumerate(self.kids(self.cases_el, "Case"), start=1):
             self.guid_of(case, "Case")
             name = case.get("name") or f"case-{i}"
-            cid = _unique(safe_file_id(name, f"case-{i}"), ids)
+            cid = unique_name(safe_file_id(name, f"case-{i}"), ids)
             values = {}
             for vv in self.kids(case, "VariableValue"):
                 var = self.variables.get(self.ref(self.kid(vv, "VariableRef")))
@@ -546,7 +547,7 @@ class _Reader:
                     values[var] = value
             if not self.doc_has_text.get(doc_id):
                 continue
-            cid = _unique(doc_id, ids)
+            cid = unique_name(doc_id, ids)
             rows.append({"case": cid, "name": doc_id, "sources": doc_id, **values})
             if self.add_respondent(cid, doc_id, values, [doc_id], unknown_side=True):
                 made += 1
@@ -607,13 +608,3 @@ class _Reader:
         return {"codes": t["Code"], "sources": self.n_sources, "selections": t["PlainTextSelection"],
                 "codings": t["Coding"], "cases": t["Case"], "sets": t["Set"], "notes": t["Note"],
                 "users": t["User"]}
-
-
-def _unique(base: str, taken: set) -> str:
-    out, n = base, 1
-    while out in taken:
-        n += 1
-        out = f"{base}-{n}"
-    if isinstance(taken, set):
-        taken.add(out)
-    return out
