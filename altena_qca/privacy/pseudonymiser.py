@@ -26,6 +26,7 @@ _CONNECTORS = frozenset(
 #: deduce's tags for names of persons, places and institutions (cut at protected terms).
 _NAME_KINDS = frozenset({"PERSOON", "PATIENT", "LOCATIE", "ZORGINSTELLING", "ZIEKENHUIS", "INSTELLING"})
 _TAG_RE = re.compile(r"\[([A-Z_]+)-(\d+)\]")
+_DATE_RE = re.compile(r"\d{1,2}[-./]\d{1,2}[-./](?:\d{2}|\d{4})")
 #: Kinds left in file names and respondents' fields (see Pseudonymiser.clean_name).
 _KEPT_IN_NAMES = frozenset({"DATUM", "LEEFTIJD", "LOCATIE", "ZORGINSTELLING", "ZIEKENHUIS", "INSTELLING"})
 #: Tags of persons: never shortened by a one-word protected term ('Carlos Rivas', 'Truus Mee').
@@ -281,10 +282,20 @@ class Pseudonymiser(BaseEstimator):
     def _name_spans(self, name: str) -> list[tuple[int, int, str]]:
         """What :meth:`clean_name` replaces in ``name``: persons, addresses, identifiers."""
         doc = Document("name", name, segments=[])
-        # places and institutions name organisations here ('Gemeente Heusden',
-        # 'Buurtzorg Vlijmen-Oost'); an address (with a number) is still personal
-        return [(s, e, k) for s, e, k in self._found(doc)
-                if k not in _KEPT_IN_NAMES or (k == "LOCATIE" and any(c.isdigit() for c in name[s:e]))]
+        found = self._found(doc)
+        dates = {s: e for s, e, k in found if k == "DATUM"}
+        out = []
+        for s, e, k in found:
+            # places and institutions name organisations here ('Gemeente Heusden',
+            # 'Buurtzorg Vlijmen-Oost'); an address (with a number) is still personal --
+            # unless its 'house number' is the day of the date after it ('Overleg 12-03-2024')
+            if k in _KEPT_IN_NAMES and not (k == "LOCATIE" and any(c.isdigit() for c in name[s:e])):
+                continue
+            day = re.search(r"\d{1,2}$", name[s:e]) if k == "LOCATIE" and e in dates else None
+            if day and _DATE_RE.fullmatch(name[s + day.start():dates[e]]):
+                continue
+            out.append((s, e, k))
+        return out
 
     def clean_ids(self, ids: Iterable[tuple[str, str]]) -> dict[str, str]:
         """New, neutral ids for the document ids that hold personal data.

@@ -117,9 +117,11 @@ def test_a_name_only_in_lower_case_in_a_file_name_is_found():
     assert pseudo.clean_name("R01_Jan_Jansen", file_name=True) == ("R01_PERSOON-1", ["PERSOON"])
     assert pseudo.clean_name("R01JanJansen", file_name=True) == ("R01PERSOON-1", ["PERSOON"])  # run together
     assert pseudo.clean_name("InterviewSanneVerbeek", file_name=True)[1] == ["PERSOON"]
+    # an address is personal, also beside a date; the day of a date is no house number
+    assert pseudo.clean_name("Dorpsstraat 12 12-03-2024", file_name=True) == ("LOCATIE-1 12-03-2024", ["LOCATIE"])
     # ordinary document names stay as they are
     for name in ("R01", "MaSS-2023-04-06", "overleg_wijkteam", "Observatie zorgplatform", "veldnotities_dag_1",
-                 "OverlegWijkteam", "BazaltWonen", "Interview3Wijkagent"):
+                 "OverlegWijkteam", "BazaltWonen", "Interview3Wijkagent", "Overleg 12-03-2024"):
         assert pseudo.clean_name(name, file_name=True) == (name, []), name
 
 
