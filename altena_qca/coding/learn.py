@@ -72,6 +72,13 @@ def _known_lemmas() -> frozenset:
     return frozenset(v for v in table.values() if isinstance(v, str))
 
 
+@functools.lru_cache(maxsize=200_000)
+def _is_word(w: str) -> bool:
+    """Whether ``w`` is a word: a lemma of the lookup table or known to simplemma (asked once per string:
+    the parts tried for one compound recur in many others, *-heid*, *-ing*, *werk*)."""
+    return w in _known_lemmas() or simplemma.is_known(w, lang="nl")
+
+
 def compound_parts(lemma: str, *, min_part: int = 4) -> tuple[str | None, str | None]:
     """The modifier and head of a Dutch compound lemma, or ``(None, None)``.
 
@@ -92,11 +99,7 @@ def compound_parts(lemma: str, *, min_part: int = 4) -> tuple[str | None, str | 
     """
     if len(lemma) < 2 * min_part or not lemma.isalpha():
         return None, None
-    known = _known_lemmas()
-
-    def is_word(w: str) -> bool:
-        return w in known or simplemma.is_known(w, lang="nl")
-
+    is_word = _is_word
     fallback = None
     for i in range(min_part, len(lemma) - min_part + 1):
         head = lemma[i:]
