@@ -68,7 +68,7 @@ def presence(corpus: Corpus, mentions: pd.DataFrame, gazetteer: Gazetteer) -> di
         Observation document id → sorted actor ids.
     """
     kinds = set(gazetteer.network.get("node_kinds", ["organisation", "team"]))
-    mentions = mentions[mentions["actor"].map(lambda a: a in gazetteer and gazetteer[a].kind in kinds)]
+    mentions = mentions[mentions["actor"].map(lambda a: a in gazetteer and gazetteer[a].kind in kinds).astype(bool)]
     cues = [c.casefold() for c in gazetteer.network.get("presence_cues", [])]
     pattern = re.compile(r"\b(" + "|".join(map(re.escape, cues)) + r")\b", re.IGNORECASE) if cues else None
     out: dict[str, list[str]] = {}
@@ -115,7 +115,8 @@ def partner_network(corpus: Corpus, gazetteer: Gazetteer, mentions: pd.DataFrame
     if mentions is None:
         mentions = extract_mentions(corpus, gazetteer)
     kinds = set(gazetteer.network.get("node_kinds", ["organisation", "team"]))
-    m = mentions[mentions["actor"].map(lambda a: a in gazetteer and gazetteer[a].kind in kinds)]
+    # astype(bool): an empty object Series would select columns, not rows (no mentions: KeyError 'speaker')
+    m = mentions[mentions["actor"].map(lambda a: a in gazetteer and gazetteer[a].kind in kinds).astype(bool)]
     if not generic:
         m = m[~m["generic"]]
     m = m[m["speaker"] != "interviewer"]
@@ -137,7 +138,9 @@ def partner_network(corpus: Corpus, gazetteer: Gazetteer, mentions: pd.DataFrame
         for a, b in itertools.combinations(actors, 2):
             met[(a, b)] += 1
 
-    named = m.groupby("actor")[["document", "segment"]].apply(lambda g: len(g.drop_duplicates())).to_dict()
+    # distinct segments naming each actor (a Series also when there are no mentions: apply() on an
+    # empty groupby gives a frame, whose to_dict() has the column names as keys)
+    named = m.drop_duplicates(["actor", "document", "segment"]).groupby("actor").size().to_dict()
     times_present = Counter(a for actors in present.values() for a in actors)
     include = {a.id for a in gazetteer if a.kind in kinds and (a.in_figure_1 or a.id in staff)}
     include |= set(named) | set(times_present)

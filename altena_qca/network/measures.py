@@ -127,6 +127,9 @@ def node_measures(G: nx.Graph) -> pd.DataFrame:
                      "weighted_degree": round(H.degree(n, weight="weight"), _DIGITS),
                      "betweenness": round(between[n], _DIGITS), "eigenvector": round(eig[n], _DIGITS),
                      "component": comp_of[n]})
+    if not rows:  # a study whose transcripts name no organisation: the columns, no rows
+        return pd.DataFrame(columns=["id", "degree", "in_degree", "out_degree", "weighted_degree", "betweenness",
+                                     "eigenvector", "component"])
     return pd.DataFrame(rows)
 
 
