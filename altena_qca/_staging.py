@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .errors import Errors, InputError
 
-__all__ = ["staged_folder", "MARKER", "clean_stale"]
+__all__ = ["staged_folder", "check_target", "MARKER", "clean_stale"]
 
 #: File in every run output folder; its presence allows replacing the folder.
 MARKER = ".altena-qca-output"
@@ -86,7 +86,11 @@ def clean_stale(target: Path) -> list[Path]:
     return removed
 
 
-def _check_target(target: Path) -> None:
+def check_target(target: str | Path) -> None:
+    """E150 unless ``target`` may become a run's output folder: new, empty, or
+    written by an earlier run (checked again by :func:`staged_folder`; the CLI
+    calls it first, so a wrong ``--out`` is refused before any work)."""
+    target = Path(target)
     if target.exists() and not target.is_dir():
         raise InputError(Errors.E150.format(path=target, reason="is a file, not a folder"))
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
@@ -105,7 +109,7 @@ def staged_folder(target: str | Path) -> Iterator[Path]:
         E150 if ``target`` is a file, or a non-empty folder not written by a run.
     """
     target = Path(target).absolute()
-    _check_target(target)
+    check_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(target)
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-{os.getpid()}-", dir=target.parent))

@@ -192,6 +192,7 @@ def run(data_dir, out_dir, codebook, codings_source, pseudonymise, engine, sched
 
     Example: altena-qca run --data my-study --out out
     """
+    from ._staging import check_target
     from .check import check_study
     from .errors import AltenaError
     from .pipeline import run as run_pipeline
@@ -231,6 +232,7 @@ def run(data_dir, out_dir, codebook, codings_source, pseudonymise, engine, sched
         for message in checked.problems:
             click.echo(f"error: {message}", err=True)
         sys.exit(2)
+    check_target(out_dir)  # a file or someone's own folder as --out: refused before the analysis (E150)
     if call is not None:
         for w in held:
             warnings.warn(w.message, w.category, stacklevel=1)
@@ -669,10 +671,12 @@ def code(data_dir, input_path, out_path, method, min_rule_confidence, codebook_p
     if input_path is not None:
         _check_engine(engine, scheduler)
         from .coding import PASSAGE_MIN_RULE_CONFIDENCE, code_file
+        from .coding.combine import read_passages
         if engine != "local":
             raise click.UsageError("--engine dask codes a study's documents, not --input passages")
         if out_path is None:
             raise click.UsageError("--out is required with --input")
+        read_passages(input_path)  # a bad file is refused before the study is loaded
         mrc = PASSAGE_MIN_RULE_CONFIDENCE if min_rule_confidence is None else min_rule_confidence
         study = _load(data_dir, pseudonymise, codebook_path)
         rows = code_file(input_path, out_path, study, method=method, min_rule_confidence=mrc)
