@@ -287,8 +287,12 @@ def _coding_problem(i, row, line: int, corpus: Corpus, codebook: Codebook, path:
     if row["code"] not in codebook:
         return Errors.E121.format(path=path, line=line, code=row["code"])
     start, end = int(row["start"]), int(row["end"])
+    # messages quote the offsets as the file has them (``_file_start``/``_file_end`` when the codings were
+    # moved onto a pseudonymised text), not the moved ones the user never typed
+    shown = (int(row["_file_start"]), int(row["_file_end"])) if "_file_start" in row.index else (start, end)
     if not 0 <= start < end <= len(doc.text):
-        return Errors.E122.format(path=path, line=line, start=start, end=end, doc=doc.id, length=len(doc.text))
+        return Errors.E122.format(path=path, line=line, start=shown[0], end=shown[1], doc=doc.id,
+                                  length=len(doc.text))
     if row["origin"] not in ORIGINS:
         return Errors.E125.format(path=path, line=line, value=row["origin"], column="origin",
                                   reason=f"expected one of {ORIGINS}")
@@ -304,7 +308,7 @@ def _coding_problem(i, row, line: int, corpus: Corpus, codebook: Codebook, path:
         else:
             ok = found == expected
         if isinstance(expected, str) and expected and not ok:
-            return Errors.E123.format(path=path, line=line, doc=doc.id, start=start, end=end,
+            return Errors.E123.format(path=path, line=line, doc=doc.id, start=shown[0], end=shown[1],
                                       expected=expected[:60], found=doc.text[start:end][:60])
     return None
 

@@ -484,8 +484,10 @@ def load_codings(path: str | Path, corpus: Corpus, codebook: Codebook,
     pseudo = corpus.pseudonymiser
     restore = None
     if pseudo is not None and getattr(pseudo, "offsets_", None):
+        raw["_file_start"], raw["_file_end"] = raw["start"], raw["end"]  # for messages: the file's offsets
         raw = pseudo.remap_codings(raw)
         restore = _restorer(pseudo)
     check_codings(raw, corpus, codebook, path=str(path), quotes=quotes, restore=restore, problems=problems)
-    out = make_codings(raw.drop(columns=[c for c in ("text", "_line") if c in raw.columns]))
+    out = make_codings(raw.drop(columns=[c for c in ("text", "_line", "_file_start", "_file_end")
+                                         if c in raw.columns]))
     return out

@@ -90,3 +90,15 @@ def test_semicolon_codings_are_read(tmp_path, corpus_and_codebook):
     path = tmp_path / "codings.csv"
     path.write_text("document;start;end;code\nR01;392;618;intro.function\n", encoding="utf-8")
     assert len(load_codings(path, *corpus_and_codebook)) == 1
+
+
+def test_a_mismatching_text_is_reported_at_the_files_offsets(tmp_path, corpus_and_codebook):
+    # R01 has a pseudonymised name before offset 392: the message once quoted 391-617, the offsets
+    # of the pseudonymised text, instead of the file's 392-618
+    corpus, codebook = corpus_and_codebook
+    offsets = corpus.pseudonymiser.offsets_["R01"]
+    assert offsets.span(392, 618) != (392, 618)  # the case is only a case if the offsets differ
+    path = tmp_path / "codings.csv"
+    path.write_text("document,start,end,code,text\nR01,392,618,intro.function,Iets heel anders\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^\[E123\] .*line 2: coded text does not match document 'R01' at 392-618:"):
+        load_codings(path, corpus, codebook)
