@@ -25,7 +25,7 @@ from click.testing import CliRunner
 from altena_qca.cli import cli
 from altena_qca.resources import DEFAULT_CODEBOOK
 
-from .conftest import make_small_study
+from .conftest import CODINGS, RESPONDENTS, make_small_study
 
 
 def _cli(*args: str) -> tuple[int, str]:
@@ -234,3 +234,53 @@ def test_a_code_id_yaml_reads_as_a_number_names_the_codebook_line(small, value, 
     code, stderr = _cli("check", "--data", str(small))
     # before: accepted as the string '1.1' (not '1.10'), and codings.csv got E121 'unknown code'
     assert_one_error_line(code, stderr, "E215", "codebook.yaml", f"line {line}: the id is read as {kind}")
+
+
+# --------------------------------------------------------------------------- codings, respondents, labels, .qdpx
+
+@pytest.mark.parametrize("row, number, where", [
+    ("R01,57,33,intro.function", "E126", "line 4: span 57-33 is not a span (end before start (reversed))"),
+    ("R01,40,40,intro.function", "E126", "line 4: span 40-40 is not a span (zero-length span)"),
+    ("R01,-5,20,intro.function", "E125", "line 4: invalid value '-5' for 'start'"),
+    ("R01,33.5,57,intro.function", "E125", "line 4: invalid value '33.5' for 'start'"),
+    ("R01,10,1e308,intro.function", "E125", "line 4: invalid value '1e+308' for 'end'"),
+    ("R01,10,inf,intro.function", "E125", "line 4: invalid value 'inf' for 'end'"),
+    ("R01,10,99999,intro.function", "E122", "line 4: span 10-99999 lies outside document 'R01' (length "),
+])
+def test_hostile_offsets_through_check_are_one_error_line(small, row, number, where):
+    _append_key(small / "codings.csv", row + "\n")
+    code, stderr = _cli("check", "--data", str(small))
+    assert_one_error_line(code, stderr, number, "codings.csv", where)
+
+
+def test_an_exact_duplicate_coding_counts_once_with_a_warning(small):
+    _append_key(small / "codings.csv", CODINGS.splitlines()[1] + "\n")
+    code, stderr = _cli("check", "--data", str(small))
+    assert code == 0, stderr
+    assert "[W125]" in stderr and "1 exact duplicate coding(s) ignored" in stderr and "line(s) 4" in stderr
+
+
+def test_dutch_excel_respondents_in_cp1252_with_semicolons_are_read_with_a_warning(small):
+    text = RESPONDENTS.replace("Beleidsmedewerker,", "Beleidsmedewerker coördinatie,").replace(",", ";")
+    (small / "respondents.csv").write_bytes(text.encode("cp1252"))
+    code, stderr = _cli("check", "--data", str(small))
+    assert code == 0, stderr
+    assert "[W101]" in stderr and "respondents.csv" in stderr
+
+
+def test_an_unknown_label_like_prefix_is_warned_about(small):
+    _append_key(small / "transcripts" / "R01.txt", "Notulist: de wethouder komt binnen.\n")
+    code, stderr = _cli("check", "--data", str(small))
+    assert code == 0, stderr
+    assert "[W107]" in stderr and "'Notulist:' (line 5)" in stderr
+
+
+def test_a_qdpx_whose_project_declares_an_entity_is_refused(tmp_path):
+    path = tmp_path / "project.qdpx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", '<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE Project [<!ENTITY e "X">]>'
+                                   '<Project xmlns="urn:QDA-XML:project:1.0" name="p&e;q"/>')
+    out = tmp_path / "imported"
+    code, stderr = _cli("import-qdpx", str(path), "--out", str(out))
+    assert_one_error_line(code, stderr, "E400", str(path), "declares a DTD")
+    assert not out.exists()
