@@ -19,6 +19,7 @@ import io
 import os
 import re
 import shutil
+import stat
 import tempfile
 import time
 import zipfile
@@ -29,7 +30,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pandas is imported by the writers that need it, not by every atomic write
     import pandas as pd
 
-__all__ = ["atomic_path", "write_text", "write_bytes", "write_files_atomically", "normalise_zip",
+__all__ = ["check_input_file", "atomic_path", "write_text", "write_bytes", "write_files_atomically", "normalise_zip",
            "fixed_zip_time", "source_date_epoch", "write_csv", "write_workbook", "unique_name"]
 
 
@@ -48,6 +49,45 @@ def unique_name(base: str, taken: set[str], sep: str = "-") -> str:
         name = f"{base}{sep}{k}"
     taken.add(name)
     return name
+
+
+def _not_a_file(mode: int) -> str | None:
+    """Why a path with this ``st_mode`` is no file to read, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    if stat.S_ISFIFO(mode):
+        return "is a named pipe (FIFO), not a file; save the data to a file first"
+    return "is a device or socket, not a regular file"
+
+
+def check_input_file(path: str | Path) -> Path:
+    """``path`` if it names a regular file; else one error line.
+
+    E106 when it does not exist, E109 when it is a folder, a named pipe (which
+    would block the reader or read as empty), a device or a socket.
+    Symbolic links are followed.
+
+    >>> import tempfile, pathlib
+    >>> check_input_file(pathlib.Path(tempfile.mkdtemp()))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    altena_qca.errors.InputError: [E109] ...: cannot read file (is a folder, not a file)
+    """
+    from .errors import Errors, InputError
+
+    path = Path(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(Errors.E106.format(path=path)) from None
+    except OSError as exc:
+        raise InputError(Errors.E109.format(path=path, reason=exc.strerror or type(exc).__name__)) from None
+    kind = _not_a_file(info.st_mode)
+    if kind:
+        raise InputError(Errors.E109.format(path=path, reason=kind))
+    return path
 
 
 def source_date_epoch() -> int | None:

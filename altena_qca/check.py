@@ -20,6 +20,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._io import check_input_file
 from .errors import AltenaError, Errors, InputError, Warnings
 
 __all__ = ["CheckResult", "check_study"]
@@ -113,6 +114,7 @@ class _Marks:
         return _digest(self.base, *parts)
 
     def file_key(self, kind: str, doc_id: str, respondent, path: Path) -> str:
+        check_input_file(path)  # a named pipe would block read_bytes (E109, reported by the reader below)
         return self.key("document", kind, doc_id, respondent or "", str(path), path.read_bytes())
 
     def get(self, name: str, key: str) -> int | None:
@@ -208,7 +210,7 @@ def check_study(folder: str | Path, codebook: str | Path | None = None, *, fit_r
     tasks = [(f, rid, "interview", rid if rid in respondents else None) for rid, f in sorted(by_id.items())]
     tasks += [(f, f.stem, "observation", None) for f in observations]
     cb_path = Path(codebook) if codebook is not None else (
-        folder / "codebook.yaml" if (folder / "codebook.yaml").is_file() else DEFAULT_CODEBOOK)
+        folder / "codebook.yaml" if (folder / "codebook.yaml").exists() else DEFAULT_CODEBOOK)
     path = folder / "codings.csv"
     marks = _Marks(folder, speakers) if cache and not result.problems else None
     keys: dict[str, str] = {}
@@ -217,11 +219,11 @@ def check_study(folder: str | Path, codebook: str | Path | None = None, *, fit_r
         try:
             keys = {f"{kind}:{doc_id}": marks.file_key(kind, doc_id, respondent, f)
                     for f, doc_id, kind, respondent in tasks}
-            if path.is_file():
+            if path.is_file() and Path(cb_path).is_file():  # never read a named pipe: it would block
                 codings_key = marks.key("codings", path.read_bytes(), Path(cb_path).read_bytes(),
                                         (folder / "respondents.csv").read_bytes(), sorted(keys.items()))
                 clean_codings = marks.get("codings", codings_key)
-        except OSError:  # an unreadable file: checked below, as without marks
+        except (OSError, InputError):  # an unreadable file or no file: checked below, as without marks
             marks, keys = None, {}
     # texts are needed only to check codings that are not known to be clean
     need_texts = path.is_file() and clean_codings is None
@@ -257,14 +259,15 @@ def check_study(folder: str | Path, codebook: str | Path | None = None, *, fit_r
     _check_actors(folder, corpus, result, run, config)
 
     # codings: every row, on the text as typed
-    n = 0
+    n, unread = 0, False
     if path.is_file() and cb is not None and clean_codings is not None:
         n = clean_codings  # unchanged, and so are the transcripts and the codebook: clean when last checked
-    elif path.is_file() and cb is not None:
+    elif path.exists() and cb is not None:  # a folder or a pipe named codings.csv: E109, not 'no codings'
         _ids_as_loaded(folder, corpus, config, path)
         found: list[str] = []
         codings = run(load_codings, path, corpus, cb, found)
         n = len(codings) if codings is not None else 0
+        unread = codings is None  # its problem is listed; 'no codings' would contradict it
         # codings of a transcript that could not be read follow from that problem
         result.problems += [p for p in found if not any(f"unknown document '{d}'" in p for d in unreadable)]
         if marks is not None and codings_key and run.clean and not found and not result.problems:
@@ -274,7 +277,7 @@ def check_study(folder: str | Path, codebook: str | Path | None = None, *, fit_r
     store = folder / "study.sqlite"  # the workbench's coding store, read by load_study when present
     if store.is_file():  # its codings lie on the pseudonymised text: counted here, checked by load_study
         n = max(n, run(_count_store_codings, store) or 0)
-    if n == 0 and not (path.is_file() and cb is None):
+    if n == 0 and not (path.exists() and (cb is None or unread)):
         result.warnings.append(Warnings.W112.format(path=path))
     result.counts["codings"] = n
     return result
@@ -349,7 +352,7 @@ def _check_actors(folder: Path, corpus, result: CheckResult, run, config) -> Non
     if base is None:
         return
     local = folder / "actors.yaml"
-    if local.is_file():
+    if local.exists():
         problems = validate_study_actors(local, base)
         result.problems += problems
         if problems:

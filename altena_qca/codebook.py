@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from ._io import check_input_file
 from ._yamllines import load_yaml_lines, strip_lines
 from .errors import CodebookError, Errors
 from .model import Code, Codebook
@@ -38,6 +39,8 @@ _RULE_KEYS = {"lemmas", "phrases", "patterns", "window", "negation", "negation_f
 def read_codebook_file(path: str | Path) -> dict:
     """Parse a codebook YAML file, keeping line numbers (``__line__``)."""
     path = Path(path)
+    if path.exists():
+        check_input_file(path)  # E109 for a folder or a named pipe (reading one would block)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from ._io import check_input_file
 from ._yamllines import LINE_KEY, load_yaml_lines
 from .codebook import DEFAULT_CODEBOOK, load_codebook
 from .errors import Errors, InputError, Warnings
@@ -183,11 +184,12 @@ def load_config(folder: str | Path) -> StudyConfig:
     """
     folder = Path(folder)
     path = folder / STUDY_FILE
-    if not path.is_file():
+    if not path.exists():
         config = derived_config(folder)
         warnings.warn(Warnings.W110.format(path=folder, title=config.title, municipality=config.municipality),
                       stacklevel=2)
         return config
+    check_input_file(path)  # E109 for a folder or a named pipe: never read as 'no study.yaml'
     try:
         data = load_yaml_lines(path.read_text(encoding="utf-8-sig"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -414,6 +416,7 @@ def load_study(data_dir: str | Path = DEFAULT_DATA, codebook: str | Path | None 
     elif not path.exists():
         codings = make_codings([])
     elif cached is not None:
+        check_input_file(path)  # a named pipe would block the cache's hashing
         codings = cached.codings(path, cb, lambda: load_codings(path, corpus, cb))
     else:
         codings = load_codings(path, corpus, cb)

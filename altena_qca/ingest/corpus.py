@@ -27,6 +27,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._io import check_input_file
 from ..errors import Errors, InputError, Warnings
 from ..model import SIDES, Codebook, Corpus, Document, Respondent, check_codings, make_codings
 from .dates import parse_date
@@ -103,13 +104,12 @@ def read_respondents(path: str | Path, problems: list[str] | None = None) -> dic
             raise InputError(message)
         problems.append(message)
 
-    if not path.exists():
-        fail(Errors.E106.format(path=path))
+    try:
+        check_input_file(path)  # E106 missing; E109 a folder or a named pipe (which would block)
+    except InputError as exc:
+        fail(str(exc))
         return {}
     out: dict[str, Respondent] = {}
-    if path.is_dir():
-        fail(Errors.E109.format(path=path, reason="is a folder, not a file"))
-        return {}
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -297,7 +297,7 @@ def _respondents_and_pseudonymiser(data_dir: Path, pseudonymise: bool, protected
     if pseudonymise:
         from ..privacy import Pseudonymiser, load_protected_terms
         local = data_dir / "actors.yaml"  # the study's own organisations are protected like the package's
-        own = (*(load_protected_terms(None, local) if local.is_file() else ()), *protected)
+        own = (*(load_protected_terms(None, check_input_file(local)) if local.exists() else ()), *protected)
         # a name typed into a function or label ('contact: Sanne Verbeek') is
         # tagged there (W502) before the labels are protected in transcripts
         respondents = Pseudonymiser(protected=own).fit().clean_respondents(respondents, data_dir / "respondents.csv")
@@ -422,9 +422,7 @@ def read_codings_table(path: str | Path, required: tuple[str, ...] = ("document"
         E106 when the file is missing, E125 when it is not a CSV table,
         E124 when a ``required`` column is missing.
     """
-    path = Path(path)
-    if not path.exists():
-        raise InputError(Errors.E106.format(path=path))
+    path = check_input_file(path)  # E106 missing; E109 a folder or a named pipe (which would block)
     try:
         with path.open("rb") as fh:  # ';' when Dutch Excel saved it
             head = fh.read(4096).decode("utf-8", errors="replace")

@@ -40,12 +40,12 @@ Examples
 from __future__ import annotations
 
 import codecs
-import stat
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._io import check_input_file
 from ..errors import Errors, InputError, Warnings
 
 __all__ = ["Paragraph", "TextParagraphs", "read_text_paragraphs", "decode_text", "check_input_file",
@@ -263,43 +263,6 @@ class TextParagraphs:
                 yield Paragraph(line.lstrip("#").strip(), number, heading=True)
             else:
                 yield Paragraph(line, number)
-
-
-def _not_a_file(mode: int) -> str | None:
-    """Why a path with this ``st_mode`` is no file to read, or None for a regular file."""
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISDIR(mode):
-        return "is a folder, not a file"
-    if stat.S_ISFIFO(mode):
-        return "is a named pipe (FIFO), not a file; save the data to a file first"
-    return "is a device or socket, not a regular file"
-
-
-def check_input_file(path: str | Path) -> Path:
-    """``path`` if it names a regular file; else one error line.
-
-    E106 when it does not exist, E109 when it is a folder, a named pipe (which
-    would block the reader or read as empty), a device or a socket.
-    Symbolic links are followed.
-
-    >>> import tempfile, pathlib
-    >>> check_input_file(pathlib.Path(tempfile.mkdtemp()))  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    altena_qca.errors.InputError: [E109] ...: cannot read file (is a folder, not a file)
-    """
-    path = Path(path)
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise InputError(Errors.E106.format(path=path)) from None
-    except OSError as exc:
-        raise InputError(Errors.E109.format(path=path, reason=exc.strerror or type(exc).__name__)) from None
-    kind = _not_a_file(info.st_mode)
-    if kind:
-        raise InputError(Errors.E109.format(path=path, reason=kind))
-    return path
 
 
 def check_transcript_size(path: Path) -> int:

@@ -40,6 +40,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from .._io import check_input_file
 from .._yamllines import load_yaml_lines, strip_lines
 from ..errors import CodebookError, Errors
 from ..model import SIDES, Corpus
@@ -441,8 +442,8 @@ def _study_actor_problems(data: Any, path: Path, base: Gazetteer) -> list[str]:
 
 
 def read_study_actors(path: str | Path) -> Any:
-    """Parse a study's ``actors.yaml`` keeping line numbers (E300 when unreadable)."""
-    path = Path(path)
+    """Parse a study's ``actors.yaml`` keeping line numbers (E300 when unreadable, E109 when no file)."""
+    path = check_input_file(path)
     try:
         return load_yaml_lines(path.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, OSError) as exc:
@@ -594,7 +595,7 @@ def study_gazetteer(data_dir: str | Path | None, base: str | Path = DEFAULT_ACTO
     if not thesis:
         gazetteer = _without_thesis_specifics(gazetteer)
     local = Path(data_dir) / "actors.yaml" if data_dir is not None else None
-    if local is not None and local.is_file():
+    if local is not None and local.exists():
         gazetteer = merge_study_actors(gazetteer, local)
     name = f"Gemeente {' '.join(municipality.split())}" if municipality and municipality.strip() else None
     if name and gazetteer.resolve(name) is None:

@@ -81,10 +81,11 @@ def load_claims(path: str | Path) -> list[dict]:
     """
     import yaml
 
+    from .._io import check_input_file
     from .._yamllines import LINE_KEY, error_line, load_yaml_lines, strip_lines
     from ..errors import Errors, InputError
 
-    path = Path(path)
+    path = check_input_file(path)
     try:
         data = load_yaml_lines(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:

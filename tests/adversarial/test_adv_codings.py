@@ -82,7 +82,7 @@ def test_a_folder_as_respondents_or_codings_is_one_error_line(tmp_path, corpus_a
     with pytest.raises(InputError, match=r"^\[E109\].*folder"):
         read_respondents(tmp_path / "respondents.csv")
     (tmp_path / "codings.csv").mkdir()
-    with pytest.raises(InputError, match=r"^\[E125\]"):
+    with pytest.raises(InputError, match=r"^\[E109\].*is a folder, not a file"):
         load_codings(tmp_path / "codings.csv", *corpus_and_codebook)
 
 

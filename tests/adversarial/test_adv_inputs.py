@@ -137,6 +137,26 @@ def test_a_nul_byte_after_the_first_8_kb_is_refused_like_a_binary_file(small, en
     assert_one_error_line(code, stderr, "E103", "R02.txt", f"NUL byte at offset {offset}")
 
 
+@pytest.mark.parametrize("name", ["respondents.csv", "codings.csv", "study.yaml", "codebook.yaml", "actors.yaml"])
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_study_file_that_is_no_file_is_one_error_line(small, name, kind):
+    # was: respondents.csv as a pipe blocked 'check' forever; codings.csv, study.yaml, codebook.yaml and
+    # actors.yaml as a pipe or folder were silently taken as absent ('no codings', the package's codebook, ...)
+    path = small / name
+    if path.exists():
+        path.unlink()
+    os.mkfifo(path) if kind == "fifo" else path.mkdir()
+    code, stderr = _cli("check", "--data", str(small))
+    assert_one_error_line(code, stderr, "E109", str(path), "named pipe (FIFO)" if kind == "fifo" else "is a folder")
+    assert "[W112]" not in stderr and "[W110]" not in stderr
+
+
+def test_claims_yaml_that_is_a_named_pipe(small):
+    os.mkfifo(small / "claims.yaml")
+    code, stderr = _cli("claims", "--data", str(small), "--no-pseudonymise")
+    assert_one_error_line(code, stderr, "E109", "claims.yaml", "named pipe (FIFO)")
+
+
 def _docx(path: Path, body: str, doctype: str = "") -> None:
     ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     with zipfile.ZipFile(path, "w") as zf:
