@@ -14,6 +14,7 @@ the other, :func:`altena_qca.engine.load_corpus` on an engine (local or Dask).
 """
 from __future__ import annotations
 
+import codecs
 import copy
 import csv
 import dataclasses
@@ -419,15 +420,30 @@ def read_codings_table(path: str | Path, required: tuple[str, ...] = ("document"
     Raises
     ------
     InputError
-        E106 when the file is missing, E125 when it is not a CSV table,
-        E124 when a ``required`` column is missing.
+        E106 when the file is missing, E109 when it is a folder or a named
+        pipe, E103 when it is binary, E125 when it is not a CSV table, E124
+        when a ``required`` column is missing.
+
+    Warns
+    -----
+    UserWarning
+        W101 when the file is read as cp1252 (an older Excel's "CSV"); UTF-8
+        with or without Excel's byte-order mark and UTF-16 are read silently.
+        The separator is the header's: ``,``, ``;`` (Dutch Excel) or tab.
     """
     path = check_input_file(path)  # E106 missing; E109 a folder or a named pipe (which would block)
     try:
-        with path.open("rb") as fh:  # ';' when Dutch Excel saved it
-            head = fh.read(4096).decode("utf-8", errors="replace")
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=_delimiter(head))
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, IsADirectoryError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(Errors.E109.format(path=path, reason=exc.strerror or type(exc).__name__)) from None
+    if data.startswith(codecs.BOM_UTF8):  # Excel's 'CSV UTF-8': nothing to warn about
+        data = data[len(codecs.BOM_UTF8):]
+    from .text import decode_text
+    # read like respondents.csv: UTF-16 as such, cp1252 with W101, binary refused (E103)
+    text, _ = decode_text(data, path)
+    try:
+        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=_delimiter(text))
+    except (pd.errors.ParserError, ValueError) as exc:
         raise InputError(Errors.E125.format(path=path, line="?", value="", column="(file)",
                                             reason=str(exc).splitlines()[0])) from None
     missing = [c for c in required if c not in raw.columns]

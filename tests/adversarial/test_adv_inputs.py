@@ -304,3 +304,16 @@ def test_a_qdpx_whose_project_declares_an_entity_is_refused(tmp_path):
     code, stderr = _cli("import-qdpx", str(path), "--out", str(out))
     assert_one_error_line(code, stderr, "E400", str(path), "declares a DTD")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("encoding, delimiter, warning", [
+    ("utf-8-sig", ";", None), ("cp1252", ";", "[W101]"), ("utf-16", ",", None), ("utf-16", "\t", None),
+])
+def test_codings_saved_by_excel_in_other_encodings_are_read(small, encoding, delimiter, warning):
+    # was E125 "'utf-8' codec can't decode ..." for anything but UTF-8
+    text = CODINGS.replace(",anna,", ",José,").replace(",", delimiter)
+    (small / "codings.csv").write_bytes(text.encode(encoding))
+    res = CliRunner().invoke(cli, ["check", "--data", str(small)])
+    assert res.exit_code == 0, res.stderr
+    assert "2 codings" in res.stdout
+    assert (warning in res.stderr) if warning else "warning: [W10" not in res.stderr, res.stderr
