@@ -153,3 +153,12 @@ def test_a_respondent_outside_every_group_is_shown_and_not_concluded_about(tmp_p
     trust = next(r for r in tables[0].rows if r.cells[0].text == "Vertrouwen" and r.cells[1].text == "negatief")
     assert [c.text for c in trust.cells][-2:] == ["1", "2"]          # H01 in groep 1, H04 outside every group
     assert "1 respondent is niet in een groep geplaatst; over die zegt deze conclusie niets." in text
+
+
+def test_results_of_a_study_without_codings(tmp_path):
+    """compute_results on zero codings: every table empty, no crash (an empty filter once read as column names)."""
+    from altena_qca import load_study
+    from altena_qca.report import compute_results
+
+    res = compute_results(load_study(_study_folder(tmp_path / "leeg", with_codings=False)))
+    assert res.codings_summary["codings"] == 0 and res.codings_summary["quotes"] == 0

@@ -485,6 +485,8 @@ def test_a_study_made_with_init(tmp_path, monkeypatch):
     page = c.get("/").text
     assert "Proefstudie" in page and "Nog geen coderingen" in page and "<code>proef/study.sqlite</code>" in page
     assert len(calls) == 1                                  # the check reads every transcript: once, not per page
+    assert c.get("/passages?code=problems&group=ungrouped").status_code == 200      # no codings at all yet
+    assert len(wb.passages(code="problems", group=1)) == 0
     assert [g["group"] for g in c.get("/api/analysis/groups").json()] == [None, None]
     text = c.get("/api/documents/W02").json()["text"]
     s = text.index("Eerlijk gezegd")

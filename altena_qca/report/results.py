@@ -195,7 +195,8 @@ def compute_results(study: Study, *, network=True, gazetteer=None, groups: pd.Da
     effects = cb.analysis.get("effects") or {}
     labels = {str(k): str((v or {}).get("label_nl") or k) for k, v in effects.items()}
     resp = corpus.respondents_frame()[["id", "label", "function", "side", "interview_date"]]
-    spans = codings[codings["document"].map(lambda d: corpus.documents[d].respondent is not None)]
+    # astype(bool): on an empty table map() gives an object Series, which pandas reads as column names
+    spans = codings[codings["document"].map(lambda d: corpus.documents[d].respondent is not None).astype(bool)]
     spans = spans.drop_duplicates(["document", "start", "end"])
     kinds = _with_kind(corpus, spans) if len(spans) else pd.DataFrame(columns=["kind"])
     res = Results(

@@ -278,7 +278,9 @@ class Workbench:
             g = self.groups()
             placed = g["group"] == group if group != "ungrouped" else g["group"].isna()
             members = set(g.loc[placed.fillna(False).astype(bool), "respondent"])
-            df = df[df["document"].map(lambda d: (r := s.corpus.respondent_of(d)) is not None and r.id in members)]
+            # astype(bool): on an empty table map() gives an object Series, which pandas reads as column names
+            df = df[df["document"].map(lambda d: (r := s.corpus.respondent_of(d)) is not None
+                                       and r.id in members).astype(bool)]
         df = df.copy()
         df["quote"] = [s.corpus.documents[d].text[a:b] for d, a, b in zip(df["document"], df["start"], df["end"])]
         return df
