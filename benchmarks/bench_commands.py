@@ -164,6 +164,17 @@ def bench_new_text(repeat: int, changed: int, base_env: dict, work: Path, bundle
     return out
 
 
+
+def _write_report(report: dict, args) -> int:
+    """Print the markdown tables and write them (and the JSON) where the arguments say."""
+    text = markdown(report)
+    print(text)
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
+    if args.markdown:
+        Path(args.markdown).write_text(text, encoding="utf-8")
+    return 0
+
 def markdown(report: dict) -> str:
     m = report["machine"]
     lines = [f"Machine: {m['nproc']} cores ({m['cpu']}), {m['ram_gib']} GiB RAM, Python {m['python']}, "
@@ -219,13 +230,7 @@ def headline(args, env: dict, work: Path, bundled: Path, report: dict, log) -> i
                                                        warm_dir=warm)})
     log("first run on new text")
     report["new_text"] = bench_new_text(2, args.changed, env, work, bundled, log)
-    text = markdown(report)
-    print(text)
-    if args.json:
-        Path(args.json).write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
-    if args.markdown:
-        Path(args.markdown).write_text(text, encoding="utf-8")
-    return 0
+    return _write_report(report, args)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -299,13 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         log("first run on new text")
         report["new_text"] = bench_new_text(args.new_text, args.changed, env, work, bundled, log,
                                             serial=args.serial_new_text)
-    text = markdown(report)
-    print(text)
-    if args.json:
-        Path(args.json).write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
-    if args.markdown:
-        Path(args.markdown).write_text(text, encoding="utf-8")
-    return 0
+    return _write_report(report, args)
 
 
 if __name__ == "__main__":

@@ -32,11 +32,17 @@ def _study(root):
     return root
 
 
-def test_names_in_file_names_and_respondent_fields_are_tagged_and_warned(tmp_path):
-    root = _study(tmp_path / "study")
+def _load_recording_warnings(root):
+    """``load_corpus(root)`` and the warnings it gave."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         corpus = load_corpus(root)
+    return corpus, caught
+
+
+def test_names_in_file_names_and_respondent_fields_are_tagged_and_warned(tmp_path):
+    root = _study(tmp_path / "study")
+    corpus, caught = _load_recording_warnings(root)
     messages = [str(w.message) for w in caught]
     assert any(m.startswith("[W501]") and "'Overleg met PERSOON-1'" in m for m in messages), messages
     assert any(m.startswith("[W502]") and "line 2" in m and "'function'" in m for m in messages), messages
@@ -86,9 +92,7 @@ def _named_study(root):
 
 def test_every_document_id_with_a_name_is_renamed_uniquely_and_codings_follow(tmp_path):
     root = _named_study(tmp_path / "study")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        corpus = load_corpus(root)
+    corpus, caught = _load_recording_warnings(root)
     w501 = [str(w.message) for w in caught if str(w.message).startswith("[W501]")]
     assert len(w501) == 4, w501  # the respondent id and three observations, not 'MaSS-2023-04-06'
     assert not any(n in m for m in w501 for n in ("Jansen", "Vries", "Verbeek", "Bakker"))
