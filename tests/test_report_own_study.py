@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+import sys
 
 import pytest
 
@@ -146,13 +147,34 @@ def test_a_respondent_outside_every_group_is_shown_and_not_concluded_about(tmp_p
     assert len(tables) == 2
     for t in tables:
         header = [c.text for c in t.rows[0].cells]
-        assert header[-2] == "Niet ingedeeld (n=1)" and header[-1] == "Totaal (n=4)"
+        assert header[-2] == "Zonder groep (n=1)" and header[-1] == "Totaal (n=4)"
         for row in t.rows[1:]:
             cells = [c.text for c in row.cells]
             assert sum(int(x) for x in cells[2:-1]) == int(cells[-1]), cells
     trust = next(r for r in tables[0].rows if r.cells[0].text == "Vertrouwen" and r.cells[1].text == "negatief")
     assert [c.text for c in trust.cells][-2:] == ["1", "2"]          # H01 in groep 1, H04 outside every group
     assert "1 respondent is niet in een groep geplaatst; over die zegt deze conclusie niets." in text
+
+
+def test_coarse_effect_codings_are_named_not_read_as_nobody(tmp_path, monkeypatch):
+    """Effects coded only on the general code (``effects.trust``, as the auto-coder's rules often do) fit no
+    row of the effects tables: the report says how many there are, and never that nobody names an effect."""
+    coarse = [(doc, phrase, "effects.trust" if code.startswith("effects.trust") else code)
+              for doc, phrase, code in CODINGS if not code.startswith("problems.")]
+    monkeypatch.setattr(sys.modules[__name__], "CODINGS", coarse)
+    text, d, _ = _report_text(_study_folder(tmp_path / "coarse", with_codings=True), tmp_path)
+    # nobody has a problem coding, so nobody is placed: no empty list after a colon
+    assert "Geen van de 3 respondenten is in één van de vier groepen ingedeeld." in text
+    assert "verschillend: ." not in text
+    assert ("Bij 2 respondenten is daarnaast een effect gecodeerd op een algemene code, zonder dat de codering "
+            "zegt of het nu of onder de Wams speelt en in welke richting: vertrouwen (2)") in text
+    assert "Die 2 coderingen tellen in de tabellen hieronder niet mee" in text
+    assert "noemt een negatief effect" not in text
+    assert ("heeft een codering voor een negatief effect van te weinig gegevensuitwisseling op de samenwerking. "
+            "Bij 2 respondenten is wel een effect gecodeerd zonder moment of richting") in text
+    rows = [[c.text for c in r.cells] for t in d.tables for r in t.rows]
+    assert ["–", "Niet ingedeeld (geen codering voor ervaren problemen)", "3",
+            "Wmo-consulent, wijkverpleegkundige, schuldhulpverlener"] in rows
 
 
 def test_results_of_a_study_without_codings(tmp_path):

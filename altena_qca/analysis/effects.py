@@ -29,7 +29,8 @@ from ..errors import CodebookError, Errors
 from ..model import Codebook, Corpus, attach_respondents
 from .typology import assign_groups, typology_groups
 
-__all__ = ["WHENS", "effect_rows", "respondent_effects", "effects_matrix", "effect_evidence"]
+__all__ = ["WHENS", "effect_rows", "respondent_effects", "effects_matrix", "effect_evidence",
+           "unplaced_effect_codings"]
 
 #: The two moments the thesis compares: today (4.2.3) and under the Wams (4.3.1).
 WHENS = ("today", "wams")
@@ -291,5 +292,70 @@ def effect_evidence(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame,
     out["group"] = pd.array([group_of.get(r, pd.NA) for r in out["respondent"]], dtype="Int64")
     texts = {d.id: d.text for d in corpus}
     out["quote"] = [texts[d][s:e] for d, s, e in zip(out["document"], out["start"], out["end"])]
+    out = out.sort_values(["_order", "respondent", "start", "end", "code"], kind="mergesort")
+    return out[cols].reset_index(drop=True)
+
+
+def _stance_free_codes(codebook: Codebook) -> dict[str, list[str]]:
+    """Per effect, the codes that name the effect but no moment or stance.
+
+    They are the effect's own code (the nearest code above all of its stance
+    codes) and the codes between it and a stance code (e.g. ``<effect>.today``).
+    """
+    out: dict[str, list[str]] = {}
+    for effect, spec in (codebook.analysis.get("effects") or {}).items():
+        stance_codes = [c for w in WHENS for c in ((spec or {}).get(w) or {}).values() if c in codebook]
+        if not stance_codes:
+            continue
+        chains = [[c, *codebook.ancestors(c)] for c in stance_codes]
+        common = [a for a in chains[0] if all(a in ch for ch in chains[1:])]
+        if not common:
+            continue
+        root = common[0]
+        free = {root}
+        for ch in chains:
+            free.update(ch[1:ch.index(root)])
+        out[str(effect)] = sorted(free - set(stance_codes))
+    return out
+
+
+def unplaced_effect_codings(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame) -> pd.DataFrame:
+    """Codings that name an effect but neither its moment nor its stance.
+
+    A coding of ``effects.trust`` (or ``effects.trust.today``) says that a
+    passage is about trust, not whether trust grows or erodes, today or under
+    the Wams; it counts in no cell of :func:`effects_matrix`. Reports say how
+    many there are instead of reading their absence from the tables as
+    "nobody mentions it". The auto-coder's rules often stop at this level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``effect, respondent, label, document, code, start, end`` for codings
+        of respondents' documents, sorted by effect in codebook order, then
+        respondent, start, end, code.
+
+    Examples
+    --------
+    >>> from altena_qca import load_codebook, make_codings
+    >>> from altena_qca.model import Corpus, Document, Respondent
+    >>> text = "R: Het vertrouwen tussen de partners lijdt eronder."
+    >>> corpus = Corpus(documents={"R1": Document("R1", text, respondent="R1")},
+    ...                 respondents={"R1": Respondent("R1", "Wmo-regisseur", "Wmo-regisseur", "intern")})
+    >>> codings = make_codings([{"document": "R1", "start": 3, "end": 51, "code": "effects.trust"}])
+    >>> unplaced_effect_codings(corpus, load_codebook(), codings)[["effect", "respondent", "code"]].values.tolist()
+    [['trust', 'R1', 'effects.trust']]
+    """
+    cols = ["effect", "respondent", "label", "document", "code", "start", "end"]
+    c = attach_respondents(codings, corpus)
+    c = c[c["respondent"].notna()]
+    parts = []
+    for order, (effect, codes) in enumerate(_stance_free_codes(codebook).items()):
+        sub = c[c["code"].isin(codes)]
+        if len(sub):
+            parts.append(sub.assign(effect=effect, _order=order))
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(parts, ignore_index=True)
     out = out.sort_values(["_order", "respondent", "start", "end", "code"], kind="mergesort")
     return out[cols].reset_index(drop=True)

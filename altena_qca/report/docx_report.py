@@ -289,6 +289,8 @@ def _effects(b: Builder, f: w.Facts, r: Results, png) -> None:
            "besluitvorming en het behalen van gezamenlijke netwerkdoelen. Onder de Wams worden de coördinatie "
            "van taken en de gecoördineerde aanpak apart geteld. De figuren tonen per groep hoeveel respondenten "
            "een effect noemen, met het aandeel van de groep; de tabellen geven dezelfde aantallen.")
+    if f.unplaced_effects_count():
+        b.para(f.unplaced_effects_sentence())
     _effects_moment(b, f, png, "today", "Effecten nu", f.today_paragraphs(), "effecten_nu", "§4.2.3")
     _effects_moment(b, f, png, "wams", "Verwachte effecten onder de Wams", f.wams_paragraphs(), "effecten_wams",
                     "§4.3.1")
@@ -512,4 +514,5 @@ def _claims_appendix(b: Builder, r: Results) -> None:
 def _effect_widths(ncols: int) -> list[float]:
     """Effect and stance columns wide, the count columns narrow (16.5 cm in all)."""
     rest = ncols - 2
-    return [3.8, 5.0] + [round(7.7 / rest, 2)] * rest
+    first, second = (3.8, 5.0) if rest <= 5 else (3.0, 4.0)
+    return [first, second] + [round((16.5 - first - second) / rest, 2)] * rest

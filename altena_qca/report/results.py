@@ -51,6 +51,9 @@ class Results:
         :func:`~altena_qca.analysis.typology.typology_groups`.
     effects_today, effects_wams, respondent_effects
         :mod:`altena_qca.analysis.effects` tables.
+    unplaced_effects
+        :func:`~altena_qca.analysis.effects.unplaced_effect_codings`: codings
+        that name an effect but fit no row of the effects tables.
     evidence
         :func:`~altena_qca.analysis.effects.effect_evidence` plus ``kind``
         (``quote`` or ``paraphrase``) and ``source`` (thesis line).
@@ -95,6 +98,7 @@ class Results:
     codings: Any = None
     claims: Any = None
     text: ReportText | None = None
+    unplaced_effects: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def graph(self):
@@ -184,7 +188,7 @@ def compute_results(study: Study, *, network=True, gazetteer=None, groups: pd.Da
     Results
     """
     from ..analysis.cooccurrence import effect_cooccurrence
-    from ..analysis.effects import effect_evidence, effects_matrix, respondent_effects
+    from ..analysis.effects import effect_evidence, effects_matrix, respondent_effects, unplaced_effect_codings
     from ..analysis.frequencies import code_frequencies
     from ..analysis.typology import assign_groups, typology_groups
 
@@ -209,6 +213,7 @@ def compute_results(study: Study, *, network=True, gazetteer=None, groups: pd.Da
         effects_today=effects_matrix(*args, groups, when="today"),
         effects_wams=effects_matrix(*args, groups, when="wams"),
         respondent_effects=respondent_effects(*args, groups),
+        unplaced_effects=unplaced_effect_codings(*args),
         evidence=evidence,
         cooccurrence={e: effect_cooccurrence(*args, e, level="document", groups=groups) for e in effects},
         frequencies=code_frequencies(*args, include_descendants=True),

@@ -187,14 +187,41 @@ class Facts:
             yield row.label, _SIDE_NL.get(row.side, row.side), row.interview_date, \
                 ("" if grp is None or pd.isna(grp) else str(int(grp)))
 
+    def who_any(self, keys: Iterable[str]) -> list[str]:
+        """Respondent ids with at least one of the effect-stance ``keys``."""
+        return sorted({i for k in keys for i in self.who(k)})
+
+    # ------------------------------------------------------------------ effects without a table row
+    def unplaced_effects_count(self) -> int:
+        u = self.r.unplaced_effects
+        return int(u["respondent"].nunique()) if len(u) else 0
+
+    def unplaced_effects_sentence(self, short: bool = False) -> str:
+        """Codings that name an effect but fit no row of the effects tables, or ``""``."""
+        u = self.r.unplaced_effects
+        k = self.unplaced_effects_count()
+        if not k:
+            return ""
+        if short:
+            return (f"Bij {_respondents(k)} is wel een effect gecodeerd zonder moment of richting; "
+                    f"daarover zeggen de tabellen nog niets.")
+        per = u.groupby("effect", sort=False)["respondent"].nunique()
+        effects = join(f"{self.effect_nl.get(e, e).lower()} ({n})" for e, n in per.items())
+        return (f"Bij {_respondents(k)} is daarnaast een effect gecodeerd op een algemene code, zonder dat de "
+                f"codering zegt of het nu of onder de Wams speelt en in welke richting: {effects} "
+                f"(aantal respondenten). Die {len(u)} {'codering telt' if len(u) == 1 else 'coderingen tellen'} "
+                f"in de tabellen hieronder niet mee; codeer ze op een van de effectcodes met moment en richting.")
+
     # ------------------------------------------------------------------ groups
     def group_sentence(self) -> str:
         parts = [f"groep {gid} ({self.size.get(gid, 0)}): {self.group_label[gid][:1].lower()}"
                  f"{self.group_label[gid][1:]}" for gid in sorted(self.group_label) if self.size.get(gid)]
-        text = f"De {self.n} respondenten ervaren het delen van gegevens verschillend: " + "; ".join(parts) + "."
-        status = self.unplaced.get("status", pd.Series("ambiguous", index=self.unplaced.index))
-        tied = self.unplaced[status == "ambiguous"]
-        uncoded = self.unplaced[status != "ambiguous"]
+        if parts:
+            text = (f"De {self.n} respondenten ervaren het delen van gegevens verschillend: "
+                    + "; ".join(parts) + ".")
+        else:
+            text = f"Geen van de {self.n} respondenten is in één van de vier groepen ingedeeld."
+        tied, uncoded = self._unplaced_split()
         if len(tied):
             verb = "past" if len(tied) == 1 else "passen"
             text += (f" {_respondents(len(tied))} {verb} niet eenduidig in één groep (even vaak gecodeerd "
@@ -243,10 +270,18 @@ class Facts:
             ids = self.members.get(gid, [])
             rows.append((str(gid), self.group_label[gid], str(len(ids)),
                          ", ".join(self.label_of.get(i, i) for i in ids)))
-        if len(self.unplaced):
-            rows.append(("–", "Niet eenduidig geplaatst", str(len(self.unplaced)),
-                         ", ".join(self.label_of.get(i, i) for i in self.unplaced["respondent"])))
+        tied, uncoded = self._unplaced_split()
+        for part, what in ((tied, "Niet eenduidig geplaatst (even vaak gecodeerd voor meer dan één groep)"),
+                           (uncoded, "Niet ingedeeld (geen codering voor ervaren problemen)")):
+            if len(part):
+                rows.append(("–", what, str(len(part)),
+                             ", ".join(self.label_of.get(i, i) for i in part["respondent"])))
         return rows
+
+    def _unplaced_split(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The unplaced respondents: (tied between groups, without any problem coding)."""
+        status = self.unplaced.get("status", pd.Series("ambiguous", index=self.unplaced.index))
+        return self.unplaced[status == "ambiguous"], self.unplaced[status != "ambiguous"]
 
     # ------------------------------------------------------------------ effects today
     def _neg_groups(self) -> list[int]:
@@ -365,7 +400,7 @@ class Facts:
         gids = sorted(self.group_label)
         n_unplaced = len(self.unplaced)
         header = (["Effect", "Houding"] + [f"Groep {g} (n={self.size.get(g, 0)})" for g in gids]
-                  + ([f"Niet ingedeeld (n={n_unplaced})"] if n_unplaced else []) + [f"Totaal (n={self.n})"])
+                  + ([f"Zonder groep (n={n_unplaced})"] if n_unplaced else []) + [f"Totaal (n={self.n})"])
         stance_nl = {"negative": "negatief", "positive": "positief", "improves": "verbetert", "same": "blijft gelijk",
                      "unclear": "onduidelijk in de bron"}
         rows = []
@@ -608,8 +643,18 @@ class Facts:
                          f"over {'die' if k == 1 else 'hen'} zegt deze conclusie niets.")
             out.append(text)
         elif self.n:
-            out.append(f"Geen van de {self.n} respondenten noemt een negatief effect van te weinig "
-                       f"gegevensuitwisseling op de samenwerking.")
+            named = t[t["stance"] == "negative"]
+            k = len(self.who_any([f"{r.effect}.today.negative" for r in named.itertuples(index=False)]))
+            if k:
+                text = (f"{_cap(n_of(k, self.n))} {'noemt' if k == 1 else 'noemen'} een negatief effect van te "
+                        f"weinig gegevensuitwisseling op de samenwerking, maar {'die is' if k == 1 else 'zijn'} "
+                        f"in geen van de vier groepen geplaatst; over de groepen zegt dit rapport daarom niets.")
+            else:
+                text = (f"Geen van de {self.n} respondenten heeft een codering voor een negatief effect van te "
+                        f"weinig gegevensuitwisseling op de samenwerking.")
+            if self.unplaced_effects_count():
+                text += (" " + self.unplaced_effects_sentence(short=True))
+            out.append(text)
         items = self._wams_items()
         everyone = [k for k, r in items if int(r["total"]) == self.n and self.n]
         some = [(k, r) for k, r in items if 0 < int(r["total"]) < self.n]
