@@ -1,12 +1,17 @@
-"""The independent Dutch evaluation set in evaluation/: frozen, well-formed, sound split.
+"""The independent Dutch evaluation sets in evaluation/: frozen, well-formed, sound split.
 
-The halves are checked against evaluation/SHA256SUMS, so an edit to either (a
-relabelled passage, a passage moved between halves) fails here until the
-checksums are renewed on purpose — and that must be said in evaluation/README.md.
+The dev/test halves and the later fresh set are checked against
+evaluation/SHA256SUMS, so an edit to any of them (a relabelled passage, a passage
+moved between halves) fails here until the checksums are renewed on purpose — and
+that must be said in evaluation/README.md. The fresh set must not repeat the
+halves: no near-duplicate pair and no shared 6-word sequence with them, nor with
+the bundled thesis study.
 """
 from __future__ import annotations
 
+import doctest
 import hashlib
+import importlib.util
 import itertools
 import json
 import re
@@ -19,6 +24,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "evaluation"
 HALVES = ("dev.jsonl", "test.jsonl")
+FRESH = "fresh.jsonl"
+ID_PATTERN = {"dev.jsonl": r"p\d{3}", "test.jsonl": r"p\d{3}", FRESH: r"f\d{3}"}
 FIELDS = {"id", "text", "labels", "speaker_role", "note"}
 MIN_POSITIVES = 10
 MAX_JACCARD = 0.6
@@ -39,20 +46,17 @@ def _read(name: str) -> list[dict]:
     return [json.loads(line) for line in lines]
 
 
-def _tokens(text: str) -> set[str]:
-    return set(re.findall(r"\w+", text.lower()))
+def _load_check_script():
+    """scripts/check_evaluation_set.py as a module (the near-duplicate and n-gram measures live there)."""
+    spec = importlib.util.spec_from_file_location("check_evaluation_set", ROOT / "scripts" / "check_evaluation_set.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def jaccard(a: str, b: str) -> float:
-    """Token-set Jaccard similarity.
-
-    >>> jaccard("De AVG, de wet.", "de wet de avg")
-    1.0
-    >>> round(jaccard("een twee drie", "een twee vier"), 2)
-    0.5
-    """
-    ta, tb = _tokens(a), _tokens(b)
-    return len(ta & tb) / len(ta | tb) if ta | tb else 1.0
+check = _load_check_script()
+jaccard = check.jaccard
 
 
 @pytest.fixture(scope="module")
@@ -60,26 +64,36 @@ def halves() -> dict[str, list[dict]]:
     return {name: _read(name) for name in HALVES}
 
 
+@pytest.fixture(scope="module")
+def fresh() -> list[dict]:
+    return _read(FRESH)
+
+
+@pytest.fixture(scope="module")
+def all_sets(halves, fresh) -> dict[str, list[dict]]:
+    return {**halves, FRESH: fresh}
+
+
 def test_checksums_match():
     sums = {}
     for line in (EVAL / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
         digest, name = line.split(maxsplit=1)
         sums[name.lstrip("*")] = digest
-    assert set(sums) == set(HALVES)
-    for name in HALVES:
+    assert set(sums) == {*HALVES, FRESH}
+    for name in sorted(sums):
         actual = hashlib.sha256((EVAL / name).read_bytes()).hexdigest()
-        assert actual == sums[name], f"{name} changed: the halves are frozen (see evaluation/README.md)"
+        assert actual == sums[name], f"{name} changed: the evaluation sets are frozen (see evaluation/README.md)"
 
 
-def test_format(halves):
+def test_format(all_sets):
     names = _label_names()
     assert len(names) == 15
-    for half, rows in halves.items():
+    for half, rows in all_sets.items():
         assert rows, half
         for n, row in enumerate(rows, 1):
             where = f"{half}:{n}"
             assert set(row) == FIELDS, where
-            assert re.fullmatch(r"p\d{3}", row["id"]), where
+            assert re.fullmatch(ID_PATTERN[half], row["id"]), where
             assert isinstance(row["text"], str) and row["text"].strip() == row["text"] != "", where
             assert isinstance(row["speaker_role"], str) and row["speaker_role"], where
             assert isinstance(row["note"], str), where
@@ -95,13 +109,13 @@ def test_format(halves):
         assert ids == sorted(ids), f"{half} not sorted by id"
 
 
-def test_ids_unique_across_halves(halves):
-    ids = [r["id"] for rows in halves.values() for r in rows]
+def test_ids_unique_across_sets(all_sets):
+    ids = [r["id"] for rows in all_sets.values() for r in rows]
     assert len(ids) == len(set(ids))
 
 
-def test_no_personal_identifiers(halves):
-    for rows in halves.values():
+def test_no_personal_identifiers(all_sets):
+    for rows in all_sets.values():
         for row in rows:
             assert not re.search(r"\b\d{8,9}\b", row["text"]), row["id"]  # BSN-like
             assert not re.search(r"\b\d{4} ?[A-Z]{2}\b", row["text"]), row["id"]  # postcode
@@ -134,3 +148,47 @@ def test_split_is_balanced(halves):
     assert abs(len(halves["dev.jsonl"]) - len(halves["test.jsonl"])) <= 1
     for name in _label_names():
         assert abs(dev[name] - test[name]) <= max(2, (dev[name] + test[name]) // 5), name
+
+
+# -- the fresh set (evaluation/fresh.jsonl): written after the halves, by the guide alone --------
+
+
+def test_check_script_examples_run():
+    assert doctest.testmod(check).failed == 0
+
+
+def test_fresh_set_size_and_positives(fresh):
+    assert len(fresh) == 120
+    counts = Counter(lab for r in fresh for lab in r["labels"])
+    for name in sorted(_label_names()):
+        assert counts[name] >= MIN_POSITIVES, f"{name}: {counts[name]} positives in {FRESH}"
+    empty = sum(not r["labels"] for r in fresh)
+    assert 0.10 <= empty / len(fresh) <= 0.25
+
+
+def test_fresh_set_has_no_near_duplicates_within_or_with_the_halves(halves, fresh):
+    score, a, b = check.most_similar_within(fresh)
+    assert score < MAX_JACCARD, (a, b, score)
+    old = [r for h in HALVES for r in halves[h]]
+    score, a, b = check.most_similar_across(fresh, old)
+    assert score < MAX_JACCARD, (a, b, score)
+    assert not set(r["text"] for r in fresh) & set(r["text"] for r in old)
+
+
+def test_fresh_set_shares_no_six_word_sequence_with_the_halves_or_the_thesis_study(halves, fresh):
+    old = [r["text"] for h in HALVES for r in halves[h]]
+    assert check.shared_ngrams(fresh, old, 6) == {}
+    # the bundled study holds the thesis's quotations and statements (the thesis itself is not in the repo;
+    # scripts/check_evaluation_set.py --thesis checks it where it is at hand)
+    assert check.shared_ngrams(fresh, check.bundled_reference_texts(), 6) == {}
+
+
+def test_check_script_finds_a_planted_near_duplicate_and_quotation(tmp_path, fresh):
+    rows = [dict(fresh[0]), dict(fresh[1], id="fx")]
+    rows[1]["text"] = rows[0]["text"].replace(".", "!", 1)  # same words: Jaccard 1.0
+    path = tmp_path / "planted.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    assert check.main([str(path)]) == 1
+    quote = " ".join(check.words(check.bundled_reference_texts()[0])[:12])
+    assert check.shared_ngrams([{"id": "q", "text": f"Zij zei: {quote}."}], check.bundled_reference_texts(), 6)
+    assert check.main([str(EVAL / FRESH), "--against", str(EVAL / "dev.jsonl"), str(EVAL / "test.jsonl")]) == 0
