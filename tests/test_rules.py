@@ -159,7 +159,8 @@ def test_phrase_matching_finds_what_spacy_phrasematcher_finds(study, lemma_phras
     for code in study.codebook:
         rules = code.rules or {}
         contexts = rules.get("context") or []
-        blocks = [(rules, "phrase")] + [(b, "context") for b in ([contexts] if isinstance(contexts, dict) else contexts)]
+        blocks = [(rules, "phrase")] + [(b, "context" if n == 1 else f"context#{n}")
+                                        for n, b in enumerate([contexts] if isinstance(contexts, dict) else contexts, 1)]
         for block, phrase_prefix in blocks:
             for field, prefix in (("phrases", phrase_prefix), ("exclude", "exclude")):
                 for phrase in block.get(field) or []:
@@ -295,3 +296,28 @@ def test_context_words_count_only_where_an_anchor_is_in_scope():
     assert found("Met de Wams ben ik niet blij.") == [("neg", "negated:context:blij")]
     with pytest.raises(CodebookError, match="context"):
         RuleCoder().fit(codebook=Codebook([Code("x", "X", rules={"context": {"anchors": [], "lemmas": ["a"]}})]))
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the respondent does not get it, gets it late, or hears it afterwards: a problem with partners
+    ("Het verslag van de GGZ kwam pas na zes weken binnen.", True),
+    ("Ik hoor het pas achteraf, via de cliënt zelf.", True),
+    ("We krijgen niks terug van de corporatie.", True),
+    ("Had ik dat geweten, dan had ik anders gehandeld.", True),
+    ("De hulp kwam te laat, het gezin was al uit huis gezet.", False),  # lateness of help, not of information
+    # the respondent's own choice, or sharing merely named: no complaint about partners
+    ("In de gedragscode staat wat we wel en niet mogen delen.", False),
+    ("Ik deel niet zomaar iets uit het dossier.", False),
+    ("Ik mag niet zomaar iets doorgeven aan het wijkteam.", False),
+    ("Het wijkteam mag het niet doorgeven, dus ik weet van niks.", True),
+])
+def test_insufficient_sharing_is_about_partners_withholding_from_the_respondent(thesis_coder, text, expected):
+    [found] = thesis_coder.predict([text])
+    assert ("problems.insufficient" in _codes(found)) is expected, [s.rule for s in found]
+
+
+def test_a_verdict_on_die_nieuwe_wet_counts_in_another_sentence_but_privacy_law_talk_does_not(thesis_coder):
+    [found] = thesis_coder.predict(["Die nieuwe wet, daar heb ik een hard hoofd in. Mensen gaan zorg mijden."])
+    assert "wams.opinion.negative" in _codes(found)
+    [found] = thesis_coder.predict(["De wet is duidelijk over de AVG. Ik maak me zorgen over de wachtlijst."])
+    assert "wams.opinion.negative" not in _codes(found)

@@ -328,8 +328,8 @@ class RuleCoder(BaseEstimator):
         self._options[code.id] = (window, bool(rules.get("negation", True)), flip)
         self._compile_words(codebook, code, rules, "lemma", "phrase")
         contexts = rules.get("context") or []
-        for block in [contexts] if isinstance(contexts, dict) else contexts:
-            self._compile_context(codebook, code, block)
+        for number, block in enumerate([contexts] if isinstance(contexts, dict) else contexts, 1):
+            self._compile_context(codebook, code, block, number)
         patterns = rules.get("patterns") or []
         if not isinstance(patterns, (list, tuple)):
             raise _fail(codebook, code, f"'patterns' must be a list of token patterns, got {patterns!r}")
@@ -341,7 +341,7 @@ class RuleCoder(BaseEstimator):
             name = _render_pattern(i, pattern)
             self._add_pattern(codebook, code, self._key(code.id, name), list(pattern), f"pattern {i} {pattern!r}")
 
-    def _compile_context(self, codebook: Codebook, code: Code, block) -> None:
+    def _compile_context(self, codebook: Codebook, code: Code, block, number: int = 1) -> None:
         """A ``context`` block: words that count only where one of its anchors is near.
 
         ``anchors`` (single lemmas, matched as ``lemmas`` are: compound heads,
@@ -349,7 +349,9 @@ class RuleCoder(BaseEstimator):
         ``scope`` (``passage``, the default, or ``sentence``: where an anchor
         must occur) and ``negation`` (default: the code's). A word and its
         anchor may stand anywhere in the scope, in either order: the stance
-        a speaker takes on a topic is rarely within a few words of it.
+        a speaker takes on a topic is rarely within a few words of it. The
+        rules of a code's second and later blocks are named ``context#2:…``,
+        so a word listed in two blocks counts in the scope of each.
         """
         if not isinstance(block, dict) or set(block) - {"anchors", "lemmas", "phrases", "scope", "negation", "__line__"}:
             raise _fail(codebook, code, f"context {block!r} must be a mapping of anchors, lemmas, phrases, "
@@ -375,7 +377,8 @@ class RuleCoder(BaseEstimator):
         self._contexts.append((single, prefixes, scope))
         negation = bool(block.get("negation", self._options[code.id][1]))
         first = len(self._key_list)
-        self._compile_words(codebook, code, block, "context", "context")
+        prefix = "context" if number == 1 else f"context#{number}"
+        self._compile_words(codebook, code, block, prefix, prefix)
         for k in range(first, len(self._key_list)):
             self._key_context[k] = ctx
             self._key_negation[k] = negation
