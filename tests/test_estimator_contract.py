@@ -151,3 +151,26 @@ def test_pseudonymiser_contract():
     after = {k: (dict(v) if isinstance(v, dict) else v) for k, v in vars(pseudo).items()}
     assert after == before                                                    # transform changes nothing
     assert pseudo(_doc()).text == new.text and pseudo.key_["R99"] == {"[PERSOON-1]": "Jan de Vries"}
+
+
+def test_pseudonymiser_is_an_estimator_without_importing_scikit_learn():
+    """Every command makes a Pseudonymiser: it must not pay for importing scikit-learn and SciPy (≈ 1 s)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from altena_qca.privacy import Pseudonymiser\n"
+            "p = Pseudonymiser(allowlist=None, actors=None, propagate=False).fit()\n"
+            "assert repr(p) == 'Pseudonymiser(actors=None, allowlist=None, propagate=False)', repr(p)\n"
+            "p.set_params(propagate=True)\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'scipy'}))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+    pseudo = _pseudonymiser()
+    assert pseudo.set_params(propagate=False) is pseudo and pseudo.get_params()["propagate"] is False
+    with pytest.raises(ValueError, match="Invalid parameter 'nope'"):
+        pseudo.set_params(nope=1)
+    twin = clone(pseudo)
+    assert {k: v for k, v in twin.get_params().items() if k != "deidentifier"} == \
+        {k: v for k, v in pseudo.get_params().items() if k != "deidentifier"}
+    assert type(twin.deidentifier) is type(pseudo.deidentifier) and twin.deidentifier is not pseudo.deidentifier
