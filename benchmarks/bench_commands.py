@@ -247,6 +247,74 @@ def headline(args, env: dict, work: Path, bundled: Path, report: dict, log) -> i
     return _write_report(report, args)
 
 
+def _code_at(rev: str, work: Path) -> Path:
+    """A frozen copy of the package at git revision ``rev`` (``git archive``), reused when present."""
+    import subprocess
+
+    sha = subprocess.run(["git", "rev-parse", "--short", rev], cwd=R.ROOT, capture_output=True, text=True,
+                         check=True).stdout.strip()
+    dest = work / f"code-{sha}"
+    if not (dest / "altena_qca").is_dir():
+        dest.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", sha, "altena_qca"], cwd=R.ROOT, capture_output=True,
+                                 check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest
+
+
+def versions(args, env: dict, work: Path, studies: list, report: dict, log) -> int:
+    """``--versions A,B``: the warm commands on two revisions of the code, interleaved (A/B order alternating).
+
+    Each revision has its own study cache (filled first, untimed): the cache
+    keys hold a fingerprint of the code, so two versions would evict each other.
+    """
+    revs = [r.strip() for r in args.versions.split(",")]
+    if len(revs) != 2:
+        raise SystemExit("--versions takes two git revisions: A,B")
+    code = {rev: _code_at(rev, work) for rev in revs}
+    caches = Path(tempfile.mkdtemp(prefix="bench-versions-"))
+    commands = [c.strip() for c in args.commands.split(",") if c.strip()]
+    rows: dict[tuple[str, str], dict[str, list[dict]]] = {}
+
+    def once(rev: str, command: str, data: Path | None) -> dict:
+        e = dict(env, PYTHONPATH=str(code[rev]), ALTENA_QCA_STUDY_CACHE=str(caches / f"{revs.index(rev)}"))
+        return _once(command, data, e)
+
+    try:
+        for _, data, _, _ in studies:
+            for rev in revs:
+                once(rev, commands[0], data)
+        for i in range(args.repeat):
+            for label, data, codings, _ in studies:
+                for command in commands:
+                    for rev in revs if i % 2 == 0 else revs[::-1]:
+                        r = once(rev, command, data)
+                        r["load_avg"] = os.getloadavg()[0]
+                        rows.setdefault((command, label), {}).setdefault(rev, []).append(r)
+                        log(f"  {command} N={label} {rev} #{i + 1}: {r['wall']:.2f} s wall, {r['cpu']:.2f} s CPU, "
+                            f"{r['peak_mb']:.0f} MB (load {r['load_avg']:.1f})")
+    finally:
+        shutil.rmtree(caches, ignore_errors=True)
+    a, b = revs
+    lines = [f"Warm study cache, {args.repeat} interleaved repeats, medians; `{report['command']}`.", "",
+             f"| command | N | {a}: CPU s (wall s) | {b}: CPU s (wall s) | CPU {a} − {b} | peak MB {a} / {b} "
+             "| load avg |", "|---|---|---:|---:|---:|---:|---|"]
+    for (command, label), by in rows.items():
+        sa, sb = _summary(by[a]), _summary(by[b])
+        loads = sa["load_avg"] + sb["load_avg"]
+        lines.append(f"| `{command}` | {label} | {sa['median_cpu']:.2f} ({sa['median_wall']:.2f}) | "
+                     f"{sb['median_cpu']:.2f} ({sb['median_wall']:.2f}) | {sa['median_cpu'] - sb['median_cpu']:.2f} | "
+                     f"{sa['peak_mb']:.0f} / {sb['peak_mb']:.0f} | {min(loads):.1f}–{max(loads):.1f} |")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.markdown:
+        Path(args.markdown).write_text(text, encoding="utf-8")
+    if args.json:
+        Path(args.json).write_text(json.dumps({f"{c} {n}": v for (c, n), v in rows.items()}, indent=1,
+                                              default=str), encoding="utf-8")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="13,130,1300")
@@ -270,6 +338,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="only the headline rows, in a few minutes on a quiet machine: bundled `run` cold, warm "
                          "and cold in one process; first run on new text (2); `cooccurrence` warm at N=1,300 "
                          "(its warm cache from an earlier --keep-warm run, else filled first: long)")
+    ap.add_argument("--versions", default=None, metavar="A,B",
+                    help="warm --commands on two git revisions of the code, interleaved (e.g. main,HEAD)")
     ap.add_argument("--seed", type=int, default=9)
     ap.add_argument("--work", default=os.environ.get("ALTENA_BENCH_DIR", str(Path(tempfile.gettempdir())
                                                                            / "altena-bench")))
@@ -302,6 +372,8 @@ def main(argv: list[str] | None = None) -> int:
     warm_only = {c.strip() for c in args.warm_only.split(",") if c.strip()}
     if args.headline:
         return headline(args, env, work, bundled, report, log)
+    if args.versions:
+        return versions(args, env, work, studies, report, log)
     for label, data, codings, n in studies:
         if args.keep_warm:  # kept between invocations: a later --headline finds the big study's cache warm
             shared = work / "warm-caches" / f"n{n}-{'bundled' if data is None else 'synth'}"
