@@ -38,6 +38,7 @@ from ..model import Codebook, Corpus, make_codings
 from .learn import SuggestionModel
 from .nlp import pipe_batches
 from .rules import RuleCoder, Suggestion, _suggestion
+from .stance import EffectStance
 
 __all__ = ["AUTO_CODER", "PASSAGE_COLUMNS", "PASSAGE_MIN_RULE_CONFIDENCE", "PASSAGE_MODEL_ONLY_THRESHOLD", "AutoCoder", "default_concepts",
            "passages_frame", "training_data", "uncoded_documents", "fitted_coder", "suggest", "merge_codings", "read_passages", "code_passages",
@@ -71,6 +72,11 @@ class AutoCoder(BaseEstimator):
         passage and code counts only when its probability reaches this
         (default: the model's own ``threshold``). For text unlike the
         training passages (:data:`PASSAGE_MODEL_ONLY_THRESHOLD`).
+    effect_stance : bool
+        Resolve an effect's general code (``effects.trust``) to the moment and
+        stance the sentence states (:class:`~altena_qca.coding.stance.EffectStance`),
+        so that the effects tables can count it — for the effects whose stance
+        codes the model has not learned from the study's own codings.
 
     Attributes
     ----------
@@ -81,8 +87,10 @@ class AutoCoder(BaseEstimator):
 
     def __init__(self, *, method: str = "combined", rule_coder: RuleCoder | None = None,
                  model: SuggestionModel | None = None, min_rule_confidence: float = 0.4,
-                 calibrate_rules: bool = True, model_only_threshold: float | None = None):
+                 calibrate_rules: bool = True, model_only_threshold: float | None = None,
+                 effect_stance: bool = True):
         self.method = method
+        self.effect_stance = effect_stance
         self.model_only_threshold = model_only_threshold
         self.rule_coder = rule_coder
         self.model = model
@@ -119,6 +127,8 @@ class AutoCoder(BaseEstimator):
             model = clone(self.model) if self.model is not None else SuggestionModel()
             if X and y is not None:  # without coded passages nothing to learn from but the labels: rules only
                 self.model_ = model.fit(X, y, codebook=codebook)
+        self.stance_ = EffectStance(codebook, learned=self.model_.classes_ if self.model_ is not None else ()) \
+            if self.effect_stance else None
         self._index_codes()
         return self
 
@@ -191,7 +201,8 @@ class AutoCoder(BaseEstimator):
         out: list[list[Suggestion]] = [[] for _ in X]
         for batch in pipe_batches(X):
             for p, found in self._combine(batch).items():
-                out[batch.index[p]] = found
+                i = batch.index[p]
+                out[i] = self.stance_.apply(found, X[i]) if self.stance_ is not None else found
         return out
 
     def _combine(self, batch) -> dict[int, list[Suggestion]]:

@@ -43,6 +43,7 @@ from .combine import (
 )
 from .evaluate import load_eval_labels, score_passages, score_sets, segment_code_sets
 from .rules import keyword_codebook
+from .stance import EffectStance
 
 __all__ = ["TEST_RESPONDENTS", "METHODS", "REPORT_COLUMNS", "is_paraphrase", "fitted_coders",
            "heldout_suggestions", "crossval_suggestions", "crossval_by_method", "respondent_folds", "holdout_report", "crossval_report",
@@ -67,14 +68,15 @@ def fitted_coders(codebook: Codebook, X: list[str], y: list[list[str]], methods:
     ``rules`` and ``model`` are the two halves of the fitted ``combined``
     coder, so the three see identical training; ``keywords`` is the rule
     coder on :func:`~altena_qca.coding.rules.keyword_codebook` without
-    calibration. ``min_rule_confidence`` overrides :class:`AutoCoder`'s default;
+    calibration or the stance lexicon. ``min_rule_confidence`` overrides :class:`AutoCoder`'s default;
     ``model_only_threshold`` is given to ``combined`` (``model`` alone keeps the
     model's own threshold: it shows what the model finds by itself).
     """
     methods = list(methods)
     out: dict[str, AutoCoder] = {}
     if "keywords" in methods:
-        out["keywords"] = AutoCoder(method="rules", calibrate_rules=False).fit(codebook=keyword_codebook(codebook))
+        out["keywords"] = AutoCoder(method="rules", calibrate_rules=False, effect_stance=False).fit(
+            codebook=keyword_codebook(codebook))
     if {"rules", "model", "combined"} & set(methods):
         combined = AutoCoder(method="combined", model_only_threshold=model_only_threshold)
         if min_rule_confidence is not None:
@@ -86,6 +88,8 @@ def fitted_coders(codebook: Codebook, X: list[str], y: list[list[str]], methods:
                 coder.method = method
                 if method == "rules":
                     coder.model_ = None
+                    # as a rules-only coder: the stance lexicon for every effect (no model learned any)
+                    coder.stance_ = EffectStance(codebook) if coder.effect_stance else None
                 elif method == "model":
                     coder.rule_coder_ = None
                     coder.model_only_threshold = None
