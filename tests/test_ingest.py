@@ -8,7 +8,7 @@ import pytest
 
 from altena_qca.errors import InputError
 from altena_qca.ingest import read_transcript
-from altena_qca.ingest.segment import segment_paragraphs
+from altena_qca.ingest.segment import load_topic_list, segment_paragraphs
 from altena_qca.ingest.text import Paragraph
 
 
@@ -56,6 +56,38 @@ def test_parts_from_topic_list_questions_without_headings():
     ], start=1)]
     doc = segment_paragraphs(paras, "X")
     assert [s.part for s in doc.segments] == [1, 1, 2, 2, 3, 3, 4, 4, 4, 4]
+
+
+def test_parts_of_an_interviewer_who_words_the_questions_differently():
+    """No heading, no topic-list question verbatim: the cue words and the order of the parts place the turns."""
+    paras = [Paragraph(t, i) for i, t in enumerate([
+        "Vraag: Fijn dat je tijd hebt. Vertel eens wat over je werkzaamheden?", "Antwoord: Ik ben jongerenwerker.",
+        "Vraag: Met welke organisaties en instanties heb je te maken rond zo'n gezin?",
+        "Antwoord: School, wijkteam, politie.",
+        "Vraag: Loop je wel eens tegen de privacyregels aan als je iets wil delen?", "Antwoord: Vaak.",
+        "Vraag: En wat doet dat met het vertrouwen?", "Antwoord: Dat lijdt eronder.",
+        "Vraag: Wat verwacht je van het wetsvoorstel?", "Antwoord: Weinig.",
+        "Vraag: Nog iets?", "Antwoord: Nee.",
+    ], start=1)]
+    doc = segment_paragraphs(paras, "X")
+    assert [s.part for s in doc.segments] == [1, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4]
+
+
+def test_parts_go_back_only_on_strong_evidence():
+    topics = load_topic_list()
+    # a weak part-1 cue after part 3 does not send the interview back; a topic-list question does
+    assert topics.parts_of_questions(["Wat is uw functie?", "Welke problemen ervaar jij wat betreft de "
+                                      "samenwerking en gegevensuitwisseling?", "Hoelang al?"]) == [1, 3, 3]
+    assert topics.parts_of_questions(["Welke problemen ervaar jij wat betreft de samenwerking en "
+                                      "gegevensuitwisseling?", "Wat is uw huidige functie en kunt u deze "
+                                      "omschrijven?"]) == [3, 1]
+
+
+def test_no_part_evidence_gives_part_0_and_a_warning():
+    paras = [Paragraph("I: Zullen we beginnen?", 1), Paragraph("R: Prima.", 2)]
+    with pytest.warns(UserWarning, match="W102"):
+        doc = segment_paragraphs(paras, "X")
+    assert [s.part for s in doc.segments] == [0, 0]
 
 
 def test_configured_speaker_names():

@@ -10,8 +10,10 @@ Conventions read (as researchers type transcripts):
   removed from the text, as are notes such as ``[bron: scriptie r. 412]``;
   other brackets (``[…]``, ``[parafrase]``, ``[cliënt]``) are text;
 * the part (1–4, see :data:`~altena_qca.model.PARTS`) comes from headings
-  when present, else from the topic-list questions matched in interviewer
-  turns (``altena_qca/resources/codebook/topiclist.yaml``).
+  when present, else from the interviewer turns: the topic-list questions
+  they match and, for questions worded otherwise, the topic list's cue words
+  and the order of the parts (:meth:`TopicList.parts_of_questions`,
+  ``altena_qca/resources/codebook/topiclist.yaml``).
 
 The document's plain text is the paragraphs as typed (labels included,
 timestamps and notes removed), one per line; a segment spans the utterance
@@ -23,7 +25,7 @@ import re
 import unicodedata
 import warnings
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -59,12 +61,60 @@ def _norm_words(text: str) -> list[str]:
     return _WORD_RE.findall(text)
 
 
+#: Words too common to say which part a question belongs to.
+_STOP = frozenset("""aan al alle als altijd andere bij dan dat de deze die dit doen door een en er ervaar ervaart ervaren
+ga gaan geen had heb hebben heeft het hier hoe hoeveel hou ik in is je jij jou jouw jullie kan kun kunnen kunt
+me meer met mij mijn na naar nog nu of om ook op over te tot u uw van voor wat wel welk welke wie worden wordt
+zal ze zelf zich zijn zo zou zullen denk vind vindt iets gaat doet zien waar waarom wanneer eigenlijk gewoon
+kan""".split())
+#: A stem is a content word's first letters: *gegevensuitwisseling* and *gegevens* meet.
+_STEM = 5
+#: Evidence of an interviewer turn that matches a topic-list question (overlap coefficient ≥ 0.6).
+_EXACT = 10.0
+#: Cost of going back to an earlier part (interviews mostly follow the topic list's order).
+_BACK = 3.0
+#: Cost per part of opening an interview after part 1.
+_LATE_START = 0.5
+#: Cost per part of moving on (between two equally good readings, a turn stays in the part it is in).
+_FORWARD = 0.1
+
+
+def _move(frm: int, to: int) -> float:
+    """The cost of going from part ``frm`` to part ``to`` between two interviewer turns."""
+    return _BACK * (frm - to) if frm > to else _FORWARD * (to - frm)
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:_STEM] for w in _norm_words(text) if len(w) > 2 and w not in _STOP and not w.isdigit()}
+
+
 @dataclass(frozen=True)
 class TopicList:
-    """Topic-list questions and heading keywords, by interview part."""
+    """Topic-list questions, heading keywords and cue words, by interview part.
+
+    Parts of an interview without headings are read from its interviewer turns
+    (:meth:`parts_of_questions`): a turn that matches a topic-list question is
+    strong evidence for that question's part; any other question weighs the
+    words it shares with each part's questions and cue words (informative ones
+    — found in fewer parts — weigh more). The sequence of parts is the one
+    that best fits the evidence while mostly going forward through the list
+    (a dynamic programme over the turns), so an interviewer who words the
+    questions differently still gets the four parts.
+
+    Examples
+    --------
+    >>> topics = load_topic_list()
+    >>> topics.parts_of_questions(["Kun je iets vertellen over je rol?",
+    ...                            "Met welke organisaties werk je samen rond een gezin?",
+    ...                            "Wat doet het niet delen met het vertrouwen tussen jullie?",
+    ...                            "Wat verwacht je van het wetsvoorstel?"])
+    [1, 2, 3, 4]
+    """
 
     questions: tuple[tuple[int, frozenset[str], str], ...]
     headings: Mapping[int, tuple[str, ...]]
+    #: part -> stem -> weight (questions' and cue words' stems, weighted by rarity across parts)
+    vocabulary: Mapping[int, Mapping[str, float]] = field(default_factory=dict)
 
     def part_of_heading(self, text: str) -> int | None:
         m = _PART_NUM_RE.search(text)
@@ -88,19 +138,74 @@ class TopicList:
                 best, best_score = part, score
         return best
 
+    def part_evidence(self, text: str) -> dict[int, float]:
+        """How strongly ``text`` (an interviewer turn) points to each part."""
+        exact = self.part_of_question(text)
+        if exact is not None:
+            return {exact: _EXACT}
+        stems = _stems(text)
+        return {part: sum(w for s, w in vocab.items() if s in stems) for part, vocab in self.vocabulary.items()}
+
+    def parts_of_questions(self, texts: Iterable[str]) -> list[int]:
+        """The part of each interviewer turn, in order; all 0 when no turn points to any part."""
+        evidence = [self.part_evidence(t) for t in texts]
+        parts = sorted({p for _, p in ((0, p) for p in self.vocabulary)} | {q[0] for q in self.questions})
+        if not evidence or not parts or not any(v for e in evidence for v in e.values()):
+            return [0] * len(evidence)
+        # best path: score[p] = evidence so far minus the costs of going back and of a late start
+        score = {p: evidence[0].get(p, 0.0) - _LATE_START * (p - parts[0]) for p in parts}
+        back: list[dict[int, int]] = []
+        for e in evidence[1:]:
+            step, new = {}, {}
+            for p in parts:
+                # on a tie the earlier part: a turn stays in its part until the evidence moves it on
+                prev = max(parts, key=lambda q: (score[q] - _move(q, p), -q))
+                step[p] = prev
+                new[p] = score[prev] - _move(prev, p) + e.get(p, 0.0)
+            back.append(step)
+            score = new
+        last = max(parts, key=lambda p: (score[p], -p))
+        path = [last]
+        for step in reversed(back):
+            path.append(step[path[-1]])
+        return path[::-1]
+
 
 @lru_cache(maxsize=8)
 def load_topic_list(path: str | Path = DEFAULT_TOPICS) -> TopicList:
-    """Read ``topiclist.yaml`` (cached)."""
+    """Read ``topiclist.yaml`` (cached): questions, headings and ``cues`` per part."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     questions = []
+    words: dict[int, set[str]] = {}
     for part, items in (data.get("parts") or {}).items():
         for q in items:
             w = frozenset(_norm_words(q))
             if w:
                 questions.append((int(part), w, q))
+            words.setdefault(int(part), set()).update(_stems(q))
+    cues: dict[int, set[str]] = {}
+    for part, items in (data.get("cues") or {}).items():
+        for cue in items or []:
+            cues.setdefault(int(part), set()).update(_stems(cue))
     headings = {int(k): tuple(v) for k, v in (data.get("headings") or {}).items()}
-    return TopicList(tuple(questions), headings)
+    for part, keys in headings.items():
+        for k in keys:
+            cues.setdefault(part, set()).update(_stems(k))
+    # a cue word weighs by how few parts it names; a word of the thesis's own questions a quarter of that
+    vocabulary: dict[int, dict[str, float]] = {}
+    for sets, weight in ((cues, 1.0), (words, 0.25)):
+        n_parts = len(sets)
+        spread: dict[str, int] = {}
+        for ws in sets.values():
+            for st in ws:
+                spread[st] = spread.get(st, 0) + 1
+        for part, ws in sets.items():
+            vocab = vocabulary.setdefault(part, {})
+            for st in ws:
+                if spread[st] < n_parts:
+                    vocab[st] = round(vocab.get(st, 0.0) + weight * (n_parts / spread[st] - 1.0), 6)
+    vocabulary = {p: dict(sorted(v.items())) for p, v in sorted(vocabulary.items())}
+    return TopicList(tuple(questions), headings, vocabulary)
 
 
 _SPACES_RE = re.compile(r"[ \t]{2,}|\t")
@@ -163,6 +268,7 @@ def segment_paragraphs(paragraphs: Iterable[Paragraph], doc_id: str, path: str |
     saw_heading_part = False
     saw_label = False
     unknown_labels: dict[str, int] = {}
+    questions: list[tuple[int, str]] = []  # (turn number, text) of the interviewer turns
 
     for para in paragraphs:
         meta: dict = {}
@@ -188,6 +294,7 @@ def segment_paragraphs(paragraphs: Iterable[Paragraph], doc_id: str, path: str |
                 p = topics.part_of_question(rest)
                 if p is not None:
                     part = p
+                questions.append((len(turns), rest))
             start = offset + len(label) + 2
             lines.append(line)
             turns.append([role, label, start, offset + len(line), part, meta, para.number])
@@ -213,6 +320,13 @@ def segment_paragraphs(paragraphs: Iterable[Paragraph], doc_id: str, path: str |
     if unknown_labels:
         shown = ", ".join(f"'{k}:' (line {v})" for k, v in list(unknown_labels.items())[:5])
         warnings.warn(Warnings.W107.format(path=path or doc_id, labels=shown), stacklevel=2)
+    if not saw_heading_part and questions:
+        # no part headings: the parts follow from all interviewer turns at once (TopicList.parts_of_questions)
+        at = dict(zip((i for i, _ in questions), topics.parts_of_questions(q for _, q in questions)))
+        current = 0
+        for i, turn in enumerate(turns):
+            current = at.get(i, current)
+            turn[4] = current
     if kind == "interview" and not any(t[4] for t in turns):
         warnings.warn(Warnings.W102.format(path=path or doc_id), stacklevel=2)
     text = "\n".join(lines)
