@@ -149,7 +149,7 @@ class TopicList:
     def parts_of_questions(self, texts: Iterable[str]) -> list[int]:
         """The part of each interviewer turn, in order; all 0 when no turn points to any part."""
         evidence = [self.part_evidence(t) for t in texts]
-        parts = sorted({p for _, p in ((0, p) for p in self.vocabulary)} | {q[0] for q in self.questions})
+        parts = sorted(set(self.vocabulary) | {q[0] for q in self.questions})
         if not evidence or not parts or not any(v for e in evidence for v in e.values()):
             return [0] * len(evidence)
         # best path: score[p] = evidence so far minus the costs of going back and of a late start
