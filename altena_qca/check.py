@@ -133,7 +133,7 @@ class _Marks:
 
 
 def check_study(folder: str | Path, codebook: str | Path | None = None, *, fit_rules: bool = True,
-                cache: bool = True) -> CheckResult:
+                cache: bool = True, names: bool = True) -> CheckResult:
     """Every problem and warning of a study folder, found without running anything.
 
     Parameters
@@ -153,6 +153,11 @@ def check_study(folder: str | Path, codebook: str | Path | None = None, *, fit_r
         altena-qca are unchanged (``run`` then reads each transcript once, in
         :func:`~altena_qca.study.load_study`). Anything else is checked every
         time; the result is the same either way (tested).
+    names
+        Warn, as loading the study does, about personal data in document
+        ids (a transcript named ``R01_Jan_Jansen.txt``: W501) and in the
+        labels of ``respondents.csv`` (W502). ``run`` skips it: its own load
+        of the study warns.
 
     Returns
     -------
@@ -209,6 +214,8 @@ def check_study(folder: str | Path, codebook: str | Path | None = None, *, fit_r
     observations = _transcript_files(folder / "observations")
     tasks = [(f, rid, "interview", rid if rid in respondents else None) for rid, f in sorted(by_id.items())]
     tasks += [(f, f.stem, "observation", None) for f in observations]
+    if names and respondents and not result.problems:  # a respondents.csv problem is listed once
+        _personal_data_in_names(folder, tasks, config, run)
     cb_path = Path(codebook) if codebook is not None else (
         folder / "codebook.yaml" if (folder / "codebook.yaml").exists() else DEFAULT_CODEBOOK)
     path = folder / "codings.csv"
@@ -281,6 +288,22 @@ def check_study(folder: str | Path, codebook: str | Path | None = None, *, fit_r
         result.warnings.append(Warnings.W112.format(path=path))
     result.counts["codings"] = n
     return result
+
+
+def _personal_data_in_names(folder: Path, tasks, config, run) -> None:
+    """W501 and W502, as ``load_study`` gives them: personal data in file names and respondents' labels.
+
+    The outputs never show such a name (the load renames the document), but
+    the researcher should know before running, and rename the file.
+    """
+    from .ingest.corpus import _neutral_ids, _respondents_and_pseudonymiser
+
+    protected = config.protected_terms() if config is not None else ()
+    loaded = run(_respondents_and_pseudonymiser, folder, True, protected)
+    if loaded is not None:
+        respondents, pseudonymiser = loaded
+        run(_neutral_ids, [(Path(), doc_id, kind, respondent) for _, doc_id, kind, respondent in tasks],
+            respondents, pseudonymiser)
 
 
 def _ids_as_loaded(folder: Path, corpus, config, codings_path: Path) -> None:

@@ -215,7 +215,7 @@ def run(data_dir, out_dir, codebook, codings_source, pseudonymise, engine, sched
                     failed = exc
             checked = call.result()
         else:
-            checked = check_study(data_dir, codebook, fit_rules=False)
+            checked = check_study(data_dir, codebook, fit_rules=False, names=False)
     finally:
         if call is not None:
             call.cancel()

@@ -63,6 +63,26 @@ def test_init_makes_a_study_that_checks(tmp_path):
         init_study(folder, title="T", municipality="M")
 
 
+def test_check_warns_about_names_in_file_names_and_labels_as_run_does(tmp_path):
+    """`check` comes first: a transcript named after a person (W501) and a name in a label (W502) are said
+    there, with the id the outputs will use; nothing else changes."""
+    folder = _study(tmp_path)
+    (folder / "respondents.csv").write_text(
+        HEADER + "R01_Jan_Jansen,Wijkagent,wijkagent,extern,5 maart 2024,Politie\n"
+        "R02,Wmo-consulent,contact: Sanne Verbeek,intern,6 maart 2024,\n", encoding="utf-8")
+    for rid in ("R01_Jan_Jansen", "R02"):
+        (folder / "transcripts" / f"{rid}.txt").write_text("I: Wat doet u?\nR: Ik ben wijkagent.\n",
+                                                           encoding="utf-8")
+    result = check_study(folder, fit_rules=False)
+    assert result.ok, result.problems
+    w501 = [w for w in result.warnings if w.startswith("[W501]")]
+    assert len(w501) == 1 and "'R01_PERSOON-1'" in w501[0] and "Jansen" not in w501[0]
+    assert any(w.startswith("[W502]") for w in result.warnings)
+    assert not any("Verbeek" in w or "Jansen" in w for w in result.warnings)
+    quiet = check_study(folder, fit_rules=False, names=False)   # run's own check: its load warns instead
+    assert not any(w.startswith(("[W501]", "[W502]")) for w in quiet.warnings)
+
+
 def test_check_lists_every_problem_at_once(tmp_path):
     folder = _study(tmp_path)
     (folder / "study.yaml").write_text("title: T\nthesis: misschien\n", encoding="utf-8")
