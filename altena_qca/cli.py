@@ -192,59 +192,20 @@ def run(data_dir, out_dir, codebook, codings_source, pseudonymise, engine, sched
 
     Example: altena-qca run --data my-study --out out
     """
-    from ._staging import check_target
-    from .check import check_study
-    from .errors import AltenaError
+    from .pipeline import check_then_load
     from .pipeline import run as run_pipeline
-    from .pipeline import use_suggestions
 
     _check_engine(engine, scheduler)
-    # With a second core the check runs beside the study's loading (engine.in_background). Nothing is
-    # written before its verdict (the study cache aside); a problem it finds wins over an error of the
-    # loading, and the loading's warnings come after the check's, as when the two run one after the other.
-    from .engine import in_background
-    call = in_background(check_study, data_dir, codebook, fit_rules=False) if engine == "local" else None
-    loaded, failed = None, None
-    try:
-        if call is not None:
-            with warnings.catch_warnings(record=True) as held:
-                warnings.simplefilter("always")
-                try:
-                    loaded = _load(data_dir, pseudonymise, codebook)
-                except AltenaError as exc:
-                    failed = exc
-            checked = call.result()
-        else:
-            checked = check_study(data_dir, codebook, fit_rules=False, names=False)
-    finally:
-        if call is not None:
-            call.cancel()
-    if codings_source == "suggested":  # W113 says what the codings are
-        from .errors import message_code
-        checked.warnings = [w for w in checked.warnings if message_code(w) != "W112"]
-    if checked.ok:  # the warnings are printed with the run's own at the end, once each
-        for message in checked.warnings:
-            warnings.warn(message, stacklevel=1)
-    else:
+    # The check runs beside the loading on a second core; a problem it finds stops the run, nothing written.
+    checked, study = check_then_load(data_dir, codebook, pseudonymise=pseudonymise, engine=engine,
+                                     scheduler=scheduler, out=out_dir, codings=codings_source)
+    if study is None:
         for message in checked.warnings:
             click.echo(f"warning: {message}", err=True)
         click.echo(f"{len(checked.problems)} problem(s) in {data_dir}; nothing was written:", err=True)
         for message in checked.problems:
             click.echo(f"error: {message}", err=True)
         sys.exit(2)
-    check_target(out_dir)  # a file or someone's own folder as --out: refused before the analysis (E150)
-    if call is not None:
-        for w in held:
-            warnings.warn(w.message, w.category, stacklevel=1)
-        if failed is not None:
-            raise failed
-        assert loaded is not None  # loaded unless it failed
-        study = loaded
-    else:
-        with _runner(engine, scheduler) as runner:
-            study = _load(data_dir, pseudonymise, codebook, runner)
-    if codings_source == "suggested":
-        study = use_suggestions(study)
     # The loaded study, lookup tables and modules live until the process ends: leave them out of every
     # later garbage collection (0.5-1 s CPU less in the stages; fewer pages copied in a forked stage).
     import gc

@@ -17,14 +17,18 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import pandas as pd
 
 from .errors import Warnings
 from .study import Study
 
-__all__ = ["STAGES", "BACKGROUND_STAGES", "StageOutput", "export_groups", "is_kept", "kept", "run", "use_suggestions"]
+if TYPE_CHECKING:
+    from .check import CheckResult
+
+__all__ = ["STAGES", "BACKGROUND_STAGES", "StageOutput", "check_then_load", "export_groups", "is_kept", "kept", "run",
+           "use_suggestions"]
 
 
 class StageOutput(NamedTuple):
@@ -45,33 +49,44 @@ def _overview(study: Study, out: Path) -> StageOutput:
     })
 
 
-def _autocode(study: Study, out: Path) -> StageOutput:
+def _autocode(study: Study, out: Path, *, key: str | None = None) -> StageOutput:
     """Auto-coding suggestions (origin auto, kept apart from the manual codings) and their evaluation."""
     if study.coding_source == "suggested":  # the codings are the suggestions: no evaluation against themselves
         return StageOutput({"auto_codings": study.codings})
     from .analysis.autocode import autocode_tables
-    return StageOutput(kept(study, "autocode", lambda: autocode_tables(study)))
+    return StageOutput(kept(study, "autocode", lambda: autocode_tables(study), key=key))
 
 
-def is_kept(study: Study, name: str) -> bool:
-    """True when :func:`kept` would take ``name``'s tables from the study cache (nothing to compute)."""
+def _key(study: Study, key: str | None) -> str | None:
     from .store.cache import study_fingerprint
 
-    key = study_fingerprint(study)
+    # None from study_fingerprint means "no cache to vouch for": found before any hashing, cheap to ask again
+    return key if key is not None else study_fingerprint(study)
+
+
+def is_kept(study: Study, name: str, *, key: str | None = None) -> bool:
+    """True when :func:`kept` would take ``name``'s tables from the study cache (nothing to compute).
+
+    ``key``: the study's :func:`~altena_qca.store.cache.study_fingerprint` when
+    the caller has it already (:func:`run` computes it once); else computed here.
+    """
+    key = _key(study, key)
     return key is not None and study.cache.has_results(name, key)
 
 
-def kept(study: Study, name: str, compute: Callable[[], dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+def kept(study: Study, name: str, compute: Callable[[], dict[str, pd.DataFrame]], *,
+         key: str | None = None) -> dict[str, pd.DataFrame]:
     """``compute()``'s tables, kept in the study cache under ``name`` while the study is unchanged.
 
     The key is :func:`altena_qca.store.cache.study_fingerprint` (every input
     file's content, the codebook, the codings in memory, code and library
     versions); without a study cache the tables are computed every time.
-    ``compute`` must depend on nothing else.
+    ``compute`` must depend on nothing else. ``key``: that fingerprint when
+    the caller has it already (it hashes every coding: :func:`run` computes
+    it once per run); else computed here — never remembered on the study,
+    so codings edited in place give a new key.
     """
-    from .store.cache import study_fingerprint
-
-    key = study_fingerprint(study)
+    key = _key(study, key)
     if key is None:
         return compute()
     return study.cache.results(name, key, compute)
@@ -243,6 +258,97 @@ def use_suggestions(study: Study, *, coder=None) -> Study:
     return replace(study, codings=codings, coding_source="suggested", _memo={})
 
 
+def check_then_load(data_dir: str | Path, codebook: str | Path | None = None, *, pseudonymise: bool = True,
+                    engine: str = "local", scheduler: str | None = None, out: str | Path | None = None,
+                    codings: str = "manual") -> tuple[CheckResult, Study | None]:
+    """Check a study folder, and load it if the check finds no problem: ``altena-qca run``'s first step.
+
+    With the local engine and a second core, :func:`~altena_qca.check.check_study`
+    runs in a forked process (:func:`altena_qca.engine.in_background`) while
+    this one loads the study; otherwise the check runs first. Either way the
+    result is what the two one after the other would give: nothing is loaded
+    for nothing, the check's verdict comes first, its problems win over an
+    error of the loading, and the loading's warnings come after the check's.
+
+    Parameters
+    ----------
+    data_dir, codebook, pseudonymise
+        As for :func:`~altena_qca.study.load_study`.
+    engine, scheduler
+        :func:`altena_qca.engine.get_engine`'s ``name`` and ``scheduler``: who
+        reads and pseudonymises the documents (a Dask cluster is started only
+        after a clean check; the check then runs first, here).
+    out
+        The output folder the run will write: refused (E150, raised) after a
+        clean check, before anything of the loading is reported.
+    codings : {"manual", "suggested"}
+        ``"suggested"``: the study's codings are the auto-coder's suggestions
+        (:func:`use_suggestions`), and the check's W112 ('no codings') is left
+        out (W113 says what the codings are).
+
+    Returns
+    -------
+    (CheckResult, Study or None)
+        With problems (``result.ok`` is False): the result and None, and no
+        warning is raised (the caller lists ``result.warnings`` and
+        ``result.problems``). Else the study, after the check's warnings and
+        then the loading's were raised as Python warnings.
+
+    Raises
+    ------
+    AltenaError
+        An error of the loading that the check did not find; E150 for ``out``.
+    """
+    import contextlib
+
+    from ._staging import check_target
+    from .check import check_study
+    from .engine import get_engine, in_background
+    from .errors import AltenaError, message_code
+    from .study import load_study
+
+    if engine == "local":
+        call = in_background(check_study, data_dir, codebook, fit_rules=False, names=False)
+    else:
+        call = None
+    loaded: Study | None = None
+    failed: AltenaError | None = None
+    held: list[warnings.WarningMessage] = []
+    try:
+        if call is not None:
+            with warnings.catch_warnings(record=True) as held:
+                warnings.simplefilter("always")
+                try:
+                    loaded = load_study(data_dir, codebook, pseudonymise=pseudonymise)
+                except AltenaError as exc:
+                    failed = exc
+            checked = call.result()
+        else:
+            checked = check_study(data_dir, codebook, fit_rules=False, names=False)
+    finally:
+        if call is not None:
+            call.cancel()
+    if codings == "suggested":
+        checked.warnings = [w for w in checked.warnings if message_code(w) != "W112"]
+    if not checked.ok:
+        return checked, None
+    for message in checked.warnings:
+        warnings.warn(message, stacklevel=2)
+    if out is not None:
+        check_target(out)  # a file or someone's own folder: refused before the analysis (E150)
+    if call is not None:
+        for w in held:
+            warnings.warn(w.message, w.category, stacklevel=2)
+        if failed is not None:
+            raise failed
+        assert loaded is not None  # loaded unless it failed
+        study = loaded
+    else:  # local on one core: load_study's own choice (a pool when many documents are new)
+        with contextlib.nullcontext(None) if engine == "local" else get_engine(engine, scheduler) as runner:
+            study = load_study(data_dir, codebook, pseudonymise=pseudonymise, engine=runner)
+    return checked, use_suggestions(study) if codings == "suggested" else study
+
+
 def run(study: Study, out_dir: str | Path, stages: list[tuple[str, Stage]] | None = None,
         log: Callable[[str], None] = lambda msg: None, *, background: bool | None = None) -> list[Path]:
     """Run every stage; write its tables and files; return every file written.
@@ -298,16 +404,26 @@ def run(study: Study, out_dir: str | Path, stages: list[tuple[str, Stage]] | Non
 def _run_stages(study: Study, out: Path, todo: list[tuple[str, Stage]], log: Callable[[str], None],
                 background: bool | None) -> dict[str, StageOutput]:
     """Each stage's output; :data:`BACKGROUND_STAGES` in a forked process when ``background`` allows."""
+    import inspect
+
     from .engine import can_fork, in_background
+    from .store.cache import study_fingerprint
 
     if background is None:
         background = can_fork()
+    background = background and len(todo) > 1
+    # Stages that keep their tables (a ``key`` parameter: :func:`kept`) get the study's fingerprint,
+    # computed once here for the whole run (the stages only read the study).
+    keyed = {name for name, stage in todo if "key" in inspect.signature(stage).parameters}
+    needs_key = keyed or (background and any(name in BACKGROUND_STAGES for name, _ in todo))
+    key = study_fingerprint(study) if needs_key else None
+    args = {name: {"key": key} if name in keyed else {} for name, _ in todo}
     side = {}
-    if background and len(todo) > 1:
+    if background:
         for name, stage in todo:
             if name in BACKGROUND_STAGES and not (name == "autocode" and study.coding_source == "suggested") \
-                    and not is_kept(study, name):
-                call = in_background(stage, study, out)
+                    and not is_kept(study, name, key=key):
+                call = in_background(stage, study, out, **args[name])
                 if call is not None:
                     side[name] = call
     results: dict[str, StageOutput] = {}
@@ -315,7 +431,7 @@ def _run_stages(study: Study, out: Path, todo: list[tuple[str, Stage]], log: Cal
         for name, stage in todo:
             log(f"{name} ..." + (" (beside the other stages, in a second process)" if name in side else ""))
             if name not in side:
-                results[name] = stage(study, out)
+                results[name] = stage(study, out, **args[name])
         for name, call in side.items():
             results[name] = call.result()
     finally:

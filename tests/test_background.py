@@ -141,3 +141,63 @@ def test_a_stage_whose_tables_are_kept_runs_here(tmp_path, monkeypatch):
     pipeline.run(study, tmp_path / "b", stages=stages, log=logged.append)
     assert not any("second process" in m for m in logged)
     assert _files(tmp_path / "a") == _files(tmp_path / "b")
+
+
+@pytest.mark.parametrize("processes", ["2", "1"])
+def test_check_then_load_is_the_check_and_then_the_loading(tmp_path, monkeypatch, processes):
+    """pipeline.check_then_load, beside (2) or one after the other (1): problems stop it before any warning."""
+    from altena_qca import load_study
+    from altena_qca.check import check_study
+
+    monkeypatch.setenv(E.PROCESSES_ENV, processes)
+    monkeypatch.setenv("ALTENA_QCA_STUDY_CACHE", str(tmp_path / "cache"))
+    data = _small_study(tmp_path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        checked, study = pipeline.check_then_load(data, out=tmp_path / "out")
+    assert checked.ok and study is not None and not (tmp_path / "out").exists()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        alone = load_study(data)
+    assert study.codings.equals(alone.codings) and [d.text for d in study.corpus] == [d.text for d in alone.corpus]
+    messages = [str(w.message) for w in caught]
+    assert messages[:len(checked.warnings)] == checked.warnings  # the check's warnings first
+    (tmp_path / "a-file").write_text("x")
+    with pytest.raises(InputError, match="E150"):
+        pipeline.check_then_load(data, out=tmp_path / "a-file")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _, suggested = pipeline.check_then_load(data, codings="suggested")
+    assert suggested is not None and suggested.coding_source == "suggested"
+    assert any("W113" in str(w.message) for w in caught) and not any("W112" in str(w.message) for w in caught)
+    (data / "transcripts" / "R04.docx").unlink()  # a respondent without transcript: a problem
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        checked, study = pipeline.check_then_load(data, out=tmp_path / "a-file")  # the check's verdict first
+    assert study is None and not checked.ok and not caught
+    assert checked.problems == check_study(data, fit_rules=False, names=False).problems
+
+
+def test_a_run_hashes_the_study_once(tmp_path, monkeypatch):
+    """run computes the study's fingerprint once and passes it to is_kept and kept (it hashes every coding)."""
+    from altena_qca import load_study
+    from altena_qca.store import cache as C
+
+    monkeypatch.setenv("ALTENA_QCA_STUDY_CACHE", str(tmp_path / "cache"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        study = load_study(_small_study(tmp_path))
+    kept_tables = {"auto_codings": study.codings.iloc[:3].reset_index(drop=True)}
+    study.cache.results("autocode", C.study_fingerprint(study), lambda: kept_tables)
+    calls = []
+    real = C.study_fingerprint
+    monkeypatch.setattr(C, "study_fingerprint", lambda s: calls.append(1) or real(s))
+    stages = [(n, f) for n, f in pipeline.STAGES if n in ("overview", "autocode")]
+    for background in (True, False):
+        calls.clear()
+        pipeline.run(study, tmp_path / f"out-{background}", stages=stages, background=background)
+        assert len(calls) == 1
+    assert _files(tmp_path / "out-True") == _files(tmp_path / "out-False")
+    assert (tmp_path / "out-True" / "tables" / "auto_codings.csv").read_bytes().count(b"\n") == 4
+    study.codings.loc[0, "code"] = "something.else"  # an edit in place: a new key, the tables not kept
+    assert not pipeline.is_kept(study, "autocode") and len(calls) == 2
