@@ -126,7 +126,10 @@ class AutoCoder(BaseEstimator):
         if self.method in ("model", "combined"):
             model = clone(self.model) if self.model is not None else SuggestionModel()
             if X and y is not None:  # without coded passages nothing to learn from but the labels: rules only
-                self.model_ = model.fit(X, y, codebook=codebook)
+                if getattr(model, "rule_features", False) and self.rule_coder_ is not None:
+                    self.model_ = model.fit(X, y, codebook=codebook, rule_coder=self.rule_coder_)
+                else:
+                    self.model_ = model.fit(X, y, codebook=codebook)
         self.stance_ = EffectStance(codebook, learned=self.model_.classes_ if self.model_ is not None else ()) \
             if self.effect_stance else None
         self._index_codes()

@@ -292,6 +292,9 @@ class Batch:
     forms: np.ndarray
     _docs: dict = field(default_factory=dict, repr=False)  # batch position → Doc, made on demand
     _lemmatised: set = field(default_factory=set, repr=False)
+    #: what a fitted coder found in this batch (key: the coder's id), so that a model using rule
+    #: hits as features and the combination reading the same rules run them once
+    found: dict = field(default_factory=dict, repr=False)
 
     def text(self, p: int) -> str:
         """The text of the passage at batch position ``p``."""

@@ -720,6 +720,14 @@ class RuleCoder(BaseEstimator):
         check_is_fitted(self, "rules_")
         if not len(batch.arrays):
             return None
+        memo = batch.found.get(id(self))
+        if memo is not None and memo[0] is self.rule_confidence_ and memo[1] == len(self.rule_confidence_):
+            return memo[2]
+        result = self._find_batch(batch)
+        batch.found[id(self)] = (self.rule_confidence_, len(self.rule_confidence_), result)
+        return result
+
+    def _find_batch(self, batch: Batch):
         self._form_tables()
         forms = batch.forms
         # single-token rules (lemmas, one-token phrases): per-form hit lists
