@@ -137,3 +137,33 @@ def test_model_only_threshold_drops_only_the_model_suggestions_no_rule_makes():
     plain, strict = found(), found(model_only_threshold=1.01)
     assert ("coord", "model") in plain[1] and strict[1] == []  # the model alone: dropped
     assert strict[0] == plain[0] and strict[0]  # a rule's suggestion (merged or not) stays
+
+
+def test_rule_hits_are_features_that_carry_to_wording_never_trained_on():
+    """With ``rule_features`` the model meets a code's rules in wording no training passage used."""
+    cb = Codebook([Code("late", "Te laat", rules={"phrases": ["pas na weken"]}),
+                   Code("trust", "Vertrouwen", rules={"lemmas": ["vertrouwen"]})])
+    X = ["Het verslag kwam pas na weken.", "De rapportage kwam pas na weken binnen.", "Pas na weken hoorde ik iets.",
+         "Ik vertrouw mijn collega's.", "Het vertrouwen is groot.", "We vertrouwen elkaar."]
+    y = [["late"]] * 3 + [["trust"]] * 3
+    new = ["Een brief? Die kreeg ik pas na weken."]
+    kwargs = dict(use_codebook=False, threshold=0.5)
+    with_rules = SuggestionModel(rule_features=True, **kwargs).fit(X, y, codebook=cb)
+    without = SuggestionModel(rule_features=False, **kwargs).fit(X, y, codebook=cb)
+    late = with_rules.classes_.index("late")
+    assert with_rules.predict_proba(new)[0, late] > without.predict_proba(new)[0, late]
+    assert with_rules.rule_coder_ is not None and without.rule_coder_ is None
+    # without a codebook or rule coder there is nothing to take rule hits from: lemma features only
+    assert SuggestionModel(rule_features=True).fit(X, y).rule_coder_ is None
+
+
+def test_rule_features_in_batches_equal_the_hashed_feature_matrix(study):
+    from altena_qca.coding.nlp import pipe_batches
+
+    X, y = training_data(study.corpus, study.codings)
+    model = SuggestionModel(rule_features=True).fit(X[:200], y[:200], codebook=study.codebook)
+    texts = X[200:320]
+    expected = model._counts(texts, model.vocabulary_)
+    for batch in pipe_batches(texts):
+        got = model._batch_counts(batch)
+        assert (got != expected[batch.index]).nnz == 0

@@ -321,3 +321,25 @@ def test_a_verdict_on_die_nieuwe_wet_counts_in_another_sentence_but_privacy_law_
     assert "wams.opinion.negative" in _codes(found)
     [found] = thesis_coder.predict(["De wet is duidelijk over de AVG. Ik maak me zorgen over de wachtlijst."])
     assert "wams.opinion.negative" not in _codes(found)
+
+
+def test_uncalibrated_suggestions_are_ranked_by_how_many_distinct_rules_of_their_code_fire():
+    """A study nobody coded yet: the more independent indicators of a code in a passage, the higher its
+    confidence (RANKED_CONFIDENCE); a calibrated coder keeps each rule's calibrated confidence."""
+    from altena_qca.coding.rules import RANKED_CONFIDENCE
+
+    cb = Codebook([Code("late", "Te laat", rules={"phrases": ["pas na weken", "te laat"], "lemmas": ["stilte"]}),
+                   Code("other", "Ander", rules={"lemmas": ["agenda"]})])
+    coder = RuleCoder().fit(codebook=cb)
+    one, two, three = coder.predict(["Het kwam te laat.", "Het kwam te laat, pas na weken.",
+                                     "Stilte. Het kwam te laat, pas na weken."])
+    assert {s.confidence for s in one} == {RANKED_CONFIDENCE[0]}
+    assert {s.confidence for s in two} == {RANKED_CONFIDENCE[1]}
+    assert {s.confidence for s in three} == {RANKED_CONFIDENCE[2]}
+    # the same rule twice is one indicator; another code's rule does not count
+    [again] = coder.predict(["Te laat, weer te laat. De agenda."])
+    assert {(s.code, s.confidence) for s in again} == {("late", RANKED_CONFIDENCE[0]), ("other", RANKED_CONFIDENCE[0])}
+    assert {s.confidence for s in RuleCoder(ranked=None).fit(codebook=cb).predict(["Het kwam te laat, pas na weken."])[0]} == {0.6}
+    calibrated = RuleCoder().fit(["Het kwam te laat, pas na weken."], [["late"]], codebook=cb)
+    assert {s.confidence for s in calibrated.predict(["Het kwam te laat, pas na weken."])[0]} == \
+        {calibrated.rule_confidence_["late|phrase:te laat"], calibrated.rule_confidence_["late|phrase:pas na weken"]}

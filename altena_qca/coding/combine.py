@@ -20,7 +20,7 @@ Examples
 >>> import pandas as pd
 >>> code_passages(pd.DataFrame({"id": ["a", "b"], "text": ["Het werd niet gedeeld.", ""]}), coder)
   id code_id  confidence  start  end                 rule
-0  a       p         0.6      9   21  phrase:niet gedeeld
+0  a       p         0.7      9   21  phrase:niet gedeeld
 """
 from __future__ import annotations
 
@@ -224,7 +224,7 @@ class AutoCoder(BaseEstimator):
         if self.rule_coder_ is not None:
             rules, rule_keys = self.rule_coder_.find_batch(batch), self.rule_coder_.output_keys_
         if rules is not None:
-            r_passage, r_key, r_start, r_end, r_conf, r_confs = rules
+            r_passage, r_key, r_start, r_end, r_conf, _ = rules
             ok = np.flatnonzero(r_conf >= self.min_rule_confidence)
             code = self._rule_code[r_key[ok]]
             # best per (passage, code): highest confidence, then first in the sorted order
@@ -273,8 +273,10 @@ class AutoCoder(BaseEstimator):
             at = np.where(from_rule[made], index_m, 0)
             key_l = r_key[at].tolist()
             start_l, end_l = r_start[at].tolist(), r_end[at].tolist()
+            rconf_l = r_conf[at].tolist()
         else:
             key_l = start_l = end_l = [0] * len(passage_l)
+            rconf_l = [0.0] * len(passage_l)
         if model is not None:
             # the model's row of each suggestion: its own, or the next one for a merge
             m_at = np.flatnonzero(made)
@@ -285,12 +287,12 @@ class AutoCoder(BaseEstimator):
         out: dict[int, list[Suggestion]] = {}
         codes = self._codes
         spans: dict[int, tuple[int, int]] = {}
-        for p, c, kind, k, a, b, m in zip(passage_l, code_l, kind_l, key_l, start_l, end_l, proba_l):
+        for p, c, kind, k, a, b, m, r_c in zip(passage_l, code_l, kind_l, key_l, start_l, end_l, proba_l, rconf_l):
             if kind == 1:
                 code, name = rule_keys[k]
-                found = _suggestion(code, a, b, r_confs[k], name)
+                found = _suggestion(code, a, b, r_c, name)
             elif kind == 2:
-                r_c, m_conf = r_confs[k], round(m, 4)
+                m_conf = round(m, 4)
                 found = _suggestion(codes[c], a, b, round(1 - (1 - r_c) * (1 - m_conf), 4),
                                     f"{rule_keys[k][1]}+{model_rule}")
             else:

@@ -223,7 +223,7 @@ class SuggestionModel(BaseEstimator):
     _f_col: np.ndarray
     _f_parts: np.ndarray
     rule_coder_: RuleCoder | None
-    _rule_feats: list
+    _rule_feats: tuple[np.ndarray, np.ndarray]
 
     def __init__(self, *, threshold: float = 0.5, max_suggestions: int = 3, estimator: str = "logreg",
                  C: float = 1.0, class_weight: str | None = "balanced", ngrams: int = 2, min_positive: int = 2,
@@ -279,18 +279,14 @@ class SuggestionModel(BaseEstimator):
         if found is None:
             return np.zeros(0, np.int64), np.zeros(0, np.uint64)
         passage, key, start = found[0], found[1], found[2]
-        feats = self._rule_feats
-        offsets = batch.arrays[:, 2]
-        first, last = batch.first[passage], batch.last[passage]
-        # the row of each span's first token: the last token starting at or before it
-        rows = np.asarray([f + max(int(np.searchsorted(offsets[f:l], a, side="right")) - 1, 0)
-                           for f, l, a in zip(first.tolist(), last.tolist(), start.tolist())], dtype=np.int64)
-        out_rows, out_feats = [], []
-        for r, k in zip(rows.tolist(), key.tolist()):
-            for h in feats[k]:
-                out_rows.append(r)
-                out_feats.append(h)
-        return np.asarray(out_rows, dtype=np.int64), np.asarray(out_feats, dtype=np.uint64)
+        # the row of each span's first token: the last row of its passage starting at or before it
+        where = (batch.token_passage.astype(np.int64) << 32) | batch.arrays[:, 2].astype(np.int64)
+        rows = np.searchsorted(where, (passage.astype(np.int64) << 32) | start.astype(np.int64), side="right") - 1
+        rows = np.maximum(rows, batch.first[passage])
+        ptr, flat = self._rule_feats
+        counts = ptr[key + 1] - ptr[key]
+        at = np.repeat(ptr[key] - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+        return np.repeat(rows, counts), flat[at]
 
     def _parts(self) -> tuple[np.ndarray, np.ndarray]:
         """Lemma hashes of the compound modifier and head of every form of the form table (0: none)."""
@@ -470,10 +466,12 @@ class SuggestionModel(BaseEstimator):
                 rule_coder = RuleCoder().fit(codebook=codebook)
             self.rule_coder_ = rule_coder
             strings = get_nlp().vocab.strings
-            self._rule_feats = [
-                [np.uint64(strings.add(f"\x1frule:{a}")) for a in
-                 ([code, *codebook.ancestors(code)] if codebook is not None and code in codebook else [code])]
-                for code, _ in rule_coder.output_keys_]
+            feats = [[strings.add(f"\x1frule:{a}") for a in
+                      ([code, *codebook.ancestors(code)] if codebook is not None and code in codebook else [code])]
+                     for code, _ in rule_coder.output_keys_]
+            # the features of output key k: flat[ptr[k]:ptr[k + 1]]
+            self._rule_feats = (np.r_[0, np.cumsum([len(f) for f in feats])].astype(np.int64),
+                                np.asarray([h for f in feats for h in f], dtype=np.uint64))
         rows, feats = self._counts(X, None)
         self.vocabulary_ = np.unique(feats)
         counts = self._matrix(rows, feats, len(X), self.vocabulary_)
