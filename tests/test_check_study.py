@@ -212,6 +212,11 @@ def test_another_study_does_not_inherit_the_thesis_municipality():
     assert thesis.resolve("woningcorporatie") == "bazalt_wonen"     # in the thesis it is Bazalt Wonen
     assert not any("Altena" in a.name and a.name != "Woonstichting Land van Altena" for a in own)
     assert own["politie"].name == "Politie" and not any(a.in_figure_1 for a in own)
+    # every region has its own kredietbank: 'Kredietbank Heusden' is not the thesis's Kredietbank Nederland
+    from altena_qca.network.actors import _resolve_organisation
+    assert own.resolve("kredietbank") == "type_kredietbank" and own["type_kredietbank"].name == "Kredietbank"
+    assert _resolve_organisation("Kredietbank Heusden", own) is None          # W111: add it to actors.yaml
+    assert thesis.resolve("Kredietbank") == "kredietbank"
 
 
 @pytest.mark.parametrize("ask, answer", [("Vraag", "Antwoord"), ("Q", "A"), ("Interviewer", "Respondent")])

@@ -172,9 +172,23 @@ def test_coarse_effect_codings_are_named_not_read_as_nobody(tmp_path, monkeypatc
     assert "noemt een negatief effect" not in text
     assert ("heeft een codering voor een negatief effect van te weinig gegevensuitwisseling op de samenwerking. "
             "Bij 2 respondenten is wel een effect gecodeerd zonder moment of richting") in text
+    assert "In deze studie is niets gecodeerd over de privacy van cliënten onder de Wams" not in text
     rows = [[c.text for c in r.cells] for t in d.tables for r in t.rows]
     assert ["–", "Niet ingedeeld (geen codering voor ervaren problemen)", "3",
             "Wmo-consulent, wijkverpleegkundige, schuldhulpverlener"] in rows
+
+
+def test_an_empty_theme_says_so_and_sentences_begin_with_a_capital(tmp_path, monkeypatch):
+    """Only H01's codings: the privacy section says nothing was coded instead of standing empty, and a
+    sentence that opens with a group ('groep 1 verwacht ...') is capitalised."""
+    only = [c for c in CODINGS if c[0] == "H01" and not c[2].startswith("wams.")]
+    only.append(("H01", "Ja, ik verwacht dat de samenwerking verbetert.", "effects.coordination.wams.improves.tasks"))
+    monkeypatch.setattr(sys.modules[__name__], "CODINGS", only)
+    text, _, _ = _report_text(_study_folder(tmp_path / "one", with_codings=True), tmp_path)
+    assert ("In deze studie is niets gecodeerd over de privacy van cliënten onder de Wams; de gegevens zeggen "
+            "daarover niets.") in text
+    assert "Groep 1 verwacht een betere coördinatie van taken (1 van de 1)." in text
+    assert " groep 1 verwacht" not in text and "\ngroep 1" not in text
 
 
 def test_results_of_a_study_without_codings(tmp_path):

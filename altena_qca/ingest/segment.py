@@ -71,6 +71,8 @@ kan""".split())
 _STEM = 5
 #: Evidence of an interviewer turn that matches a topic-list question (overlap coefficient ≥ 0.6).
 _EXACT = 10.0
+#: Evidence at least one turn must give before any part is assigned (one cue word that names one part).
+_ENOUGH = 1.0
 #: Cost of going back to an earlier part (interviews mostly follow the topic list's order).
 _BACK = 3.0
 #: Cost per part of opening an interview after part 1.
@@ -147,10 +149,10 @@ class TopicList:
         return {part: sum(w for s, w in vocab.items() if s in stems) for part, vocab in self.vocabulary.items()}
 
     def parts_of_questions(self, texts: Iterable[str]) -> list[int]:
-        """The part of each interviewer turn, in order; all 0 when no turn points to any part."""
+        """The part of each interviewer turn, in order; all 0 when no turn points clearly to a part."""
         evidence = [self.part_evidence(t) for t in texts]
         parts = sorted(set(self.vocabulary) | {q[0] for q in self.questions})
-        if not evidence or not parts or not any(v for e in evidence for v in e.values()):
+        if not evidence or not parts or max((v for e in evidence for v in e.values()), default=0.0) < _ENOUGH:
             return [0] * len(evidence)
         # best path: score[p] = evidence so far minus the costs of going back and of a late start
         score = {p: evidence[0].get(p, 0.0) - _LATE_START * (p - parts[0]) for p in parts}

@@ -316,10 +316,14 @@ def _effects_moment(b: Builder, f: w.Facts, png, when: str, title: str, paras: l
 
 def _privacy(b: Builder, f: w.Facts, r: Results) -> None:
     b.heading(SECTIONS[5], 1)
-    for text in f.privacy_paragraphs():
+    paras, quotes = f.privacy_paragraphs(), f.theme_quotes("privacy", limit=3)
+    for text in paras:
         b.para(text)
-    for quote, label, source in f.theme_quotes("privacy", limit=3):
+    for quote, label, source in quotes:
         _quote(b, quote, label, source)
+    if not paras and not quotes:
+        b.para("In deze studie is niets gecodeerd over de privacy van cliënten onder de Wams; de gegevens zeggen "
+               "daarover niets.")
 
 
 def _conclusion(b: Builder, f: w.Facts) -> None:

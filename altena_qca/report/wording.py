@@ -365,7 +365,7 @@ class Facts:
         for gids, items in by_groups.items():
             lead = "Alleen " if len(gids) < len([g for g in self.group_label if self.size.get(g)]) else ""
             also = " daarnaast" if all_items else ""
-            out.append(f"{lead}{self._group_phrase(gids)} verwacht{also} " + join(items) + ".")
+            out.append(_cap(f"{lead}{self._group_phrase(gids)} verwacht{also} " + join(items) + "."))
         same = self._rows("wams")
         same = same[(same["stance"] == "same") & (same["total"] > 0)]
         if len(same):
@@ -523,7 +523,9 @@ class Facts:
             first += (f" Bij {num(len(interviewed))} externe "
                       f"{'partner' if len(interviewed) == 1 else 'partners'} werkt een geïnterviewde respondent (vet)"
                       + (f"; van {'één externe respondent' if unknown == 1 else f'{unknown} externe respondenten'} "
-                         f"noemt de bron de werkgever niet." if unknown > 0 else "."))
+                         + ("noemt de bron de werkgever niet." if thesis else
+                            "staat de werkgever niet als organisatie in het netwerk (niet opgegeven, of onbekend "
+                            "in de lijst met organisaties).") if unknown > 0 else "."))
         out = [first]
         wdeg = {n: v for n, v in H.degree(weight="weight") if v > 0} if H.number_of_edges() else {}
         n_ties = H.number_of_edges()
