@@ -211,6 +211,11 @@ def test_analysis_follows_each_change(new_study):
     assert groups["W02"] == 2
     page = c.get("/analysis").text
     assert "W02" in page and "problems.too_easy" in page
+    # the page speaks Dutch: why a respondent is where it is, and the stances of the effects tables
+    assert "meeste coderingen: problems.too_easy 1×" in page and "geen codering van een probleemcode" in page
+    assert "<td>negatief</td>" in page and "<td>blijft gelijk</td>" in page and "Andere effecten" in page
+    for english in ("no coding of any group code", "<td>negative</td>", "<td>same</td>", "wams_other"):
+        assert english not in page, english
     c.delete(f"/api/codings/{r.json()['id']}")
     groups = {g["respondent"]: g["group"] for g in c.get("/api/analysis/groups").json()}
     assert groups["W02"] is None

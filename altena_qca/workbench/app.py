@@ -22,6 +22,8 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from ..errors import AltenaError
+from ..report.figures import STANCE_NL
+from ..report.wording import ROW_NL
 from . import api
 from .messages import dutch_warning
 from .security import Guard, new_token
@@ -138,15 +140,46 @@ def analysis_page(request, wb):
     if effect is not None and effect not in names:
         raise KeyError(effect)
     groups = api.records(wb.groups()) if wb.has_typology() else None
+    for g in groups or []:
+        g["basis_nl"] = _basis_nl(g)
     ctx = {"effect_names": names, "effect": effect, "groups": groups,
            "group_defs": _group_defs(wb), "effect_tables": [], "cooc": None}
     if names:
         for title, when in (("Effecten nu (situatie vandaag)", "today"), ("Effecten met de Wams", "wams")):
             table = wb.effects(when)
             gcols = [c for c in table.columns if str(c).startswith("group_")]
-            ctx["effect_tables"].append((title, gcols, api.records(table)))
+            rows = api.records(table)
+            for r in rows:
+                r["effect_nl"], r["stance_nl"] = _row_nl(r, names)
+            ctx["effect_tables"].append((title, gcols, rows))
         ctx["cooc"] = api.records(wb.cooccurrence(effect))
+        for r in ctx["cooc"]:
+            r["stance_nl"] = STANCE_NL.get(str(r["stance"]), str(r["stance"]))
     return ctx
+
+
+def _row_nl(row: dict, names: dict[str, str]) -> tuple[str, str]:
+    """(effect, stance) of an effects-table row in Dutch, as the report writes them."""
+    section, stance = str(row["section"]), str(row["stance"])
+    if section == "effects":
+        return names.get(str(row["effect"]), str(row["effect"])), STANCE_NL.get(stance, stance)
+    if section == "wams_details":
+        return ROW_NL.get(stance, str(row["label_nl"])), STANCE_NL["improves"]
+    return "Andere effecten", ROW_NL.get(stance, str(row["label_nl"]))
+
+
+def _basis_nl(row: dict) -> str:
+    """Why a respondent is in its group (or in none), in Dutch, from the counts per group code."""
+    counts = ", ".join(f"{k[2:]} {int(v)}×" for k, v in row.items()
+                       if k.startswith("n_") and v is not None and int(v) > 0)
+    status = str(row.get("status") or "")
+    if status == "unplaced":
+        return "geen codering van een probleemcode"
+    if status == "ambiguous":
+        return f"gelijkspel: {counts}"
+    if str(row.get("evidence") or "").startswith("precedence"):
+        return f"voorrang volgens het codeboek: {counts}"
+    return f"meeste coderingen: {counts}"
 
 
 def _group_defs(wb):
