@@ -28,7 +28,7 @@ from .errors import CodebookError, Errors
 from .model import Code, Codebook
 from .resources import DEFAULT_CODEBOOK
 
-__all__ = ["load_codebook", "validate_codebook", "read_codebook_file", "DEFAULT_CODEBOOK"]
+__all__ = ["load_codebook", "validate_codebook", "read_codebook_file", "effect_codes", "DEFAULT_CODEBOOK"]
 
 
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
@@ -224,3 +224,48 @@ def load_codebook(path: str | Path = DEFAULT_CODEBOOK) -> Codebook:
         ))
     return Codebook(codes, analysis=strip_lines(data.get("analysis") or {}),
                     meta=strip_lines(data.get("codebook") or {}), path=str(path))
+
+
+def effect_codes(codebook: Codebook) -> dict[str, tuple[dict[str, dict[str, str]], dict[str, str | None]]]:
+    """Per effect of the codebook's ``analysis.effects``: its stance codes, and the codes that name it without.
+
+    Returns
+    -------
+    dict
+        effect → ``(stance codes, general codes)``: the stance codes by moment
+        and stance (``{"today": {"negative": "effects.trust.today.negative", ...}, "wams": {...}}``),
+        and the codes that name the effect but no stance — its own code (the
+        nearest code above all its stance codes) and the codes between it and
+        a stance code — each with the moment it fixes (``effects.trust.today``
+        → ``"today"``) or None.
+
+    Examples
+    --------
+    >>> from altena_qca import load_codebook
+    >>> stance, general = effect_codes(load_codebook())["trust"]
+    >>> general
+    {'effects.trust': None, 'effects.trust.today': 'today', 'effects.trust.wams': 'wams'}
+    """
+    out = {}
+    for effect, spec in (codebook.analysis.get("effects") or {}).items():
+        stance_codes = {m: {str(s): c for s, c in ((spec or {}).get(m) or {}).items() if c in codebook}
+                        for m in ("today", "wams")}
+        all_codes = [c for per in stance_codes.values() for c in per.values()]
+        if not all_codes:
+            continue
+        chains = [[c, *codebook.ancestors(c)] for c in all_codes]
+        common = [a for a in chains[0] if all(a in ch for ch in chains[1:])]
+        if not common:
+            continue
+        root = common[0]
+        general: dict[str, str | None] = {root: None}
+        for moment, per in stance_codes.items():
+            for code in per.values():
+                chain = [code, *codebook.ancestors(code)]
+                for between in chain[1:chain.index(root)]:
+                    # effects.trust.today fixes the moment; so does effects.coordination.wams.improves
+                    general.setdefault(between, moment)
+        for code in all_codes:
+            general.pop(code, None)
+        out[str(effect)] = (stance_codes, general)
+    return out

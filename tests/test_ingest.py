@@ -46,31 +46,30 @@ def test_docx_turns_timestamps_headings_and_parts(tmp_path):
     assert "[00:" not in doc.text and "bron:" not in doc.text
 
 
+def _parts(*lines: str) -> list[int]:
+    """The part of each segment of a transcript without headings."""
+    doc = segment_paragraphs([Paragraph(t, i) for i, t in enumerate(lines, start=1)], "X")
+    return [s.part for s in doc.segments]
+
+
 def test_parts_from_topic_list_questions_without_headings():
-    paras = [Paragraph(t, i) for i, t in enumerate([
-        "I: Kunt u iets over uzelf vertellen?", "R: Ik werk bij de gemeente.",
-        "I: Hoe zijn de onderlinge verhoudingen in het netwerk?", "R: Horizontaal.",
-        "I: Welke rol speelt vertrouwen bij de uitwisseling?", "R: Een grote.",
-        "I: Denk je dat meer delen van gegevens invloed heeft op de netwerkrelaties?", "R: Ja.",
-        "I: En verder?", "R: Nee.",
-    ], start=1)]
-    doc = segment_paragraphs(paras, "X")
-    assert [s.part for s in doc.segments] == [1, 1, 2, 2, 3, 3, 4, 4, 4, 4]
+    assert _parts("I: Kunt u iets over uzelf vertellen?", "R: Ik werk bij de gemeente.",
+                  "I: Hoe zijn de onderlinge verhoudingen in het netwerk?", "R: Horizontaal.",
+                  "I: Welke rol speelt vertrouwen bij de uitwisseling?", "R: Een grote.",
+                  "I: Denk je dat meer delen van gegevens invloed heeft op de netwerkrelaties?", "R: Ja.",
+                  "I: En verder?", "R: Nee.") == [1, 1, 2, 2, 3, 3, 4, 4, 4, 4]
 
 
 def test_parts_of_an_interviewer_who_words_the_questions_differently():
     """No heading, no topic-list question verbatim: the cue words and the order of the parts place the turns."""
-    paras = [Paragraph(t, i) for i, t in enumerate([
-        "Vraag: Fijn dat je tijd hebt. Vertel eens wat over je werkzaamheden?", "Antwoord: Ik ben jongerenwerker.",
-        "Vraag: Met welke organisaties en instanties heb je te maken rond zo'n gezin?",
-        "Antwoord: School, wijkteam, politie.",
-        "Vraag: Loop je wel eens tegen de privacyregels aan als je iets wil delen?", "Antwoord: Vaak.",
-        "Vraag: En wat doet dat met het vertrouwen?", "Antwoord: Dat lijdt eronder.",
-        "Vraag: Wat verwacht je van het wetsvoorstel?", "Antwoord: Weinig.",
-        "Vraag: Nog iets?", "Antwoord: Nee.",
-    ], start=1)]
-    doc = segment_paragraphs(paras, "X")
-    assert [s.part for s in doc.segments] == [1, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4]
+    assert _parts("Vraag: Fijn dat je tijd hebt. Vertel eens wat over je werkzaamheden?",
+                  "Antwoord: Ik ben jongerenwerker.",
+                  "Vraag: Met welke organisaties en instanties heb je te maken rond zo'n gezin?",
+                  "Antwoord: School, wijkteam, politie.",
+                  "Vraag: Loop je wel eens tegen de privacyregels aan als je iets wil delen?", "Antwoord: Vaak.",
+                  "Vraag: En wat doet dat met het vertrouwen?", "Antwoord: Dat lijdt eronder.",
+                  "Vraag: Wat verwacht je van het wetsvoorstel?", "Antwoord: Weinig.",
+                  "Vraag: Nog iets?", "Antwoord: Nee.") == [1, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4]
 
 
 def test_parts_go_back_only_on_strong_evidence():
@@ -84,10 +83,8 @@ def test_parts_go_back_only_on_strong_evidence():
 
 
 def test_no_part_evidence_gives_part_0_and_a_warning():
-    paras = [Paragraph("I: Zullen we beginnen?", 1), Paragraph("R: Prima.", 2)]
     with pytest.warns(UserWarning, match="W102"):
-        doc = segment_paragraphs(paras, "X")
-    assert [s.part for s in doc.segments] == [0, 0]
+        assert _parts("I: Zullen we beginnen?", "R: Prima.") == [0, 0]
 
 
 def test_configured_speaker_names():

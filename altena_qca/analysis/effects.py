@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..codebook import effect_codes
 from ..errors import CodebookError, Errors
 from ..model import Codebook, Corpus, attach_respondents
 from .typology import assign_groups, typology_groups
@@ -296,29 +297,6 @@ def effect_evidence(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame,
     return out[cols].reset_index(drop=True)
 
 
-def _stance_free_codes(codebook: Codebook) -> dict[str, list[str]]:
-    """Per effect, the codes that name the effect but no moment or stance.
-
-    They are the effect's own code (the nearest code above all of its stance
-    codes) and the codes between it and a stance code (e.g. ``<effect>.today``).
-    """
-    out: dict[str, list[str]] = {}
-    for effect, spec in (codebook.analysis.get("effects") or {}).items():
-        stance_codes = [c for w in WHENS for c in ((spec or {}).get(w) or {}).values() if c in codebook]
-        if not stance_codes:
-            continue
-        chains = [[c, *codebook.ancestors(c)] for c in stance_codes]
-        common = [a for a in chains[0] if all(a in ch for ch in chains[1:])]
-        if not common:
-            continue
-        root = common[0]
-        free = {root}
-        for ch in chains:
-            free.update(ch[1:ch.index(root)])
-        out[str(effect)] = sorted(free - set(stance_codes))
-    return out
-
-
 def unplaced_effect_codings(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame) -> pd.DataFrame:
     """Codings that name an effect but neither its moment nor its stance.
 
@@ -350,8 +328,8 @@ def unplaced_effect_codings(corpus: Corpus, codebook: Codebook, codings: pd.Data
     c = attach_respondents(codings, corpus)
     c = c[c["respondent"].notna()]
     parts = []
-    for order, (effect, codes) in enumerate(_stance_free_codes(codebook).items()):
-        sub = c[c["code"].isin(codes)]
+    for order, (effect, (_, general)) in enumerate(effect_codes(codebook).items()):
+        sub = c[c["code"].isin(list(general))]
         if len(sub):
             parts.append(sub.assign(effect=effect, _order=order))
     if not parts:

@@ -44,6 +44,7 @@ from pathlib import Path
 
 import yaml
 
+from ..codebook import effect_codes
 from ..model import Codebook
 from ..resources import codebook_file
 from .rules import Suggestion, _suggestion
@@ -113,24 +114,11 @@ class EffectStance:
         learned = set(learned)
         #: general code -> (stance codes per moment and stance, the moment the code fixes or None)
         self.targets: dict[str, tuple[dict[str, dict[str, str]], str | None]] = {}
-        for spec in (codebook.analysis.get("effects") or {}).values():
-            stance_codes = {m: {str(s): c for s, c in ((spec or {}).get(m) or {}).items() if c in codebook}
-                            for m in ("today", "wams")}
-            all_codes = [c for per in stance_codes.values() for c in per.values()]
-            if not all_codes or learned.intersection(all_codes):
+        for stance_codes, general in effect_codes(codebook).values():
+            if learned.intersection(c for per in stance_codes.values() for c in per.values()):
                 continue
-            chains = [[c, *codebook.ancestors(c)] for c in all_codes]
-            common = [a for a in chains[0] if all(a in ch for ch in chains[1:])]
-            if not common:
-                continue
-            root = common[0]
-            self.targets.setdefault(root, (stance_codes, None))
-            for moment, per in stance_codes.items():
-                for code in per.values():
-                    chain = [code, *codebook.ancestors(code)]
-                    for between in chain[1:chain.index(root)]:
-                        # effects.trust.today fixes the moment; effects.coordination.wams.improves too
-                        self.targets.setdefault(between, (stance_codes, moment))
+            for code, moment in general.items():
+                self.targets[code] = (stance_codes, moment)
 
     def resolve(self, code: str, text: str, start: int, end: int) -> str:
         """The stance code for ``code`` found at ``text[start:end]``, or ``code`` when undecided."""
