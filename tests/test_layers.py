@@ -181,3 +181,17 @@ def test_readme_lists_every_module():
     folders = {p.parent.name for p in PACKAGE.rglob("__init__.py") if p.parent != PACKAGE}
     missing += [f"{f}/" for f in sorted(folders) if f"{f}/" not in block]
     assert not missing, f"README 'Where things live' does not name: {missing}"
+
+
+def test_the_analysis_layer_stays_light():
+    """groups, cooccurrence and effects import the analysis layer on every call: it must not pull in the
+    auto-coder's spaCy and scikit-learn (seconds per command), even where it shares the codebook's logic
+    (co-occurrence needs scipy.sparse, which is fine)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "import altena_qca.analysis.effects, altena_qca.analysis.cooccurrence, altena_qca.analysis.typology\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'spacy', 'sklearn', 'matplotlib'}))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
