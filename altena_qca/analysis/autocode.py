@@ -14,15 +14,25 @@ import pandas as pd
 
 from ..coding.agreement import intercoder_agreement
 from ..coding.combine import suggest
-from ..coding.experiment import crossval_by_method, crossval_suggestions, effect_codes, holdout_report
+from ..coding.experiment import (
+    crossval_by_method,
+    crossval_suggestions,
+    effect_codes,
+    holdout_report,
+    training_respondents,
+)
 from .typology import assign_groups
 
-__all__ = ["autocode_tables", "autocode_checks", "LEAVE_ONE_OUT_MAX", "FOLDS"]
+__all__ = ["autocode_tables", "autocode_checks", "LEAVE_ONE_OUT_MAX", "FOLDS", "TRAIN_MAX"]
 
 #: Up to this many respondents, the checks leave each respondent out in turn (one fit each) ...
 LEAVE_ONE_OUT_MAX = 20
 #: ... above it, :data:`FOLDS` sets of whole respondents (a fixed number of fits at any size).
 FOLDS = 10
+#: Each coder of the checks (and of ``auto_codings``) is trained on at most this many coded respondents,
+#: dealt evenly by id: one fit of the learned model then costs the same at any size (at 1,300 synthetic
+#: transcripts a fit on all of them took ≈ 22 CPU minutes, and ``run`` makes twelve).
+TRAIN_MAX = 200
 
 
 def autocode_tables(study) -> dict[str, pd.DataFrame]:
@@ -37,22 +47,30 @@ def autocode_tables(study) -> dict[str, pd.DataFrame]:
     codings) and ``autocode_agreement`` (κ and α per effect code). Up to
     :data:`LEAVE_ONE_OUT_MAX` respondents each is left out in turn;
     above, :data:`FOLDS` folds of whole respondents (``respondent_folds``),
-    so the cost stops growing with the square of the study's size. Either
+    so the cost stops growing with the square of the study's size; and
+    every coder is trained on at most :data:`TRAIN_MAX` coded respondents
+    (``training_respondents``), so each fit's cost stops growing too. Either
     way a respondent's suggestions come from a coder that never saw that
     respondent; near-copies of a passage in other respondents' interviews
     are not held out (``altena-qca evaluate --grouped`` scores that).
     """
     manual = study.codings[study.codings["origin"] == "manual"] if len(study.codings) else study.codings
-    tables = {"auto_codings": suggest(study.corpus, study.codebook, manual if len(manual) else None)}
     coded = {d.respondent for d in study.corpus if d.respondent and d.id in set(manual["document"])}
+    train = None
+    if len(coded) > TRAIN_MAX:
+        keep = set(training_respondents(coded, TRAIN_MAX))
+        train = [d.id for d in study.corpus if d.respondent is None or d.respondent in keep]
+    tables = {"auto_codings": suggest(study.corpus, study.codebook, manual if len(manual) else None,
+                                      train_documents=train)}
     if len(coded) < 3:
         return tables
-    tables["autocode_evaluation"] = holdout_report(study)
+    tables["autocode_evaluation"] = holdout_report(study, train_max=TRAIN_MAX)
     if not study.codebook.analysis.get("typology") or not effect_codes(study.codebook):
         return tables
     groups, agree = [], []
     folds = None if len(study.corpus.respondents) <= LEAVE_ONE_OUT_MAX else FOLDS
-    for method, suggestions in crossval_by_method(study, ("rules", "combined"), folds=folds).items():
+    for method, suggestions in crossval_by_method(study, ("rules", "combined"), folds=folds,
+                                                  train_max=TRAIN_MAX).items():
         checks = autocode_checks(study, suggestions)
         groups.append(checks["groups"].assign(method=method))
         agree.append(checks["effect_agreement"].assign(method=method))

@@ -46,7 +46,7 @@ from .rules import keyword_codebook
 from .stance import EffectStance
 
 __all__ = ["TEST_RESPONDENTS", "METHODS", "REPORT_COLUMNS", "is_paraphrase", "fitted_coders",
-           "heldout_suggestions", "crossval_suggestions", "crossval_by_method", "respondent_folds", "holdout_report", "crossval_report",
+           "heldout_suggestions", "crossval_suggestions", "crossval_by_method", "respondent_folds", "training_respondents", "holdout_report", "crossval_report",
            "effect_codes", "agreement_report", "evaluate_gold_file", "evaluate_passages", "default_test"]
 
 #: Held-out respondents: the highest id in each thesis group (§4.2.2), chosen before any tuning.
@@ -106,10 +106,19 @@ def default_test(study) -> list[str]:
 
 
 def heldout_suggestions(study, methods: Iterable[str] = METHODS, *, test: Iterable[str] | None = None,
-                        min_rule_confidence: float | None = None) -> dict[str, pd.DataFrame]:
-    """Suggestions for the ``test`` respondents' documents from coders trained on the rest."""
-    test_docs = _documents_of(study, default_test(study) if test is None else test)
-    train = [d for d in study.corpus.documents if d not in test_docs]
+                        min_rule_confidence: float | None = None,
+                        train_max: int | None = None) -> dict[str, pd.DataFrame]:
+    """Suggestions for the ``test`` respondents' documents from coders trained on the rest.
+
+    ``train_max``: train on at most this many of the other respondents
+    (:func:`training_respondents`), so that one fit costs the same at any size.
+    """
+    test = default_test(study) if test is None else list(test)
+    test_docs = _documents_of(study, test)
+    held = set(test_docs)
+    keep = set(training_respondents([r for r in study.corpus.respondents if r not in set(test)], train_max))
+    train = [d for d, doc in study.corpus.documents.items()
+             if d not in held and (doc.respondent is None or doc.respondent in keep)]
     X, y = training_data(study.corpus, study.codings, documents=train)
     coders = fitted_coders(study.codebook, X, y, methods, min_rule_confidence=min_rule_confidence)
     return {m: suggest(study.corpus, study.codebook, coder=c, documents=test_docs) for m, c in coders.items()}
@@ -118,6 +127,23 @@ def heldout_suggestions(study, methods: Iterable[str] = METHODS, *, test: Iterab
 def crossval_suggestions(study, method: str = "combined") -> pd.DataFrame:
     """Every respondent's suggestions from a coder trained without that respondent."""
     return crossval_by_method(study, [method])[method]
+
+
+def training_respondents(respondents: Iterable[str], most: int | None = None) -> list[str]:
+    """At most ``most`` of ``respondents``, dealt evenly in id order (every k-th); all when ``most`` is None.
+
+    A fixed choice, spread over the whole study, that keeps the cost of one
+    fit of the learned model bounded in a very large study.
+
+    >>> training_respondents(["R1", "R2", "R3", "R4", "R5"], 2)
+    ['R1', 'R4']
+    >>> training_respondents(["R2", "R1"])
+    ['R1', 'R2']
+    """
+    ids = sorted(respondents)
+    if most is None or len(ids) <= most:
+        return ids
+    return ids[::-(-len(ids) // max(1, int(most)))]
 
 
 def respondent_folds(respondents: Iterable[str], folds: int | None = None) -> list[list[str]]:
@@ -136,7 +162,8 @@ def respondent_folds(respondents: Iterable[str], folds: int | None = None) -> li
 
 
 def crossval_by_method(study, methods: Iterable[str] = METHODS, *, folds: int | None = None,
-                       min_rule_confidence: float | None = None) -> dict[str, pd.DataFrame]:
+                       min_rule_confidence: float | None = None,
+                       train_max: int | None = None) -> dict[str, pd.DataFrame]:
     """:func:`crossval_suggestions` of several methods, from one fit per held-out set.
 
     ``rules``, ``model`` and ``combined`` are halves of the same fitted coder
@@ -145,13 +172,13 @@ def crossval_by_method(study, methods: Iterable[str] = METHODS, *, folds: int | 
     respondent out in turn (one fit per respondent); a number k leaves out k
     sets of whole respondents (:func:`respondent_folds`; k fits), for studies
     with many respondents. A respondent's documents are never coded by a
-    coder trained on them either way.
+    coder trained on them either way. ``train_max``: see :func:`heldout_suggestions`.
     """
     methods = list(methods)
     parts: dict[str, list[pd.DataFrame]] = {m: [] for m in methods}
     for test in respondent_folds(study.corpus.respondents, folds):
-        for method, pred in heldout_suggestions(study, methods, test=test,
-                                                min_rule_confidence=min_rule_confidence).items():
+        for method, pred in heldout_suggestions(study, methods, test=test, min_rule_confidence=min_rule_confidence,
+                                                train_max=train_max).items():
             parts[method].append(pred)
     return {m: make_codings(pd.concat(p, ignore_index=True)) if p else make_codings([]) for m, p in parts.items()}
 
@@ -166,13 +193,15 @@ def _documents_of(study, respondents: Iterable[str]) -> list[str]:
 
 
 def holdout_report(study, *, methods: Iterable[str] = METHODS, test: Iterable[str] | None = None,
-                   labels: dict | None = None, min_rule_confidence: float | None = None) -> pd.DataFrame:
+                   labels: dict | None = None, min_rule_confidence: float | None = None,
+                   train_max: int | None = None) -> pd.DataFrame:
     """Micro precision/recall/F1 (and macro F1) of each coder on held-out respondents.
 
     Codes scored are all codes of the study's manual codings; labels those of
     ``eval_labels.yaml``. ``passages`` is ``all`` respondent turns or
     ``quotes`` (verbatim, not ``[parafrase]``). ``test`` defaults to
-    :func:`default_test`; ``min_rule_confidence`` overrides the coders' default.
+    :func:`default_test`; ``min_rule_confidence`` overrides the coders' default;
+    ``train_max`` bounds the training respondents (:func:`heldout_suggestions`).
 
     Returns
     -------
@@ -180,7 +209,8 @@ def holdout_report(study, *, methods: Iterable[str] = METHODS, test: Iterable[st
         :data:`REPORT_COLUMNS`, one row per method × level × passages.
     """
     test = default_test(study) if test is None else list(test)
-    preds = heldout_suggestions(study, methods, test=test, min_rule_confidence=min_rule_confidence)
+    preds = heldout_suggestions(study, methods, test=test, min_rule_confidence=min_rule_confidence,
+                                train_max=train_max)
     return _report(study, preds, _documents_of(study, test), labels)
 
 
