@@ -86,3 +86,25 @@ def test_a_study_codebook_without_effects_is_left_alone():
     cb = Codebook([Code("p", "Probleem", rules={"phrases": ["niet gedeeld"]})])
     assert EffectStance(cb).targets == {}
     assert [s.code for s in AutoCoder(method="rules").fit(codebook=cb).predict(["Het werd niet gedeeld."])[0]] == ["p"]
+
+
+def test_suggest_drops_a_wams_expectation_outside_the_wams_parts():
+    """'vanwege het beroepsgeheim' in the part on today's problems is no expectation of the Wams; the same
+    words answering a question on the Wams are."""
+    from altena_qca.coding import suggest
+    from altena_qca.ingest.segment import segment_paragraphs
+    from altena_qca.ingest.text import Paragraph
+    from altena_qca.model import Corpus, Respondent
+
+    lines = ["I: Welke problemen ervaar jij wat betreft de samenwerking en gegevensuitwisseling?",
+             "R: De GGZ geeft vaak niets door vanwege het beroepsgeheim.",
+             "I: Wat is jouw algemene mening van de Wams?",
+             "R: Ik denk dat de GGZ ook dan vanwege het beroepsgeheim niets doorgeeft."]
+    doc = segment_paragraphs([Paragraph(t, i) for i, t in enumerate(lines, 1)], "W1", respondent="W1")
+    assert [s.part for s in doc.segments] == [3, 3, 4, 4]
+    corpus = Corpus(documents={"W1": doc}, respondents={"W1": Respondent("W1", "Wmo-consulent", "consulent",
+                                                                        "intern")})
+    found = suggest(corpus, load_codebook())
+    secrecy = found[found["code"] == "wams.other.professional_secrecy"]
+    assert [doc.text[s:e] for s, e in zip(secrecy["start"], secrecy["end"])] == [
+        "Ik denk dat de GGZ ook dan vanwege het beroepsgeheim niets doorgeeft."]

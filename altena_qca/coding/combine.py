@@ -38,7 +38,7 @@ from ..model import Codebook, Corpus, make_codings
 from .learn import SuggestionModel
 from .nlp import pipe_batches
 from .rules import RuleCoder, Suggestion, _suggestion
-from .stance import EffectStance
+from .stance import EffectStance, WamsMoment
 
 __all__ = ["AUTO_CODER", "PASSAGE_COLUMNS", "PASSAGE_MIN_RULE_CONFIDENCE", "PASSAGE_MODEL_ONLY_THRESHOLD", "AutoCoder", "default_concepts",
            "passages_frame", "training_data", "uncoded_documents", "fitted_coder", "suggest", "merge_codings", "read_passages", "code_passages",
@@ -412,13 +412,17 @@ def suggest(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None = N
         Codings (one per segment and code, spanning the segment) with origin
         ``auto``, coder ``altena-qca``, a confidence and extra columns
         ``segment``, ``rule``, ``match_start``, ``match_end`` (the evidence).
+        An expectation of the Wams in a turn outside the interview's parts
+        about the Wams that does not name it is left out
+        (:class:`~altena_qca.coding.stance.WamsMoment`).
     """
     coder = fitted_coder(corpus, codebook, codings, coder=coder, train_documents=train_documents,
                          speakers=speakers)
     frame = passages_frame(corpus, documents=documents, speakers=speakers)
+    moment = WamsMoment(codebook)  # an interview's parts say where the Wams is talked about
     rows = []
     for row, found in zip(frame.itertuples(index=False), coder.predict(frame["text"].tolist())):
-        for s in found:
+        for s in moment.keep(found, row.text, row.part):
             rows.append({"document": row.document, "start": row.start, "end": row.end, "code": s.code,
                          "coder": AUTO_CODER, "origin": "auto", "confidence": s.confidence,
                          "segment": row.segment, "rule": s.rule,

@@ -45,11 +45,11 @@ from pathlib import Path
 import yaml
 
 from ..codebook import effect_codes
-from ..model import Codebook
+from ..model import PARTS, Codebook
 from ..resources import codebook_file
 from .rules import Suggestion, _suggestion
 
-__all__ = ["DEFAULT_STANCE_LEXICON", "EffectStance"]
+__all__ = ["DEFAULT_STANCE_LEXICON", "EffectStance", "WamsMoment"]
 
 #: The Dutch stance lexicon (cues per moment and stance, Wams and negation markers).
 DEFAULT_STANCE_LEXICON = codebook_file("stance_nl.yaml")
@@ -198,6 +198,48 @@ class EffectStance:
                 have.add(code)
                 out.append(_suggestion(code, s.start, s.end, s.confidence, f"stance:{how}+{s.rule}"))
         return sorted(out, key=lambda s: s.code)
+
+
+class WamsMoment:
+    """Keep a suggested expectation of the Wams only where the interview is about the Wams.
+
+    The codes of ``analysis.wams_other`` (privacy at risk, the client's trust
+    damaged, falling back on professional secrecy *under the Wams*) share
+    their words with today's practice: "de GGZ geeft niets door vanwege het
+    beroepsgeheim" is not an expectation of the Wams. In an interview whose
+    parts are known, such a suggestion in a turn outside the parts about the
+    Wams (1 and 4 of the topic list) that does not name the Wams (or a new
+    law, *straks*) is dropped. A turn of unknown part (0), or a free passage, keeps
+    it: there is nothing to tell by.
+
+    Examples
+    --------
+    >>> from altena_qca import load_codebook
+    >>> from altena_qca.coding.rules import Suggestion
+    >>> wm = WamsMoment(load_codebook())
+    >>> found = [Suggestion("wams.other.professional_secrecy", 0, 10, 0.7, "lemma:beroepsgeheim")]
+    >>> [s.code for s in wm.keep(found, "Vanwege het beroepsgeheim geeft de GGZ niets door.", part=3)]
+    []
+    >>> [s.code for s in wm.keep(found, "Onder de Wams vallen we terug op het beroepsgeheim.", part=3)]
+    ['wams.other.professional_secrecy']
+    >>> [s.code for s in wm.keep(found, "Vanwege het beroepsgeheim geeft de GGZ niets door.", part=4)]
+    ['wams.other.professional_secrecy']
+    """
+
+    def __init__(self, codebook: Codebook, lexicon: str | Path = DEFAULT_STANCE_LEXICON):
+        self.lexicon = _Lexicon.read(lexicon)
+        self.codes = {c for code in (codebook.analysis.get("wams_other") or {}).values() if code in codebook
+                      for c in codebook.descendants(code)}
+        #: the interview parts about the Wams (their names in the topic list say so)
+        self.parts = frozenset(p for p, name in PARTS.items() if "wams" in name.lower())
+
+    def keep(self, found: list[Suggestion], text: str, part: int) -> list[Suggestion]:
+        """``found`` without the Wams expectations that this turn gives no ground for."""
+        if not part or part in self.parts or not any(s.code in self.codes for s in found):
+            return found
+        if self.lexicon.wams.search(text.lower()):
+            return found
+        return [s for s in found if s.code not in self.codes]
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
