@@ -203,14 +203,16 @@ class EffectStance:
 class WamsMoment:
     """Keep a suggested expectation of the Wams only where the interview is about the Wams.
 
-    The codes of ``analysis.wams_other`` (privacy at risk, the client's trust
-    damaged, falling back on professional secrecy *under the Wams*) share
-    their words with today's practice: "de GGZ geeft niets door vanwege het
-    beroepsgeheim" is not an expectation of the Wams. In an interview whose
-    parts are known, such a suggestion in a turn outside the parts about the
-    Wams (1 and 4 of the topic list) that does not name the Wams (or a new
-    law, *straks*) is dropped. A turn of unknown part (0), or a free passage, keeps
-    it: there is nothing to tell by.
+    The codes of the codebook's Wams branch (the top code that holds
+    ``analysis.wams_other``: opinions on the Wams, the definition of
+    'noodzakelijk', privacy at risk, the client's trust damaged, falling back
+    on professional secrecy *under the Wams*) share their words with today's
+    practice: "de GGZ geeft niets door vanwege het beroepsgeheim" is not an
+    expectation of the Wams. In an interview whose parts are known, such a
+    suggestion in a turn outside the parts about the Wams (1 and 4 of the
+    topic list) that does not name the Wams (or a new law, *straks*) is
+    dropped. A turn of unknown part (0), or a free passage, keeps it: there
+    is nothing to tell by.
 
     Examples
     --------
@@ -228,8 +230,10 @@ class WamsMoment:
 
     def __init__(self, codebook: Codebook, lexicon: str | Path = DEFAULT_STANCE_LEXICON):
         self.lexicon = _Lexicon.read(lexicon)
-        self.codes = {c for code in (codebook.analysis.get("wams_other") or {}).values() if code in codebook
-                      for c in codebook.descendants(code)}
+        # the whole branch of the codebook the Wams expectations of analysis.wams_other sit in
+        tops = {codebook.top_level(code) for code in (codebook.analysis.get("wams_other") or {}).values()
+                if code in codebook}
+        self.codes = {c for top in sorted(tops) for c in codebook.descendants(top)}
         #: the interview parts about the Wams (their names in the topic list say so)
         self.parts = frozenset(p for p, name in PARTS.items() if "wams" in name.lower())
 
