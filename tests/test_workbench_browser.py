@@ -68,11 +68,11 @@ def _select(page, phrase: str) -> None:
         while ((n = walker.nextNode())) {
             const i = n.data.indexOf(phrase);
             if (i < 0) continue;
+            n.parentElement.scrollIntoView({block: 'center'});   // a phrase below the fold is dragged in view
             const r = document.createRange();
             r.setStart(n, i); r.setEnd(n, i + phrase.length);
             const rects = Array.from(r.getClientRects());
             const a = rects[0], b = rects[rects.length - 1];
-            a.scrollIntoView;
             return {x1: a.left + 1, y1: a.top + a.height / 2, x2: b.right - 1, y2: b.top + b.height / 2};
         }
         return null;
