@@ -546,6 +546,11 @@ class RuleCoder(BaseEstimator):
         self._seconds = frozenset(t[1] for _, t, _ in multi)
         self._form_table: FormTable | None = None
         self._wildcard = self._spec_ids.get((), -1)  # the token test every token passes
+        # each token test as (attribute, sorted accepted hashes) pairs, made once
+        self._spec_arrays = [(j, [(attr, np.unique(np.fromiter(accepted, dtype=np.uint64, count=len(accepted))))
+                                  for attr, accepted in spec]) for spec, j in self._spec_ids.items()]
+        self._ctx_memo: dict[int, tuple[int, ...]] = {}  # lemma or lower hash → context blocks it anchors
+        self._f_passing: list[np.ndarray] = []
 
     def _form_tables(self) -> None:
         """Extend the per-form tables to every form of the lemmatizer's :class:`FormTable`.
@@ -576,9 +581,9 @@ class RuleCoder(BaseEstimator):
             return
         columns = {"LEMMA": table.lemma[done:], "LOWER": table.lower[done:], "ORTH": table.orth[done:]}
         specs = np.ones((total - done, len(self._spec_ids)), dtype=bool)
-        for spec, j in self._spec_ids.items():
-            for attr, accepted in spec:
-                specs[:, j] &= np.isin(columns[attr], np.fromiter(accepted, dtype=np.uint64, count=len(accepted)))
+        for j, tests in self._spec_arrays:
+            for attr, accepted in tests:
+                specs[:, j] &= np.isin(columns[attr], accepted)
         strings, memo = nlp.vocab.strings, self._memo
         one_token = {tokens[0]: ids for tokens, ids in self._phrases.items() if len(tokens) == 1}
         phrase_col = table.lemma if self.lemma_phrases else table.lower
@@ -603,15 +608,25 @@ class RuleCoder(BaseEstimator):
         self._f_specs = np.ascontiguousarray(np.concatenate([self._f_specs, specs.T], axis=1))
         ctx = np.zeros((total - done, len(self._contexts)), dtype=bool)
         if self._contexts:  # the context blocks whose anchor a form is (one lookup for all blocks)
-            single, prefixes = self._ctx_single, self._ctx_prefixes
+            single, prefixes, ctx_memo = self._ctx_single, self._ctx_prefixes, self._ctx_memo
             for row, (lower, lemma) in enumerate(zip(table.lower[done:].tolist(), table.lemma[done:].tolist())):
-                found = self._token_hits(strings[lemma], single, prefixes)
+                found = ctx_memo.get(lemma)
+                if found is None:
+                    found = ctx_memo[lemma] = self._token_hits(strings[lemma], single, prefixes)
                 if lower != lemma:
-                    found += self._token_hits(strings[lower], single, prefixes)
+                    more = ctx_memo.get(lower)
+                    if more is None:
+                        more = ctx_memo[lower] = self._token_hits(strings[lower], single, prefixes)
+                    found += more
                 if found:
                     ctx[row, list(found)] = True
         self._f_ctx = np.concatenate([self._f_ctx, ctx])
-        self._f_passing = [np.flatnonzero(row) for row in self._f_specs]  # per test: the forms passing it
+        # per test: the forms passing it (the new forms' appended)
+        if done and len(self._f_passing) == len(specs.T):
+            self._f_passing = [np.concatenate([old, done + np.flatnonzero(row)])
+                               for old, row in zip(self._f_passing, specs.T)]
+        else:
+            self._f_passing = [np.flatnonzero(row) for row in self._f_specs]
         self._f_flags = np.concatenate([self._f_flags, np.asarray(flags, dtype=bool).reshape(-1, 6)])
         self._f_second = np.concatenate([self._f_second, np.asarray(second, dtype=bool)])
         self._f_anchors = self._f_anchors + new_anchors
