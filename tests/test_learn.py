@@ -167,3 +167,15 @@ def test_rule_features_in_batches_equal_the_hashed_feature_matrix(study):
     for batch in pipe_batches(texts):
         got = model._batch_counts(batch)
         assert (got != expected[batch.index]).nnz == 0
+
+
+def test_the_fast_dutch_word_check_agrees_with_simplemma():
+    """learn._simplemma_nl reads simplemma's Dutch dictionary directly; it must say what is_known says."""
+    import simplemma
+
+    from altena_qca.coding.learn import _simplemma_nl
+
+    words = ["gegevens", "uitwisseling", "vertrouwen", "band", "wijkteam", "xqzt", "Amsterdam", "amsterdam",
+             "regisseur", "casus", "rouwen", "vert", "privacy", "café", "cafe\u0301", "ggz", "uitwisselingsproblemen"]
+    known = _simplemma_nl()
+    assert [known(w) for w in words] == [simplemma.is_known(w, lang="nl") for w in words]

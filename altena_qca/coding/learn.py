@@ -72,13 +72,36 @@ def _known_lemmas() -> frozenset:
     return frozenset(v for v in table.values() if isinstance(v, str))
 
 
+@functools.lru_cache(maxsize=1)
+def _simplemma_nl():
+    """``w -> bool``: :func:`simplemma.is_known` for Dutch, for the lower-case alphabetic strings
+    :func:`compound_parts` asks about, without its per-call checks (its Dutch dictionary looked up
+    directly, as its lookup strategy does: the NFC and canonical form, then capitalised); the public
+    function when simplemma's internals have moved."""
+    try:
+        import unicodedata
+
+        from simplemma.strategies.dictionaries.dictionary_factory import DEFAULT_DICTIONARY_FACTORY
+        from simplemma.utils import canonicalize_token
+
+        words = DEFAULT_DICTIONARY_FACTORY.get_dictionary("nl")
+    except (ImportError, AttributeError):  # pragma: no cover - another simplemma layout
+        return lambda w: simplemma.is_known(w, lang="nl")
+
+    def known(w: str) -> bool:
+        t = canonicalize_token(unicodedata.normalize("NFC", w), "nl")
+        return words.get(t) is not None or words.get(t.lower() if t[:1].isupper() else t.capitalize()) is not None
+    return known
+
+
 @functools.lru_cache(maxsize=200_000)
 def _is_word(w: str) -> bool:
     """Whether ``w`` is a word: a lemma of the lookup table or known to simplemma (asked once per string:
     the parts tried for one compound recur in many others, *-heid*, *-ing*, *werk*)."""
-    return w in _known_lemmas() or simplemma.is_known(w, lang="nl")
+    return w in _known_lemmas() or _simplemma_nl()(w)
 
 
+@functools.lru_cache(maxsize=200_000)
 def compound_parts(lemma: str, *, min_part: int = 4) -> tuple[str | None, str | None]:
     """The modifier and head of a Dutch compound lemma, or ``(None, None)``.
 
