@@ -39,7 +39,7 @@ from ..model import Codebook, Corpus
 from ..resources import EVAL_LABELS
 
 __all__ = ["EVAL_LABELS", "METRIC_COLUMNS", "load_eval_labels", "segment_code_sets", "score_sets",
-           "score_codings", "score_labels", "score_passages"]
+           "score_codings", "score_labels", "score_passages", "confidence_bands"]
 
 #: The concept labels the auto-coder is measured on, mapped to code ids.
 METRIC_COLUMNS = ["code", "support", "predicted", "tp", "fp", "fn", "precision", "recall", "f1"]
@@ -232,3 +232,41 @@ def score_passages(gold: pd.DataFrame, predicted: pd.DataFrame, codebook: Codebo
     if codes is None:
         codes = sorted({c for c in gold["code"] if isinstance(c, str) and c} | set(predicted["code_id"]))
     return score_sets(gsets, psets, {c: {c} for c in codes})
+
+
+def confidence_bands(suggestions: Iterable[tuple[str, str, float]], gold: Mapping[str, Iterable[str]],
+                     labels: Mapping[str, Iterable[str]], codebook: Codebook) -> pd.DataFrame:
+    """Reliability of suggestion confidences: the precision of the suggestions in each confidence band.
+
+    A suggestion ``(passage id, code, confidence)`` is correct when a concept
+    label its code (or an ancestor) falls under is among the passage's
+    ``gold`` labels; suggestions of codes under no label are not counted.
+
+    Returns
+    -------
+    DataFrame
+        ``confidence, suggestions, correct, precision``, one row per distinct confidence, ascending.
+
+    Examples
+    --------
+    >>> from altena_qca.model import Code, Codebook
+    >>> cb = Codebook([Code("t", "Vertrouwen"), Code("x", "Overig")])
+    >>> confidence_bands([("a", "t", 0.7), ("b", "t", 0.7), ("b", "x", 0.9), ("c", "t", 0.9)],
+    ...                  {"a": ["trust"], "b": [], "c": ["trust"]}, {"trust": ["t"]}, cb)
+       confidence  suggestions  correct  precision
+    0         0.7            2        1        0.5
+    1         0.9            1        1        1.0
+    """
+    label_sets = {label: set(codes) for label, codes in labels.items()}
+    counts: dict[float, list[int]] = {}
+    for pid, code, confidence in suggestions:
+        codes = {code, *codebook.ancestors(code)} if code in codebook else {code}
+        found = {label for label, ids in label_sets.items() if codes & ids}
+        if not found:
+            continue
+        row = counts.setdefault(float(confidence), [0, 0])
+        row[0] += 1
+        row[1] += bool(found & set(gold.get(pid, ())))
+    rows = [{"confidence": c, "suggestions": n, "correct": k, "precision": round(k / n, 4)}
+            for c, (n, k) in sorted(counts.items())]
+    return pd.DataFrame(rows, columns=["confidence", "suggestions", "correct", "precision"])
