@@ -298,6 +298,7 @@ class RuleCoder(BaseEstimator):
         self._key_list: list[tuple[str, str]] = []  # key id → (code, rule)
         self._match_keys: dict[int, int] = {}       # Matcher match id → key id
         self._single: dict[str, list[int]] = {}
+        self._lengths_cache: dict[tuple, tuple[list[int], list[int]]] = {}  # see _key_lengths
         self._prefixes: dict[str, list[int]] = {}  # compound modifiers: ``privacy*``
         self._memo: dict[int, tuple[int, ...]] = {}
         self._phrases: dict[tuple[int, ...], list[int]] = {}  # token hashes → key ids
@@ -670,17 +671,33 @@ class RuleCoder(BaseEstimator):
         prefixes = self._prefixes if prefixes is None else prefixes
         hits: dict[int, None] = {}
         forms = {form, *(p for p in form.split("-") if p)} if "-" in form else {form}
+        lengths = self._key_lengths(single, prefixes)
         for f in forms:
             for hit in single.get(f, ()):
                 hits[hit] = None
-            for i in range(4, len(f) - 4):
-                for hit in single.get(f[i:], ()):
-                    hits[hit] = None
-            if prefixes:
-                for i in range(3, len(f) + 1):
-                    for hit in prefixes.get(f[:i], ()):
+            n = len(f)
+            # heads f[i:] for 4 <= i < n - 4, longest first — only the lengths some word has
+            for size in lengths[0]:
+                if 4 < size <= n - 4:
+                    for hit in single.get(f[n - size:], ()):
                         hits[hit] = None
+            # modifiers f[:i] for 3 <= i <= n, shortest first
+            for size in lengths[1]:
+                if size > n:
+                    break
+                for hit in prefixes.get(f[:size], ()):
+                    hits[hit] = None
         return tuple(hits)
+
+    def _key_lengths(self, single: dict, prefixes: dict) -> tuple[list[int], list[int]]:
+        """The lengths of ``single``'s words (longest first) and of ``prefixes``' (shortest first, ≥ 3)."""
+        cache = self._lengths_cache  # reset with every compile, so an id is never a freed dict's
+        key = (id(single), len(single), id(prefixes), len(prefixes))
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = (sorted({len(w) for w in single}, reverse=True),
+                                  sorted(n for n in {len(w) for w in prefixes} if n >= 3))
+        return found
 
     def _phrase_spans(self, batch: Batch, forms: np.ndarray) -> tuple[list[int], list[int], list[int]]:
         """(key ids, start rows, end rows) of the phrases of two or more tokens in a batch.
