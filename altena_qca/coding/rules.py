@@ -79,12 +79,12 @@ __all__ = ["NEGATORS", "RANKED_CONFIDENCE", "Suggestion", "RuleCoder", "keyword_
 #: Words that negate a following match. Kept short on purpose: each one is a
 #: word a coder would read as 'not' in front of a concept.
 NEGATORS = ("geen", "niet", "nooit", "nauwelijks", "zonder", "amper", "onvoldoende", "weinig")
-#: Tokens a negation does not look across.
 #: Confidence of a suggestion of an uncalibrated coder (a study nobody has coded yet) by the number of
 #: distinct rules of its code that fire in the passage: 1, 2, 3 or more. Independent indicators of one
 #: code are the one signal that ordered suggestions by precision on every set looked at (docs/evaluation.md,
 #: section 4: dev half A, smoothed towards the bundled corpus with weight 10; checked on dev half B).
 RANKED_CONFIDENCE = (0.7, 0.9, 0.95)
+#: Tokens a negation does not look across.
 _BARRIERS = frozenset({",", ".", ";", ":", "!", "?", "(", ")", "maar", "omdat", "want", "terwijl", "dat"})
 _SEP = "\x1f"
 
