@@ -79,6 +79,11 @@ class Workbench:
         self._want_suggestions = suggestions
         self._check: list[str] | None = None
         self._refresh()
+        # The auto-coder's modules (spaCy, scikit-learn) are imported here, in this one thread, before
+        # any fit or request thread starts: spaCy imported by two threads at once fails ("cannot import
+        # name 'get_string_id' from partially initialized module 'spacy.strings'"), which left the
+        # workbench without suggestions. (Loading a study no longer imports scikit-learn on the way.)
+        from ..coding import combine  # noqa: F401
 
     # -- keeping in step with the store --------------------------------------------
     def _refresh(self) -> None:
