@@ -469,15 +469,21 @@ class Facts:
 
     def _having(self, code: str) -> list[str]:
         """Respondent ids with a coding of ``code`` or a code below it."""
-        from ..analysis.frequencies import attach_respondents
         cb = self.r.codebook
         if code not in cb:
             return []
-        c = self.r.codings if hasattr(self.r, "codings") else None
+        c = self._codings_with_respondents()
         if c is None:
             return []
-        c = attach_respondents(c, self.r.corpus)
         return sorted(set(c.loc[c["code"].isin(cb.descendants(code)), "respondent"].dropna()))
+
+    def _codings_with_respondents(self) -> pd.DataFrame | None:
+        """The study's codings with their respondents, joined once (a large study has 10⁵–10⁶ codings)."""
+        if not hasattr(self, "_with_respondents"):
+            from ..analysis.frequencies import attach_respondents
+            c = self.r.codings if hasattr(self.r, "codings") else None
+            self._with_respondents = None if c is None else attach_respondents(c, self.r.corpus)
+        return self._with_respondents
 
     def _freq(self, code: str) -> int:
         f = self.r.frequencies
