@@ -40,6 +40,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -76,12 +77,23 @@ class _Lexicon:
 
     @classmethod
     def read(cls, path: str | Path) -> _Lexicon:
+        """The lexicon of ``path``, parsed and compiled once per process (``suggest`` makes a
+        :class:`WamsMoment` per call, and the engines call it per document)."""
+        return _read_lexicon(str(path))
+
+    @classmethod
+    def _parse(cls, path: str) -> _Lexicon:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
         return cls(wams=_alternation(data["wams_markers"]), future=_alternation(data["future_markers"]),
                    doubt=_alternation(data["doubt_markers"]),
                    negator=_alternation(data["negators"]),
                    cues={m: {s: _alternation(p) for s, p in stances.items()}
                          for m, stances in data["stances"].items()})
+
+
+@lru_cache(maxsize=8)
+def _read_lexicon(path: str) -> _Lexicon:
+    return _Lexicon._parse(path)
 
 
 def _flip(moment: str, stance: str) -> str | None:
