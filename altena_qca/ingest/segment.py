@@ -71,6 +71,8 @@ kan""".split())
 _STEM = 5
 #: Evidence of an interviewer turn that matches a topic-list question (overlap coefficient ≥ 0.6).
 _EXACT = 10.0
+#: ``part_evidence``'s default: ask ``part_of_question`` (None is its answer "no topic-list question").
+_ASK = -1
 #: Evidence at least one turn must give before any part is assigned (one cue word that names one part).
 _ENOUGH = 1.0
 #: Cost of going back to an earlier part (interviews mostly follow the topic list's order).
@@ -140,9 +142,13 @@ class TopicList:
                 best, best_score = part, score
         return best
 
-    def part_evidence(self, text: str) -> dict[int, float]:
-        """How strongly ``text`` (an interviewer turn) points to each part."""
-        exact = self.part_of_question(text)
+    def part_evidence(self, text: str, exact: int | None = _ASK) -> dict[int, float]:
+        """How strongly ``text`` (an interviewer turn) points to each part.
+
+        ``exact``: what :meth:`part_of_question` gave for ``text`` (a part, or
+        None for no match), when the caller has already asked it.
+        """
+        exact = self.part_of_question(text) if exact == _ASK else exact
         if exact is not None:
             return {exact: _EXACT}
         stems = _stems(text)
@@ -150,7 +156,10 @@ class TopicList:
 
     def parts_of_questions(self, texts: Iterable[str]) -> list[int]:
         """The part of each interviewer turn, in order; all 0 when no turn points clearly to a part."""
-        evidence = [self.part_evidence(t) for t in texts]
+        return self.path_of_parts([self.part_evidence(t) for t in texts])
+
+    def path_of_parts(self, evidence: list[dict[int, float]]) -> list[int]:
+        """The best sequence of parts for the interviewer turns' :meth:`part_evidence`, in order."""
         parts = sorted(set(self.vocabulary) | {q[0] for q in self.questions})
         if not evidence or not parts or max((v for e in evidence for v in e.values()), default=0.0) < _ENOUGH:
             return [0] * len(evidence)
@@ -270,7 +279,7 @@ def segment_paragraphs(paragraphs: Iterable[Paragraph], doc_id: str, path: str |
     saw_heading_part = False
     saw_label = False
     unknown_labels: dict[str, int] = {}
-    questions: list[tuple[int, str]] = []  # (turn number, text) of the interviewer turns
+    questions: list[tuple[int, dict[int, float]]] = []  # (turn number, part evidence) of the interviewer turns
 
     for para in paragraphs:
         meta: dict = {}
@@ -296,7 +305,7 @@ def segment_paragraphs(paragraphs: Iterable[Paragraph], doc_id: str, path: str |
                 p = topics.part_of_question(rest)
                 if p is not None:
                     part = p
-                questions.append((len(turns), rest))
+                questions.append((len(turns), topics.part_evidence(rest, exact=p)))
             start = offset + len(label) + 2
             lines.append(line)
             turns.append([role, label, start, offset + len(line), part, meta, para.number])
@@ -324,7 +333,7 @@ def segment_paragraphs(paragraphs: Iterable[Paragraph], doc_id: str, path: str |
         warnings.warn(Warnings.W107.format(path=path or doc_id, labels=shown), stacklevel=2)
     if not saw_heading_part and questions:
         # no part headings: the parts follow from all interviewer turns at once (TopicList.parts_of_questions)
-        at = dict(zip((i for i, _ in questions), topics.parts_of_questions(q for _, q in questions)))
+        at = dict(zip((i for i, _ in questions), topics.path_of_parts([e for _, e in questions])))
         current = 0
         for i, turn in enumerate(turns):
             current = at.get(i, current)
