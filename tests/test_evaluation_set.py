@@ -1,11 +1,12 @@
 """The independent Dutch evaluation sets in evaluation/: frozen, well-formed, sound split.
 
-The dev/test halves and the later fresh set are checked against
+The dev/test halves and the later fresh sets (fresh.jsonl, fresh2.jsonl) are checked against
 evaluation/SHA256SUMS, so an edit to any of them (a relabelled passage, a passage
 moved between halves) fails here until the checksums are renewed on purpose — and
 that must be said in evaluation/README.md. The fresh set must not repeat the
 halves: no near-duplicate pair and no shared 6-word sequence with them, nor with
-the bundled thesis study.
+the bundled thesis study. The second fresh set is held to a stricter limit (Jaccard < 0.4 with
+every other set) and its label counts are pinned to the table in evaluation/README.md.
 """
 from __future__ import annotations
 
@@ -25,10 +26,15 @@ ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "evaluation"
 HALVES = ("dev.jsonl", "test.jsonl")
 FRESH = "fresh.jsonl"
-ID_PATTERN = {"dev.jsonl": r"p\d{3}", "test.jsonl": r"p\d{3}", FRESH: r"f\d{3}"}
+FRESH2 = "fresh2.jsonl"
+ID_PATTERN = {"dev.jsonl": r"p\d{3}", "test.jsonl": r"p\d{3}", FRESH: r"f\d{3}", FRESH2: r"g\d{3}"}
+# fresh2 also has one-sentence answers (its brief asked for 1-6 sentences; the others are 2-6)
+MIN_SENTENCES = {FRESH2: 1}
 FIELDS = {"id", "text", "labels", "speaker_role", "note"}
 MIN_POSITIVES = 10
 MAX_JACCARD = 0.6
+FRESH2_MIN_POSITIVES = 12
+FRESH2_MAX_JACCARD = 0.4
 
 
 def _eval_labels_path() -> Path:
@@ -70,8 +76,13 @@ def fresh() -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def all_sets(halves, fresh) -> dict[str, list[dict]]:
-    return {**halves, FRESH: fresh}
+def fresh2() -> list[dict]:
+    return _read(FRESH2)
+
+
+@pytest.fixture(scope="module")
+def all_sets(halves, fresh, fresh2) -> dict[str, list[dict]]:
+    return {**halves, FRESH: fresh, FRESH2: fresh2}
 
 
 def test_checksums_match():
@@ -79,7 +90,7 @@ def test_checksums_match():
     for line in (EVAL / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
         digest, name = line.split(maxsplit=1)
         sums[name.lstrip("*")] = digest
-    assert set(sums) == {*HALVES, FRESH}
+    assert set(sums) == {*HALVES, FRESH, FRESH2}
     for name in sorted(sums):
         actual = hashlib.sha256((EVAL / name).read_bytes()).hexdigest()
         assert actual == sums[name], f"{name} changed: the evaluation sets are frozen (see evaluation/README.md)"
@@ -104,7 +115,7 @@ def test_format(all_sets):
             if "client_trust" in labels:
                 assert "trust" in labels, where
             sentences = len(re.findall(r"[.?!]+(?=\s|$)", row["text"]))
-            assert 2 <= sentences <= 6, f"{where}: {sentences} sentences"
+            assert MIN_SENTENCES.get(half, 2) <= sentences <= 6, f"{where}: {sentences} sentences"
         ids = [r["id"] for r in rows]
         assert ids == sorted(ids), f"{half} not sorted by id"
 
@@ -192,3 +203,61 @@ def test_check_script_finds_a_planted_near_duplicate_and_quotation(tmp_path, fre
     quote = " ".join(check.words(check.bundled_reference_texts()[0])[:12])
     assert check.shared_ngrams([{"id": "q", "text": f"Zij zei: {quote}."}], check.bundled_reference_texts(), 6)
     assert check.main([str(EVAL / FRESH), "--against", str(EVAL / "dev.jsonl"), str(EVAL / "test.jsonl")]) == 0
+
+
+# -- the second fresh set (evaluation/fresh2.jsonl): written in session 6 by the guide alone --------
+
+
+def _readme_fresh2_counts() -> dict[str, int]:
+    """The label table of evaluation/README.md's section 'The second fresh set'."""
+    text = (EVAL / "README.md").read_text(encoding="utf-8")
+    section = text.split("## The second fresh set", 1)[1].split("\n## ", 1)[0]
+    counts = {}
+    for label, number in re.findall(r"^\| (\**\(?[a-z_ ]+\)?\**) \| (\d+) \|$", section, flags=re.M):
+        counts[label.strip("*")] = int(number)
+    return counts
+
+
+def test_fresh2_size_and_positives(fresh2):
+    assert len(fresh2) >= 150
+    counts = Counter(lab for r in fresh2 for lab in r["labels"])
+    for name in sorted(_label_names()):
+        assert counts[name] >= FRESH2_MIN_POSITIVES, f"{name}: {counts[name]} positives in {FRESH2}"
+    empty = sum(not r["labels"] for r in fresh2)
+    assert 0.10 <= empty / len(fresh2) <= 0.25
+    # many passages carry several labels
+    assert sum(len(r["labels"]) >= 2 for r in fresh2) >= len(fresh2) // 3
+
+
+def test_fresh2_counts_match_the_readme(fresh2):
+    counts = Counter(lab for r in fresh2 for lab in r["labels"])
+    expected = {name: counts[name] for name in _label_names()}
+    expected["(no label)"] = sum(not r["labels"] for r in fresh2)
+    expected["passages"] = len(fresh2)
+    assert _readme_fresh2_counts() == expected
+
+
+def test_fresh2_has_no_near_duplicates_within_or_with_the_other_sets(halves, fresh, fresh2):
+    score, a, b = check.most_similar_within(fresh2)
+    assert score < FRESH2_MAX_JACCARD, (a, b, score)
+    others = [r for h in HALVES for r in halves[h]] + fresh
+    score, a, b = check.most_similar_across(fresh2, others)
+    assert score < FRESH2_MAX_JACCARD, (a, b, score)
+    assert not {r["text"] for r in fresh2} & {r["text"] for r in others}
+
+
+def test_fresh2_shares_no_six_word_sequence_with_the_other_sets_or_the_thesis_study(halves, fresh, fresh2):
+    others = [r["text"] for h in HALVES for r in halves[h]] + [r["text"] for r in fresh]
+    assert check.shared_ngrams(fresh2, others, 6) == {}
+    assert check.shared_ngrams(fresh2, check.bundled_reference_texts(), 6) == {}
+
+
+def test_check_script_passes_fresh2_at_the_stricter_limit_and_fails_a_planted_copy(tmp_path, fresh, fresh2):
+    against = [str(EVAL / name) for name in (*HALVES, FRESH)]
+    assert check.main([str(EVAL / FRESH2), "--against", *against, "--max-jaccard", str(FRESH2_MAX_JACCARD)]) == 0
+    # a fresh2 passage that borrows six consecutive words of a fresh passage must fail the check
+    borrowed = " ".join(check.words(fresh[0]["text"])[:6])
+    rows = [dict(fresh2[0]), dict(fresh2[1], text=f"Zoals een collega zei: {borrowed}. Dat vind ik ook.")]
+    path = tmp_path / "planted2.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    assert check.main([str(path), "--against", str(EVAL / FRESH)]) == 1
