@@ -214,8 +214,9 @@ def check_study(folder: str | Path, codebook: str | Path | None = None, *, fit_r
     observations = _transcript_files(folder / "observations")
     tasks = [(f, rid, "interview", rid if rid in respondents else None) for rid, f in sorted(by_id.items())]
     tasks += [(f, f.stem, "observation", None) for f in observations]
+    renaming = None  # the load's renaming of ids that hold personal data, worked out at most once
     if names and respondents and not result.problems:  # a respondents.csv problem is listed once
-        _personal_data_in_names(folder, tasks, config, run)
+        renaming = _personal_data_in_names(folder, tasks, config, run)
     cb_path = Path(codebook) if codebook is not None else (
         folder / "codebook.yaml" if (folder / "codebook.yaml").exists() else DEFAULT_CODEBOOK)
     path = folder / "codings.csv"
@@ -270,7 +271,7 @@ def check_study(folder: str | Path, codebook: str | Path | None = None, *, fit_r
     if path.is_file() and cb is not None and clean_codings is not None:
         n = clean_codings  # unchanged, and so are the transcripts and the codebook: clean when last checked
     elif path.exists() and cb is not None:  # a folder or a pipe named codings.csv: E109, not 'no codings'
-        _ids_as_loaded(folder, corpus, config, path)
+        _ids_as_loaded(folder, corpus, config, path, renaming)
         found: list[str] = []
         codings = run(load_codings, path, corpus, cb, found)
         n = len(codings) if codings is not None else 0
@@ -290,23 +291,27 @@ def check_study(folder: str | Path, codebook: str | Path | None = None, *, fit_r
     return result
 
 
-def _personal_data_in_names(folder: Path, tasks, config, run) -> None:
+def _personal_data_in_names(folder: Path, tasks, config, run):
     """W501 and W502, as ``load_study`` gives them: personal data in file names and respondents' labels.
 
     The outputs never show such a name (the load renames the document), but
-    the researcher should know before running, and rename the file.
+    the researcher should know before running, and rename the file. Returns
+    the pseudonymiser whose ``ids_`` hold that renaming (``None`` when the
+    respondents could not be read), for :func:`_ids_as_loaded`.
     """
     from .ingest.corpus import _neutral_ids, _respondents_and_pseudonymiser
 
     protected = config.protected_terms() if config is not None else ()
     loaded = run(_respondents_and_pseudonymiser, folder, True, protected)
-    if loaded is not None:
-        respondents, pseudonymiser = loaded
-        run(_neutral_ids, [(Path(), doc_id, kind, respondent) for _, doc_id, kind, respondent in tasks],
-            respondents, pseudonymiser)
+    if loaded is None:
+        return None
+    respondents, pseudonymiser = loaded
+    done = run(_neutral_ids, [(Path(), doc_id, kind, respondent) for _, doc_id, kind, respondent in tasks],
+               respondents, pseudonymiser)
+    return pseudonymiser if done is not None else None
 
 
-def _ids_as_loaded(folder: Path, corpus, config, codings_path: Path) -> None:
+def _ids_as_loaded(folder: Path, corpus, config, codings_path: Path, renaming=None) -> None:
     """Give the documents the ids ``load_study`` gives them, when ``codings.csv`` uses those.
 
     A file name that holds a person's name gives its document a neutral id
@@ -314,7 +319,9 @@ def _ids_as_loaded(folder: Path, corpus, config, codings_path: Path) -> None:
     by ``code``, ``review import`` or the workbench use that id. Only when
     ``codings.csv`` names a document that is not a file id are the ids worked
     out (the de-identifier's annotations of a file name are cached), so a
-    plain study is checked without it. The load reports W501 itself.
+    plain study is checked without it; ``renaming``, the pseudonymiser that
+    :func:`_personal_data_in_names` fitted on every file, is used when given.
+    The load reports W501 itself.
     """
     import dataclasses
 
@@ -326,15 +333,17 @@ def _ids_as_loaded(folder: Path, corpus, config, codings_path: Path) -> None:
         return  # load_codings reports it
     if documents <= set(corpus.documents):
         return
-    protected = config.protected_terms() if config is not None else ()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            respondents, pseudonymiser = _respondents_and_pseudonymiser(folder, True, protected)
-            tasks = [(Path(), d.id, d.kind, d.respondent) for d in corpus.documents.values()]
-            _neutral_ids(tasks, respondents, pseudonymiser)
-    except AltenaError:
-        return  # the respondents' problems are listed already
+    pseudonymiser = renaming
+    if pseudonymiser is None:
+        protected = config.protected_terms() if config is not None else ()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                respondents, pseudonymiser = _respondents_and_pseudonymiser(folder, True, protected)
+                tasks = [(Path(), d.id, d.kind, d.respondent) for d in corpus.documents.values()]
+                _neutral_ids(tasks, respondents, pseudonymiser)
+        except AltenaError:
+            return  # the respondents' problems are listed already
     renamed = pseudonymiser.ids_
     if not renamed:
         return

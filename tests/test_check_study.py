@@ -83,6 +83,23 @@ def test_check_warns_about_names_in_file_names_and_labels_as_run_does(tmp_path):
     assert not any(w.startswith(("[W501]", "[W502]")) for w in quiet.warnings)
 
 
+def test_check_accepts_codings_on_the_ids_the_load_gives(tmp_path):
+    """Codings written by `code` or the workbench use the neutral id (R01_PERSOON-1); check finds the
+    document under that id, whether or not it also warned about the name (one renaming, worked out once)."""
+    folder = _study(tmp_path)
+    (folder / "respondents.csv").write_text(
+        HEADER + "R01_Jan_Jansen,Wijkagent,wijkagent,extern,5 maart 2024,Politie\n", encoding="utf-8")
+    (folder / "transcripts" / "R01_Jan_Jansen.txt").write_text("I: Wat doet u?\nR: Ik ben wijkagent.\n",
+                                                                 encoding="utf-8")
+    (folder / "codings.csv").write_text("document,start,end,code\nR01_PERSOON-1,0,2,intro\n", encoding="utf-8")
+    for names in (True, False):
+        result = check_study(folder, fit_rules=False, names=names)
+        assert result.ok, result.problems
+        assert result.counts["codings"] == 1
+    (folder / "codings.csv").write_text("document,start,end,code\nR09,0,2,intro\n", encoding="utf-8")
+    assert any("R09" in p for p in check_study(folder, fit_rules=False).problems)
+
+
 def test_check_lists_every_problem_at_once(tmp_path):
     folder = _study(tmp_path)
     (folder / "study.yaml").write_text("title: T\nthesis: misschien\n", encoding="utf-8")
