@@ -56,21 +56,16 @@ from .style import (
     figure_text,
     save_figure,
 )
-from .wording import ROW_NL
+from .wording import EFFECT_NL, ROW_NL, STANCE_NL
 
 __all__ = ["plot_effect_panel", "figure_text", "FOOTNOTE", "OKABE_ITO", "DOMAIN_COLOURS", "STANCE_NL", "FIGURES", "figure_style",
            "save_figure", "plot_effects", "plot_effect_cooccurrence", "plot_code_frequencies",
            "write_figures"]
 
-#: Dutch words for the stances of ``analysis.effects``.
-STANCE_NL = {"negative": "negatief", "positive": "positief", "improves": "verbetert", "same": "blijft gelijk",
-             "unclear": "onduidelijk"}
 #: Figure file stems written by :func:`write_figures`, in report order.
 FIGURES = ("effecten_per_groep", "effecten_nu", "effecten_wams", "samenhang_per_effect", "codes_intern_extern",
            "beleidsnetwerk")
 
-_EFFECT_NL = {"trust": "Vertrouwen", "relations": "Netwerkrelaties", "coordination": "Coördinatie",
-              "decisions": "Besluitvorming", "goals": "Gezamenlijke netwerkdoelen"}
 #: Unfavourable (vermillion), favourable (blue), no change (grey).
 _STANCE_COLOUR = {"negative": OKABE_ITO["vermillion"], "positive": OKABE_ITO["blue"],
                   "improves": OKABE_ITO["blue"], "same": OKABE_ITO["grey"], "unclear": OKABE_ITO["yellow"]}
@@ -189,7 +184,7 @@ def plot_effects(today: pd.DataFrame, wams: pd.DataFrame, groups: pd.DataFrame, 
         The PNG and the SVG.
     """
     from matplotlib.patches import Rectangle
-    labels = {**_EFFECT_NL, **dict(effect_labels or {})}
+    labels = {**EFFECT_NL, **dict(effect_labels or {})}
     sizes = _group_sizes(groups)
     gids = _group_ids(today)
     left_rows, right_rows = _aligned(_effect_rows(today, labels), _effect_rows(wams, labels))
@@ -292,7 +287,7 @@ def plot_effect_panel(table: pd.DataFrame, groups: pd.DataFrame, stem: str | Pat
         The PNG and the SVG.
     """
     from matplotlib.patches import Rectangle
-    labels = {**_EFFECT_NL, **dict(effect_labels or {})}
+    labels = {**EFFECT_NL, **dict(effect_labels or {})}
     sizes = _group_sizes(groups)
     gids = _group_ids(table)
     rows = _effect_rows(table, labels)
@@ -404,7 +399,7 @@ def plot_effect_cooccurrence(tables: Mapping[str, pd.DataFrame], stem: str | Pat
     from matplotlib import colormaps
     from matplotlib.colors import Normalize
     from matplotlib.patches import Rectangle
-    labels = {**_EFFECT_NL, **dict(effect_labels or {})}
+    labels = {**EFFECT_NL, **dict(effect_labels or {})}
     effects = [e for e, t in tables.items() if len(t)]
     ncols = 3
     nrows = max(1, math.ceil((len(effects) + 1) / ncols))

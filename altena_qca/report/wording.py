@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-__all__ = ["RECONSTRUCTION_NOTICE", "QUOTE_THEMES", "ROW_NL", "n_of", "num", "join", "nl_date", "is_reconstruction",
+__all__ = ["RECONSTRUCTION_NOTICE", "QUOTE_THEMES", "EFFECT_NL", "STANCE_NL", "ROW_NL", "n_of", "num", "join", "nl_date", "is_reconstruction",
            "reconstruction_counts", "Facts"]
 
 RECONSTRUCTION_NOTICE = (
@@ -33,6 +33,11 @@ RECONSTRUCTION_NOTICE = (
 QUOTE_THEMES = (("trust", "Vertrouwen"), ("relations", "Netwerkrelaties"), ("coordination", "Coördinatie"),
                 ("decisions", "Besluitvorming"), ("goals", "Gezamenlijke netwerkdoelen"),
                 ("privacy", "Privacy en de vertrouwensband met de cliënt"))
+#: Dutch names of the five effects (figure labels when the codebook gives none).
+EFFECT_NL = {key: title for key, title in QUOTE_THEMES if key != "privacy"}
+#: Dutch words for the stances of ``analysis.effects`` (figures and tables).
+STANCE_NL = {"negative": "negatief", "positive": "positief", "improves": "verbetert", "same": "blijft gelijk",
+             "unclear": "onduidelijk"}
 _MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
            "oktober", "november", "december")
 #: What a respondent who reports the Wams stance 'improves' expects, as a noun phrase.
@@ -401,8 +406,7 @@ class Facts:
         n_unplaced = len(self.unplaced)
         header = (["Effect", "Houding"] + [f"Groep {g} (n={self.size.get(g, 0)})" for g in gids]
                   + ([f"Zonder groep (n={n_unplaced})"] if n_unplaced else []) + [f"Totaal (n={self.n})"])
-        stance_nl = {"negative": "negatief", "positive": "positief", "improves": "verbetert", "same": "blijft gelijk",
-                     "unclear": "onduidelijk in de bron"}
+        stance_nl = {**STANCE_NL, "unclear": "onduidelijk in de bron"}  # a table row says where it comes from
         rows = []
         for r in t.itertuples(index=False):
             if r.section == "effects":
