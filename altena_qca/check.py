@@ -100,12 +100,13 @@ class _Marks:
     problem are checked every time.
     """
 
-    def __init__(self, folder: Path, speakers):
+    def __init__(self, folder: Path, speakers, topics: Path | None = None):
         import json
 
         from .store.cache import code_fingerprint, open_study_cache
         self.cache = open_study_cache(folder)
-        self.base = json.dumps([code_fingerprint(), sorted((speakers or {}).items())])
+        own_topics = topics.read_text(encoding="utf-8", errors="replace") if topics is not None else None
+        self.base = json.dumps([code_fingerprint(), sorted((speakers or {}).items()), own_topics])
         self.held = self.cache.clean_marks() if self.cache is not None else {}
         self.new: dict[str, tuple[str, int]] = {}
 
@@ -175,6 +176,7 @@ def check_study(folder: str | Path, codebook: str | Path | None = None, *, fit_r
         read_respondents,
         read_transcript,
     )
+    from .ingest.segment import load_topic_list, study_topics
     from .model import Corpus
     from .rule_check import rule_problems
     from .study import load_config
@@ -211,6 +213,9 @@ def check_study(folder: str | Path, codebook: str | Path | None = None, *, fit_r
         if rid not in by_id:
             result.problems.append(Errors.E113.format(id=rid, path=resp_path, folder=tdir))
     speakers = config.speaker_roles if config is not None else None
+    topics = study_topics(folder)  # the study's own topic list, when it has one
+    if topics is not None and run(load_topic_list, topics) is None:
+        topics = None  # its problem is listed; the transcripts are read with the thesis's
     observations = _transcript_files(folder / "observations")
     tasks = [(f, rid, "interview", rid if rid in respondents else None) for rid, f in sorted(by_id.items())]
     tasks += [(f, f.stem, "observation", None) for f in observations]
@@ -220,7 +225,7 @@ def check_study(folder: str | Path, codebook: str | Path | None = None, *, fit_r
     cb_path = Path(codebook) if codebook is not None else (
         folder / "codebook.yaml" if (folder / "codebook.yaml").exists() else DEFAULT_CODEBOOK)
     path = folder / "codings.csv"
-    marks = _Marks(folder, speakers) if cache and not result.problems else None
+    marks = _Marks(folder, speakers, topics) if cache and not result.problems else None
     keys: dict[str, str] = {}
     codings_key, clean_codings = "", None
     if marks is not None:
@@ -241,7 +246,8 @@ def check_study(folder: str | Path, codebook: str | Path | None = None, *, fit_r
         name = f"{kind}:{doc_id}"
         if marks is not None and not need_texts and marks.get(name, keys[name]) is not None:
             continue  # unchanged and clean when last checked
-        doc = run(read_transcript, f, doc_id, kind=kind, respondent=respondent, speakers=speakers or None)
+        doc = run(read_transcript, f, doc_id, kind=kind, respondent=respondent, speakers=speakers or None,
+                  topics=topics)
         if doc is not None:
             corpus.documents[doc.id] = doc
             if marks is not None and run.clean:

@@ -63,6 +63,7 @@ from .ingest.corpus import (
     _transcript_tasks,
     ingest_transcript,
 )
+from .ingest.segment import load_topic_list, study_topics
 from .model import Document
 
 __all__ = ["ENGINES", "DASK_EXTRA", "POOL_MIN_DOCUMENTS", "LocalEngine", "ProcessEngine", "DaskEngine",
@@ -81,7 +82,8 @@ _READ_LOCK = threading.RLock()
 # --------------------------------------------------------------------------- per-document functions
 
 def ingest_document(path: str | Path, doc_id: str, *, kind: str = "interview", respondent: str | None = None,
-                    speakers: Mapping[str, str] | None = None, pseudonymiser=None) -> IngestedDocument:
+                    speakers: Mapping[str, str] | None = None, pseudonymiser=None,
+                    topics: str | Path | None = None) -> IngestedDocument:
     """Read, segment and pseudonymise one transcript; a pure function of its arguments.
 
     :func:`~altena_qca.ingest.ingest_transcript`, with the warnings it
@@ -90,7 +92,7 @@ def ingest_document(path: str | Path, doc_id: str, *, kind: str = "interview", r
 
     Parameters
     ----------
-    path, doc_id, kind, respondent, speakers, pseudonymiser
+    path, doc_id, kind, respondent, speakers, pseudonymiser, topics
         As for :func:`~altena_qca.ingest.ingest_transcript` (the
         pseudonymiser is not changed).
 
@@ -109,7 +111,7 @@ def ingest_document(path: str | Path, doc_id: str, *, kind: str = "interview", r
     with _READ_LOCK, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = ingest_transcript(path, doc_id, kind=kind, respondent=respondent, speakers=speakers,
-                                   pseudonymiser=pseudonymiser)
+                                   pseudonymiser=pseudonymiser, topics=topics)
     result.warnings = [(w.category, str(w.message)) for w in caught]
     return result
 
@@ -469,9 +471,9 @@ def _using(engine) -> Iterator:
 
 # --------------------------------------------------------------------------- whole corpus
 
-def _ingest_task(path, doc_id, kind, respondent, speakers, pseudonymiser=None) -> IngestedDocument:
+def _ingest_task(path, doc_id, kind, respondent, speakers, topics=None, pseudonymiser=None) -> IngestedDocument:
     return ingest_document(path, doc_id, kind=kind, respondent=respondent, speakers=speakers,
-                           pseudonymiser=pseudonymiser)
+                           pseudonymiser=pseudonymiser, topics=topics)
 
 
 def _runner_for(engine, n_new: int):
@@ -483,7 +485,7 @@ def _runner_for(engine, n_new: int):
 
 
 def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True, speakers: Mapping[str, str] | None = None,
-                require_all: bool = True, engine=None, cache=None, protected=()):
+                require_all: bool = True, engine=None, cache=None, protected=(), topics=None):
     """Load a study folder's corpus: unchanged documents from the study cache, the others read by an engine.
 
     The study folder is checked (E112, E113, E114) before any transcript is
@@ -498,7 +500,7 @@ def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True, speakers: Ma
 
     Parameters
     ----------
-    data_dir, pseudonymise, speakers, require_all
+    data_dir, pseudonymise, speakers, require_all, protected, topics
         As for :func:`altena_qca.ingest.load_corpus`.
     engine : LocalEngine, ProcessEngine, DaskEngine, str or None
         None or ``"local"``: this machine — in this process, or in a pool of
@@ -517,19 +519,22 @@ def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True, speakers: Ma
     from .store.cache import LazyMapping, settings_key
 
     data_dir = Path(data_dir)
+    topics = topics if topics is not None else study_topics(data_dir)
+    if topics is not None:
+        load_topic_list(topics)  # E139 once, before any transcript is read
     respondents, pseudonymiser = _respondents_and_pseudonymiser(data_dir, pseudonymise, protected)
     # all tasks first: the whole folder is checked before any transcript is read
     speakers = dict(speakers) if speakers else None
     plain_tasks, respondents = _neutral_ids(list(_transcript_tasks(data_dir, respondents, require_all=require_all)),
                                             respondents, pseudonymiser)
-    tasks = [(*task, speakers) for task in plain_tasks]
+    tasks = [(*task, speakers, topics) for task in plain_tasks]
     corpus = Corpus(respondents=respondents, pseudonymiser=pseudonymiser)
-    settings = settings_key(pseudonymiser, speakers) if cache is not None else None
+    settings = settings_key(pseudonymiser, speakers, topics) if cache is not None else None
     keys: dict[str, str] = {}
     cached: dict = {}
     if settings is not None:
         keys = {doc_id: cache.document_key(settings, path, doc_id, kind, respondent)
-                for path, doc_id, kind, respondent, _ in tasks}
+                for path, doc_id, kind, respondent, *_ in tasks}
         cached = cache.lookup(keys)
         tasks_by_id = {task[1]: task for task in tasks}
         pseudonymiser.key_ = LazyMapping(lambda doc_id: _key_again(tasks_by_id[doc_id], pseudonymiser))
@@ -572,8 +577,8 @@ def _key_again(task, pseudonymiser) -> dict[str, str]:
     The warnings of that reading are dropped: they were given when the
     document was first read (and are kept with it in the cache).
     """
-    path, doc_id, kind, respondent, speakers = task
-    return _ingest_task(path, doc_id, kind, respondent, speakers, pseudonymiser=pseudonymiser).key or {}  # None only without a pseudonymiser
+    path, doc_id, kind, respondent, speakers, topics = task
+    return _ingest_task(path, doc_id, kind, respondent, speakers, topics, pseudonymiser=pseudonymiser).key or {}  # None only without a pseudonymiser
 
 
 def _category(name: str) -> type[Warning]:

@@ -96,6 +96,7 @@ class Errors(metaclass=_Catalogue):
     E135 = "{path}: refusing to {action} a file inside the installed package (the bundled thesis study); work on your own study (altena-qca init DIR, then --data DIR), or pass --in-place to change the package's copy on purpose"
     E136 = "{path}: already exists and is not empty; choose a new folder for the study"
     E138 = "{path}, line {line}: {reason}"  # claims.yaml
+    E139 = "{path}: not a usable topic list ({reason}); start from the thesis's: altena_qca/resources/codebook/topiclist.yaml"
     # output
     E150 = "{path}: cannot write the output here ({reason})"
     E151 = "{path}: {reason}"

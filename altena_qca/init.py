@@ -9,6 +9,7 @@
       transcripts/      one <respondent id>.docx or .txt per interview
       observations/     observation notes, optional
       codebook.yaml     the study's own copy of the thesis codebook: extend this one
+      topiclist.yaml    the study's own copy of the thesis topic list: the interview parts' questions
       actors.yaml       the study's own organisations (names; aliases and domain optional)
       README.md         what goes where, with an example row
 
@@ -17,7 +18,7 @@ Examples
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp()) / "heusden"
 >>> [p.name for p in init_study(folder, title="Zorgnetwerk Heusden", municipality="Heusden")]
-['study.yaml', 'respondents.csv', 'codebook.yaml', 'actors.yaml', 'README.md', 'transcripts', 'observations']
+['study.yaml', 'respondents.csv', 'codebook.yaml', 'topiclist.yaml', 'actors.yaml', 'README.md', 'transcripts', 'observations']
 >>> from altena_qca.study import load_config
 >>> load_config(folder).commissioner
 'gemeente Heusden'
@@ -30,6 +31,8 @@ from ._io import write_files_atomically
 from .codebook import DEFAULT_CODEBOOK
 from .errors import Errors, InputError
 from .ingest.corpus import RESPONDENT_COLUMNS
+from .ingest.segment import TOPICS_FILE
+from .resources import DEFAULT_TOPICS
 from .study import StudyConfig, is_bundled
 
 __all__ = ["init_study"]
@@ -63,6 +66,7 @@ altena-qca repository).
 | `transcripts/` | one `<id>.docx` or `<id>.txt` per interview, named after the respondent's `id` |
 | `observations/` | observation notes (.docx or .txt), optional |
 | `codebook.yaml` | this study's own copy of the thesis codebook; extend or edit this one |
+| `topiclist.yaml` | the questions and cue words of the four interview parts (a copy of the thesis's topic list); put your own questions here |
 | `actors.yaml` | organisations the package's gazetteer does not know (names only) |
 | `codings.csv` | your codings (`document,start,end,code[,coder,origin,confidence,text]`), when you have them |
 
@@ -134,6 +138,7 @@ def init_study(folder: str | Path, *, title: str, municipality: str, commissione
         folder / "study.yaml": config.to_yaml().encode("utf-8"),
         folder / "respondents.csv": (",".join(RESPONDENT_COLUMNS) + "\n").encode("utf-8"),
         folder / "codebook.yaml": DEFAULT_CODEBOOK.read_bytes(),
+        folder / TOPICS_FILE: DEFAULT_TOPICS.read_bytes(),
         folder / "actors.yaml": _ACTORS.format(municipality=municipality or "X").encode("utf-8"),
         folder / "README.md": readme.encode("utf-8"),
     }

@@ -50,7 +50,7 @@ def _study(tmp_path, name="s"):
 def test_init_makes_a_study_that_checks(tmp_path):
     folder = _study(tmp_path)
     assert sorted(p.name for p in folder.iterdir()) == [
-        "README.md", "actors.yaml", "codebook.yaml", "observations", "respondents.csv", "study.yaml", "transcripts"]
+        "README.md", "actors.yaml", "codebook.yaml", "observations", "respondents.csv", "study.yaml", "topiclist.yaml", "transcripts"]
     (folder / "respondents.csv").write_text(HEADER + "R01,Wijkagent,wijkagent,extern,5 maart 2024,Politie\n",
                                             encoding="utf-8")
     (folder / "transcripts" / "R01.txt").write_text("I: Wat doet u?\nR: Ik ben wijkagent.\n", encoding="utf-8")

@@ -33,7 +33,7 @@ from ..errors import Errors, InputError, Warnings
 from ..model import SIDES, Codebook, Corpus, Document, Respondent, check_codings, make_codings
 from .dates import parse_date
 from .docx import read_docx_paragraphs
-from .segment import TopicList, segment_paragraphs
+from .segment import TopicList, load_topic_list, segment_paragraphs, study_topics
 from .text import Paragraph, read_text_paragraphs
 
 __all__ = ["read_transcript", "read_respondents", "read_codings_table", "IngestedDocument", "ingest_transcript", "load_corpus",
@@ -46,9 +46,13 @@ TRANSCRIPT_SUFFIXES = (".docx", ".txt")
 
 def read_transcript(path: str | Path, doc_id: str | None = None, *, kind: str = "interview",
                     respondent: str | None = None, speakers: Mapping[str, str] | None = None,
-                    topics: TopicList | None = None,
+                    topics: TopicList | str | Path | None = None,
                     pseudonymiser: Callable[[Document], Document] | None = None) -> Document:
     """Read one ``.docx`` or ``.txt`` transcript into a segmented Document.
+
+    ``topics`` is the topic list that places turns in the interview parts: a
+    :class:`~altena_qca.ingest.segment.TopicList`, the path of a
+    ``topiclist.yaml``, or None for the thesis's.
 
     Raises
     ------
@@ -64,6 +68,8 @@ def read_transcript(path: str | Path, doc_id: str | None = None, *, kind: str = 
         paragraphs, encoding = read_text_paragraphs(path)
     else:
         raise InputError(Errors.E105.format(path=path, suffix=suffix or "(none)"))
+    if topics is not None and not isinstance(topics, TopicList):
+        topics = load_topic_list(topics)
     doc = segment_paragraphs(paragraphs, doc_id or path.stem, path=path, speakers=speakers,
                              topics=topics, kind=kind, respondent=respondent)
     # a document renamed for personal data in its file name keeps no trace of the old name
@@ -194,12 +200,13 @@ class IngestedDocument:
 
 
 def ingest_transcript(path: str | Path, doc_id: str, *, kind: str = "interview", respondent: str | None = None,
-                      speakers: Mapping[str, str] | None = None, pseudonymiser=None) -> IngestedDocument:
+                      speakers: Mapping[str, str] | None = None, pseudonymiser=None,
+                      topics: str | Path | None = None) -> IngestedDocument:
     """Read, segment and pseudonymise one transcript; a pure function of its arguments.
 
     Parameters
     ----------
-    path, doc_id, kind, respondent, speakers
+    path, doc_id, kind, respondent, speakers, topics
         As for :func:`read_transcript`.
     pseudonymiser : Pseudonymiser, optional
         A fitted :class:`~altena_qca.privacy.Pseudonymiser`. It is not
@@ -219,7 +226,8 @@ def ingest_transcript(path: str | Path, doc_id: str, *, kind: str = "interview",
     if pseudonymiser is not None:
         private = copy.copy(pseudonymiser)
         private.key_, private.offsets_ = {}, {}
-    doc = read_transcript(path, doc_id, kind=kind, respondent=respondent, speakers=speakers, pseudonymiser=private)
+    doc = read_transcript(path, doc_id, kind=kind, respondent=respondent, speakers=speakers, topics=topics,
+                          pseudonymiser=private)
     key = private.key_.get(doc.id) if private is not None else None
     offsets = private.offsets_.get(doc.id) if private is not None else None
     return IngestedDocument(doc, key, offsets)
@@ -310,7 +318,7 @@ def _respondents_and_pseudonymiser(data_dir: Path, pseudonymise: bool, protected
 
 def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True,
                 speakers: Mapping[str, str] | None = None, require_all: bool = True,
-                protected: Iterable[str] = ()) -> Corpus:
+                protected: Iterable[str] = (), topics: str | Path | None = None) -> Corpus:
     """Load respondents, transcripts and observations of a study folder.
 
     Parameters
@@ -325,6 +333,10 @@ def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True,
     protected
         More terms never pseudonymised (the study's municipality, from
         ``study.yaml``: :meth:`~altena_qca.study.StudyConfig.protected_terms`).
+    topics
+        The topic list that places turns in the interview parts; by default
+        the study's own ``topiclist.yaml`` when the folder has one, else the
+        thesis's (:func:`~altena_qca.ingest.segment.study_topics`).
 
     Raises
     ------
@@ -333,6 +345,9 @@ def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True,
         respondent without transcript (E113).
     """
     data_dir = Path(data_dir)
+    topics = topics if topics is not None else study_topics(data_dir)
+    if topics is not None:
+        load_topic_list(topics)  # E139 once, before any transcript is read
     respondents, pseudonymiser = _respondents_and_pseudonymiser(data_dir, pseudonymise, protected)
     # all tasks first: the whole folder is checked before any transcript is read
     tasks = list(_transcript_tasks(data_dir, respondents, require_all=require_all))
@@ -340,7 +355,7 @@ def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True,
     corpus = Corpus(respondents=respondents, pseudonymiser=pseudonymiser)
     for path, doc_id, kind, respondent in tasks:
         ingest_transcript(path, doc_id, kind=kind, respondent=respondent, speakers=speakers,
-                          pseudonymiser=pseudonymiser).add_to(corpus)
+                          pseudonymiser=pseudonymiser, topics=topics).add_to(corpus)
     return corpus
 
 

@@ -31,12 +31,14 @@ from pathlib import Path
 
 import yaml
 
+from .._io import check_input_file
+from .._yamllines import error_line, load_yaml_lines, strip_lines
 from ..errors import Errors, InputError, Warnings
 from ..model import Document, Segment
 from ..resources import DEFAULT_TOPICS
 from .text import Paragraph
 
-__all__ = ["DEFAULT_SPEAKERS", "TopicList", "load_topic_list", "segment_paragraphs"]
+__all__ = ["DEFAULT_SPEAKERS", "TOPICS_FILE", "TopicList", "load_topic_list", "study_topics", "segment_paragraphs"]
 
 #: Speaker labels understood without configuration (case-insensitive).
 DEFAULT_SPEAKERS = {
@@ -182,23 +184,106 @@ class TopicList:
         return path[::-1]
 
 
+#: The file name of a study's own topic list, in the study folder (used instead of the thesis's).
+TOPICS_FILE = "topiclist.yaml"
+_TOPIC_SECTIONS = ("headings", "cues", "parts")
+
+
+def study_topics(folder: str | Path) -> Path | None:
+    """The study's own ``topiclist.yaml`` when its folder has one, else None (the thesis's topic list).
+
+    >>> import tempfile
+    >>> study_topics(tempfile.mkdtemp()) is None
+    True
+    """
+    path = Path(folder) / TOPICS_FILE
+    return path if path.is_file() else None
+
+
+def load_topic_list(path: str | Path | None = None) -> TopicList:
+    """Read a topic list (the thesis's, Bijlage 1, by default): questions, headings and ``cues`` per part.
+
+    Parsed once per content (an edited file is read afresh).
+
+    Raises
+    ------
+    InputError
+        E109 for an unreadable file, E130 for broken YAML, E139 for a list
+        that is not parts 1–4 with lists of phrases.
+
+    Examples
+    --------
+    >>> topics = load_topic_list()
+    >>> sorted(topics.headings)
+    [1, 2, 3, 4]
+    """
+    if path is None:
+        return _thesis_topics()
+    path = check_input_file(path)  # E106, E109: no file, a folder, a named pipe
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise InputError(Errors.E109.format(path=path, reason=exc.strerror or type(exc).__name__)) from None
+    return _parse_topic_list(content, str(path))
+
+
+def _topic_items(data, path: str) -> dict[str, dict[int, list[str]]]:
+    """The sections of a parsed topic list, checked: ``{section: {part: [phrase, ...]}}``."""
+    def bad(reason: str) -> InputError:
+        return InputError(Errors.E139.format(path=path, reason=reason))
+
+    if not isinstance(data, dict):
+        raise bad("expected a mapping with 'parts:', 'cues:' and/or 'headings:'")
+    unknown = sorted(str(k) for k in data if k not in _TOPIC_SECTIONS)
+    if unknown:
+        raise bad(f"unknown section(s) {', '.join(unknown)} (allowed: {', '.join(_TOPIC_SECTIONS)})")
+    out: dict[str, dict[int, list[str]]] = {}
+    for section in _TOPIC_SECTIONS:
+        value = data.get(section) or {}
+        if not isinstance(value, dict):
+            raise bad(f"'{section}:' must map the parts 1-4 to lists of phrases")
+        out[section] = {}
+        for part, items in value.items():
+            if not isinstance(part, int) or isinstance(part, bool) or part not in range(1, 5):
+                raise bad(f"'{section}:' has part {part!r}; the interview parts are 1, 2, 3 and 4")
+            items = [items] if isinstance(items, str) else (items or [])
+            if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
+                raise bad(f"'{section}:' part {part}: expected a list of phrases (text), got {items!r}")
+            out[section][part] = items
+    if not any(out.values()):
+        raise bad("no questions, cues or headings; delete the file to use the thesis's topic list")
+    return out
+
+
+@lru_cache(maxsize=1)
+def _thesis_topics() -> TopicList:
+    return _parse_topic_list(DEFAULT_TOPICS.read_bytes(), str(DEFAULT_TOPICS))
+
+
 @lru_cache(maxsize=8)
-def load_topic_list(path: str | Path = DEFAULT_TOPICS) -> TopicList:
-    """Read ``topiclist.yaml`` (cached): questions, headings and ``cues`` per part."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+def _parse_topic_list(content: bytes, path: str) -> TopicList:
+    try:
+        data = strip_lines(load_yaml_lines(content.decode("utf-8-sig")))
+    except UnicodeDecodeError as exc:
+        raise InputError(Errors.E130.format(path=path, reason=f"not UTF-8 text ({exc.reason})")) from None
+    except yaml.YAMLError as exc:
+        line, reason = error_line(exc)
+        where = f"line {line}: " if line is not None else ""
+        raise InputError(Errors.E130.format(path=path, reason=where + reason)) from None
+    sections = _topic_items(data, path)
     questions = []
     words: dict[int, set[str]] = {}
-    for part, items in (data.get("parts") or {}).items():
+    for part, items in sections["parts"].items():
         for q in items:
             w = frozenset(_norm_words(q))
             if w:
                 questions.append((int(part), w, q))
             words.setdefault(int(part), set()).update(_stems(q))
     cues: dict[int, set[str]] = {}
-    for part, items in (data.get("cues") or {}).items():
-        for cue in items or []:
-            cues.setdefault(int(part), set()).update(_stems(cue))
-    headings = {int(k): tuple(v) for k, v in (data.get("headings") or {}).items()}
+    for part, items in sections["cues"].items():
+        for cue in items:
+            cues.setdefault(part, set()).update(_stems(cue))
+    headings = {part: tuple(v) for part, v in sections["headings"].items()}
     for part, keys in headings.items():
         for k in keys:
             cues.setdefault(part, set()).update(_stems(k))

@@ -178,19 +178,21 @@ def _plain(value: Any) -> Any:
     return repr(value)
 
 
-def settings_key(pseudonymiser, speakers=None) -> str | None:
+def settings_key(pseudonymiser, speakers=None, topics=None) -> str | None:
     """What, besides a file's bytes, decides its parsed and pseudonymised form; None: do not cache.
 
     The pseudonymiser's parameters and fitted protected terms (everything
-    but its key, offsets and compiled patterns), the extra speaker labels
-    and :func:`code_fingerprint`.
+    but its key, offsets and compiled patterns), the extra speaker labels,
+    the study's own topic list (``topics``, a path; its bytes) and
+    :func:`code_fingerprint`.
     """
     if pseudonymiser is None or getattr(pseudonymiser, "deidentifier", None) is not None:
         return None
     params = {k: _plain(v) for k, v in sorted(vars(pseudonymiser).items())
               if not k.startswith("_") and k not in {"key_", "offsets_", "deidentifier"}}
     return _digest(type(pseudonymiser).__qualname__, json.dumps(params, sort_keys=True),
-                   json.dumps(_plain(speakers or {}), sort_keys=True), code_fingerprint())
+                   json.dumps(_plain(speakers or {}), sort_keys=True), code_fingerprint(),
+                   *([b"topics", Path(topics).read_bytes()] if topics is not None else []))
 
 
 # --------------------------------------------------------------------------- lazy pieces
