@@ -70,8 +70,10 @@ def test_engine_errors_are_in_the_catalogue():
 
 def test_every_warning_has_a_dutch_title_for_the_workbench():
     """The workbench is Dutch: a warning added to the catalogue needs its title in workbench/messages.py."""
-    from altena_qca.workbench.messages import TITLES_NL
+    from altena_qca.workbench.messages import ADVICE_NL, TITLES_NL
 
     codes = {name for name in vars(Warnings) if re.fullmatch(r"W\d{3}", name)}
     assert codes - set(TITLES_NL) == set()
     assert set(TITLES_NL) - codes == set()                          # no title for a warning that is gone
+    assert set(ADVICE_NL) == codes                                  # and what to do, in Dutch
+    assert all(advice.endswith(".") for advice in ADVICE_NL.values())

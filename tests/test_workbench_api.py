@@ -489,6 +489,7 @@ def test_a_study_made_with_init(tmp_path, monkeypatch):
         assert c.get(path).status_code == 200, path
     page = c.get("/").text
     assert "Proefstudie" in page and "Nog geen coderingen" in page and "<code>proef/study.sqlite</code>" in page
+    assert "Er zijn nog geen handmatige coderingen" in page       # the warning says in Dutch what to do
     assert len(calls) == 1                                  # the check reads every transcript: once, not per page
     assert c.get("/passages?code=problems&group=ungrouped").status_code == 200      # no codings at all yet
     assert len(wb.passages(code="problems", group=1)) == 0
