@@ -72,6 +72,15 @@ def test_parts_of_an_interviewer_who_words_the_questions_differently():
                   "Vraag: Nog iets?", "Antwoord: Nee.") == [1, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4]
 
 
+def test_a_short_question_is_not_taken_for_a_topic_list_question_it_shares_stop_words_with():
+    """'En de Wams?' shares 2 of its 3 words with 'Bent u al bekend met de Wams?' (part 1), but only one that
+    is not a stop word: it is no topic-list question, and its cue word (Wams) places it in part 4."""
+    assert _parts("Interviewer: Kun je kort vertellen wat je doet?", "Respondent: Ik ben hulpverlener.",
+                  "Interviewer: Hoe werk je samen met de gemeente?", "Respondent: Via het casusoverleg.",
+                  "Interviewer: Merk je daar gevolgen van?", "Respondent: Ja, ze vinden dat we te weinig delen.",
+                  "Interviewer: En de Wams?", "Respondent: Die verandert weinig.") == [1, 1, 2, 2, 3, 3, 4, 4]
+
+
 def test_parts_go_back_only_on_strong_evidence():
     topics = load_topic_list()
     # a weak part-1 cue after part 3 does not send the interview back; a topic-list question does

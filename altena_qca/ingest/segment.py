@@ -73,6 +73,8 @@ kan""".split())
 _STEM = 5
 #: Evidence of an interviewer turn that matches a topic-list question (overlap coefficient ≥ 0.6).
 _EXACT = 10.0
+#: Content words (not stop words) a turn must share with a topic-list question to be that question.
+_SHARED = 2
 #: ``part_evidence``'s default: ask ``part_of_question`` (None is its answer "no topic-list question").
 _ASK = -1
 #: Evidence at least one turn must give before any part is assigned (one cue word that names one part).
@@ -133,13 +135,26 @@ class TopicList:
         return None
 
     def part_of_question(self, text: str, threshold: float = 0.6) -> int | None:
-        """The part whose question best matches ``text`` (overlap coefficient)."""
+        """The part whose question best matches ``text`` (overlap coefficient).
+
+        A match needs two shared words that are not stop words: a short turn
+        such as "En de Wams?" shares most of its words with "Bent u al bekend
+        met de Wams?" (part 1) but asks something else; its cue words place it.
+
+        >>> load_topic_list().part_of_question("En de Wams?") is None
+        True
+        >>> load_topic_list().part_of_question("Wat is uw huidige functie?")
+        1
+        """
         words = set(_norm_words(text))
         if not words:
             return None
         best, best_score = None, threshold
         for part, qwords, _ in self.questions:
-            score = len(words & qwords) / min(len(words), len(qwords))
+            shared = words & qwords
+            if len(shared - _STOP) < _SHARED:
+                continue
+            score = len(shared) / min(len(words), len(qwords))
             if score > best_score or (score == best_score and best is None and score > threshold):
                 best, best_score = part, score
         return best
