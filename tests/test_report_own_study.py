@@ -198,3 +198,26 @@ def test_results_of_a_study_without_codings(tmp_path):
 
     res = compute_results(load_study(_study_folder(tmp_path / "leeg", with_codings=False)))
     assert res.codings_summary["codings"] == 0 and res.codings_summary["quotes"] == 0
+
+
+def test_a_negative_effect_of_the_oversharing_group_is_not_blamed_on_a_shortage(tmp_path, monkeypatch):
+    """H03 (groep 2: te makkelijk delen) also names a negative effect on trust. The research question is about
+    too little sharing: only groep 1's effects may be read as effects of a shortage; groep 2's are reported
+    as theirs, with verbs that agree with one group and one respondent."""
+    extra = [("H03", "Soms wordt er te makkelijk gedeeld zonder dat het noodzakelijk is.",
+              "effects.trust.today.negative")]
+    monkeypatch.setattr(sys.modules[__name__], "CODINGS", CODINGS + extra)
+    text, _, _ = _report_text(_study_folder(tmp_path / "overshare", with_codings=True), tmp_path)
+    assert ("Groep 1 (1 van de 3 respondenten) noemt nu negatieve effecten van te weinig gegevensuitwisseling op "
+            "de samenwerking: vertrouwen (1 van de 1).") in text
+    assert ("Ook groep 2 (1 van de 3 respondenten; ervaring: te veel of te makkelijk gegevens delen) noemt nu "
+            "negatieve effecten op de samenwerking: vertrouwen (1 van de 1); deze groep ervaart geen tekort aan "
+            "gegevensuitwisseling.") in text
+    assert "de groepen 1 en 2" not in text                      # never one claim about both
+    assert ("volgens de respondenten die dat ervaren (groep 1: 1 van de 3 respondenten) negatieve effecten op de "
+            "samenwerking, op vertrouwen. Ook groep 2 (1 van de 3 respondenten) noemt negatieve effecten, op "
+            "vertrouwen, maar ervaart geen tekort aan gegevensuitwisseling.") in text
+    assert ("1 van de 3 respondenten ervaart nu te weinig gegevensuitwisseling en merkt daarvan negatieve "
+            "gevolgen voor de samenwerking; 1 van de 3 respondenten noemt ook negatieve gevolgen voor de "
+            "samenwerking zonder een tekort aan gegevensuitwisseling te ervaren") in text
+    assert "rust dus op één respondent" in text

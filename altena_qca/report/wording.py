@@ -47,6 +47,8 @@ _WAMS_NL = {"trust": "meer vertrouwen", "relations": "sterkere netwerkrelaties",
             "coordination_approach": "een gecoördineerde aanpak die beter van de grond komt",
             "coordination_tasks": "taken die beter op elkaar zijn afgestemd"}
 _SIDE_NL = {"intern": "intern", "extern": "extern"}
+#: The typology code of the group that experiences too little sharing: the research question's cause.
+SHORTAGE_CODE = "problems.insufficient"
 #: Plain Dutch for the extra Wams rows (``wams_details``, ``wams_other``); else the code's label.
 ROW_NL = {"coordination_approach": "Gecoördineerde aanpak komt beter van de grond",
           "coordination": "Coördinatie van taken",
@@ -294,6 +296,21 @@ class Facts:
         t = t[t["stance"] == "negative"]
         return sorted(g for g in self.group_label if int(t[f"group_{g}"].sum()) > 0)
 
+    def _shortage(self, gids: Iterable[int]) -> list[int]:
+        """The groups among ``gids`` placed by the code for too little sharing (:data:`SHORTAGE_CODE`).
+
+        Only of them may a sentence say that their negative effects come from
+        a shortage; another group that names a negative effect (too easy
+        sharing, say) is reported without that cause.
+        """
+        codes = dict(zip(self.group_defs["group"].astype(int), self.group_defs["code"]))
+        return [g for g in gids if codes.get(g) == SHORTAGE_CODE]
+
+    def _groups_verb(self, gids: Sequence[int], one: str, many: str) -> str:
+        """The verb for :meth:`_group_phrase` as subject: 'groep 1 noemt', 'de groepen 1 en 2 noemen'."""
+        named = [g for g in gids if self.size.get(g)] or list(gids)
+        return one if len(named) == 1 else many
+
     def _named_by(self, rows: pd.DataFrame, gids: Sequence[int]) -> list[str]:
         """'effect (k van de n)' for each effect row named by k > 0 members of groups ``gids`` (n members)."""
         size = sum(self.size[g] for g in gids)
@@ -310,12 +327,24 @@ class Facts:
         out = []
         neg = t[t["stance"] == "negative"]
         pos = t[t["stance"] == "positive"]
-        if neg_g:
-            size = sum(self.size[g] for g in neg_g)
-            items = self._named_by(neg, neg_g)
-            lead = "Alleen " if len(neg_g) < len(self.group_label) else ""
-            out.append(f"{lead}{self._group_phrase(neg_g)} ({n_of(size, self.n)}) noemt nu negatieve effecten van "
-                       f"te weinig gegevensuitwisseling op de samenwerking: " + join(items) + ".")
+        short = self._shortage(neg_g)
+        other = [g for g in neg_g if g not in short]
+        lead = "Alleen " if len(neg_g) < len(self.group_label) and not other else ""
+        if short:
+            size = sum(self.size[g] for g in short)
+            out.append(_cap(f"{lead}{self._group_phrase(short)} ({n_of(size, self.n)}) "
+                            f"{self._groups_verb(short, 'noemt', 'noemen')} nu negatieve effecten van te weinig "
+                            f"gegevensuitwisseling op de samenwerking: " + join(self._named_by(neg, short)) + "."))
+        if other:  # a negative effect named by respondents who experience no shortage: no cause is claimed
+            size = sum(self.size[g] for g in other)
+            what = "; ".join(self.group_label[g][:1].lower() + self.group_label[g][1:] for g in other
+                             if self.size.get(g))
+            out.append(_cap(f"{'ook ' if short else ''}{self._group_phrase(other)} ({n_of(size, self.n)}"
+                            + (f"; ervaring: {what}" if what else "") + ") "
+                            f"{self._groups_verb(other, 'noemt', 'noemen')} nu negatieve effecten op de "
+                            f"samenwerking: " + join(self._named_by(neg, other)) + "; "
+                            f"{self._groups_verb(other, 'deze groep ervaart', 'deze groepen ervaren')} geen tekort "
+                            f"aan gegevensuitwisseling."))
         rest = [g for g in sorted(self.group_label) if g not in neg_g and self.size.get(g)]
         if rest:
             size = sum(self.size[g] for g in rest)
@@ -325,6 +354,7 @@ class Facts:
                            f"effect; zij ervaren positieve effecten door voldoende uitwisseling: "
                            + join(pos_items) + ".")
         for g in neg_g:  # some members also report the positive stance
+            alone: list[str] = []  # effects the group's only member names both ways: one sentence
             for r in t[t["stance"] == "positive"].itertuples(index=False):
                 k = getattr(r, f"group_{g}")
                 if not k:
@@ -332,12 +362,19 @@ class Facts:
                 ids = self.who(f"{r.effect}.today.positive", self.members[g])
                 kn = int(neg.loc[neg["effect"] == r.effect, f"group_{g}"].sum())
                 name = self.effect_nl.get(r.effect, r.effect).lower()
-                if kn == self.size[g]:
+                if kn == self.size[g] == 1:
+                    alone.append(name)
+                elif kn == self.size[g]:
                     out.append(f"In groep {g} noemen alle {kn} een negatief effect op {name}; "
-                               f"{self.labels(ids)} zien daarnaast ook positieve kanten.")
+                               f"{self.labels(ids)} {self._verb(len(ids), 'ziet', 'zien')} daarnaast ook positieve "
+                               f"kanten.")
                 else:
-                    out.append(f"Over {name} is groep {g} verdeeld: {n_of(kn, self.size[g], 'leden')} noemen een "
-                               f"negatief effect, {self.labels(ids)} ervaren het als positief.")
+                    out.append(f"Over {name} is groep {g} verdeeld: {n_of(kn, self.size[g], 'leden')} "
+                               f"{self._verb(kn, 'noemt', 'noemen')} een negatief effect, {self.labels(ids)} "
+                               f"{self._verb(len(ids), 'ervaart', 'ervaren')} het als positief.")
+            if alone:
+                out.append(f"In groep {g} noemt de enige respondent, {self.labels(self.members[g])}, een negatief "
+                           f"effect op {join(alone)}, maar ziet daarnaast ook positieve kanten.")
         return out
 
     # ------------------------------------------------------------------ effects under the Wams
@@ -583,9 +620,11 @@ class Facts:
                        f"'{rh.classification}'.")
         issue = p[p["n_issue"] > 0]
         for x in issue.itertuples(index=False):
-            out.append(f"Bij '{str(x.label_nl).lower()}' noemen {x.n_issue} respondenten daarnaast een kenmerk "
-                       f"van een issuenetwerk, terwijl {n_of(x.n_community, x.n_respondents)} het kenmerk van een "
-                       f"beleidsgemeenschap noemen.")
+            k = int(x.n_issue)
+            out.append(f"Bij '{str(x.label_nl).lower()}' {self._verb(k, 'noemt', 'noemen')} {_respondents(k)} "
+                       f"daarnaast een kenmerk van een issuenetwerk, terwijl {n_of(x.n_community, x.n_respondents)} "
+                       f"het kenmerk van een beleidsgemeenschap "
+                       f"{'noemt' if int(x.n_community) <= 1 else 'noemen'}.")  # 'geen van de drie noemt'
         s = self.r.network.summary
         if "degree_centralization_connected" in s:
             c, gi = float(s["degree_centralization_connected"]), float(s.get("degree_gini_connected", 0))
@@ -636,14 +675,36 @@ class Facts:
         neg_g = self._neg_groups()
         t = self._rows("today")
         if neg_g:
-            size = sum(self.size[g] for g in neg_g)
             neg = t[t["stance"] == "negative"]
-            names = [self.effect_nl.get(r.effect, r.effect).lower() for r in neg.itertuples(index=False)
-                     if sum(getattr(r, f"group_{g}") for g in neg_g) > 0]
-            rest = [g for g in sorted(self.group_label) if g not in neg_g and self.size.get(g)]
-            text = (f"Het niet of onvoldoende delen van persoonsgegevens heeft volgens de respondenten die dat "
-                    f"ervaren ({self._group_phrase(neg_g)}: {n_of(size, self.n)}) negatieve effecten op de "
-                    f"samenwerking, op {join(names)}.")
+
+            def names(gids: Sequence[int]) -> str:
+                return join(self.effect_nl.get(r.effect, r.effect).lower() for r in neg.itertuples(index=False)
+                            if sum(getattr(r, f"group_{g}") for g in gids) > 0)
+
+            short = self._shortage(neg_g)
+            other = [g for g in neg_g if g not in short]
+            shortage_all = self._shortage(self.group_label)
+            rest = [g for g in sorted(self.group_label)
+                    if g not in neg_g and g not in shortage_all and self.size.get(g)]
+            if short:
+                size = sum(self.size[g] for g in short)
+                text = (f"Het niet of onvoldoende delen van persoonsgegevens heeft volgens de respondenten die dat "
+                        f"ervaren ({self._group_phrase(short)}: {n_of(size, self.n)}) negatieve effecten op de "
+                        f"samenwerking, op {names(short)}.")
+            elif sum(self.size.get(g, 0) for g in shortage_all):
+                size = sum(self.size[g] for g in shortage_all)
+                text = (f"De respondenten die te weinig gegevensuitwisseling ervaren "
+                        f"({self._group_phrase(shortage_all)}: {n_of(size, self.n)}) noemen geen negatief effect "
+                        f"op de samenwerking.")
+            else:
+                text = ("Geen respondent is ingedeeld in de groep die te weinig gegevensuitwisseling ervaart; op "
+                        "het eerste deel van de onderzoeksvraag geven de gegevens daarom geen antwoord.")
+            if other:
+                size = sum(self.size[g] for g in other)
+                text += " " + _cap(f"{'ook ' if short else ''}{self._group_phrase(other)} ({n_of(size, self.n)}) "
+                                   f"{self._groups_verb(other, 'noemt', 'noemen')} negatieve effecten, op "
+                                   f"{names(other)}, maar {self._groups_verb(other, 'ervaart', 'ervaren')} geen "
+                                   f"tekort aan gegevensuitwisseling.")
             if rest:
                 pos = t[t["stance"] == "positive"]
                 named = any(int(getattr(r, f"group_{g}")) > 0 for r in pos.itertuples(index=False) for g in rest)
@@ -676,7 +737,8 @@ class Facts:
             only = [k for k, r in some if neg_g and all(int(r[f"group_{g}"]) == 0
                                                          for g in self.group_label if g not in neg_g)]
             if only:
-                text += (f" Alleen {self._group_phrase(neg_g)} verwacht daarnaast "
+                text += (f" Alleen {self._group_phrase(neg_g)} {self._groups_verb(neg_g, 'verwacht', 'verwachten')} "
+                         f"daarnaast "
                          + join(_WAMS_NL.get(k, k) for k in only)
                          + "; de anderen vinden dat die nu al op orde zijn.")
             out.append(text)
@@ -779,13 +841,17 @@ class Facts:
     def limitation_paragraphs(self) -> list[str]:
         """§5.6-style limitations from the data and study.yaml."""
         out = []
-        neg_g = self._neg_groups()
-        if neg_g:
-            size = sum(self.size[g] for g in neg_g)
-            if size < self.n:
+        if self.n:  # who experiences the shortage the research question is about: the group placed by it
+            size = sum(self.size.get(g, 0) for g in self._shortage(self.group_label))
+            if 0 < size < self.n:
                 out.append(f"De onderzoeksvraag gaat over de effecten van te weinig gegevensuitwisseling, maar "
-                           f"{n_of(size, self.n)} {self._verb(size, 'ervaart', 'ervaren')} dat tekort. Het antwoord op dat deel van de vraag "
-                           f"rust dus op hen; een vervolgonderzoek kan vooraf vragen wie een tekort ervaart.")
+                           f"{n_of(size, self.n)} {self._verb(size, 'ervaart', 'ervaren')} dat tekort. Het "
+                           f"antwoord op dat deel van de vraag rust dus op {'één respondent' if size == 1 else 'hen'}; een "
+                           f"vervolgonderzoek kan vooraf vragen wie een tekort ervaart.")
+            elif size == 0:
+                out.append(f"De onderzoeksvraag gaat over de effecten van te weinig gegevensuitwisseling, maar geen "
+                           f"van de {self.n} respondenten is ingedeeld in de groep die dat tekort ervaart. Een "
+                           f"vervolgonderzoek kan vooraf vragen wie een tekort ervaart.")
         if self.t.commissioner:
             out.append(f"Het onderzoek is uitgevoerd in opdracht van {self.t.commissioner}. Respondenten die voor "
                        f"of met de opdrachtgever werken, kunnen hun antwoorden daardoor (bewust of onbewust) "
@@ -842,11 +908,18 @@ class Facts:
     def conclusion(self) -> str:
         clauses = []
         neg_g = self._neg_groups()
-        if neg_g:
-            size = sum(self.size[g] for g in neg_g)
+        short = self._shortage(neg_g)
+        if short:
+            size = sum(self.size[g] for g in short)
             clauses.append(f"{n_of(size, self.n)} {self._verb(size, 'ervaart', 'ervaren')} nu te weinig "
                            f"gegevensuitwisseling en {self._verb(size, 'merkt', 'merken')} daarvan negatieve gevolgen "
                            f"voor de samenwerking")
+        other = [g for g in neg_g if g not in short]
+        if other:
+            size = sum(self.size[g] for g in other)
+            clauses.append(f"{n_of(size, self.n)} {self._verb(size, 'noemt', 'noemen')} "
+                           f"{'ook ' if short else ''}negatieve gevolgen voor de samenwerking zonder een tekort aan "
+                           f"gegevensuitwisseling te ervaren")
         universal = [k for k, r in self._wams_items() if int(r["total"]) == self.n]
         if universal:
             clauses.append("iedereen verwacht dat de Wams de samenwerking op een aantal punten verbetert")
