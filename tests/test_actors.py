@@ -211,8 +211,8 @@ def test_one_pass_gives_the_mentions_and_candidates_of_two(study, gaz, tmp_path)
     path = tmp_path / "X1.txt"
     path.write_text("I: Met wie werk je samen?\nR: Met Stichting Humanitas en het CJIB, en met de\n   wijkagenten.\n",
                     encoding="utf-8")
-    with pytest.warns(UserWarning, match="W102"):  # no interview parts in three lines: said, not fatal
-        extra = read_transcript(path, "X1")
+    extra = read_transcript(path, "X1")
+    assert {s.part for s in extra.segments} == {2}  # 'Met wie werk je samen?': the network part (a cue word)
     corpus = Corpus(respondents=study.corpus.respondents, documents={**study.corpus.documents, "X1": extra})
     mentions, candidates = mentions_and_candidates(corpus, gaz)
     pd.testing.assert_frame_equal(mentions, extract_mentions(corpus, gaz))
