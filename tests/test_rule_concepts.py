@@ -84,6 +84,8 @@ def _read(name):
     ("Er zaten tien mensen aan tafel terwijl er maar drie bij die casus betrokken waren.", {"oversharing"}, set()),
     ("Als mensen horen dat onder de Wams alles gedeeld mag worden, komen ze niet meer naar ons toe.",
      {"client_trust", "trust", "wams_negative"}, {"oversharing"}),
+    ("Als mijn cliënten horen dat alles wordt doorgegeven, komen ze niet meer. Dan verlies ik hun vertrouwen.",
+     {"client_trust", "trust"}, {"oversharing"}),
     # institutional: systems and access rights, the legal department
     ("Ik heb geen toegang tot het systeem van de GGZ, dus ik kan niks inzien.", {"institutional_boundary"},
      {"privacy"}),
@@ -110,10 +112,19 @@ def test_a_concept_is_found_in_words_the_rules_were_not_written_from(labeller, t
     ("De Wams zal de samenwerking niet verbeteren.", set()),
     ("Ik denk niet dat de Wams het sneller maakt.", set()),
     ("Ik zie meer nadelen dan voordelen aan de Wams.", {"wams_negative"}),
+    ("Ik denk niet dat die wet veel verandert.", set()),
 ])
 def test_the_stance_on_the_wams(labeller, text, expected):
     [found] = labeller([text])
     assert found & {"wams_positive", "wams_negative"} == expected, found
+
+
+def test_expecting_no_change_from_the_bill_is_its_neutral_opinion():
+    coder = RuleCoder().fit(codebook=load_codebook())
+    [found] = coder.predict(["Ik denk niet dat die wet veel verandert."])
+    assert {s.code for s in found} == {"wams.opinion.neutral"}
+    [found] = coder.predict(["Ik denk niet dat het overleg veel verandert."])
+    assert "wams.opinion.neutral" not in {s.code for s in found}
 
 
 def test_the_tuning_sentences_keep_their_score(labeller):

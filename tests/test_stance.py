@@ -35,6 +35,14 @@ def es():
     ("effects.trust", "De Wams komt eraan. Het vertrouwen zal er beter door worden.", "vertrouwen",
      "effects.trust.wams.improves"),
     ("effects.trust", "Ik denk niet dat de Wams het vertrouwen beter maakt.", "vertrouwen", "effects.trust.wams.same"),
+    # separable verbs with the topic between their parts
+    ("effects.trust", "Eerlijk gezegd neemt het vertrouwen af.", "vertrouwen", "effects.trust.today.negative"),
+    ("effects.trust", "Met de Wams neemt het vertrouwen toe, denk ik.", "vertrouwen", "effects.trust.wams.improves"),
+    # being allowed to share sooner is what the bill brings, even when the sentence does not name it
+    ("effects.coordination", "Ik verwacht dat we dan eerder gegevens mogen delen en dat de afstemming beter wordt.",
+     "afstemming", "effects.coordination.wams.improves.tasks"),
+    ("effects.coordination", "We mogen niet delen, dus de afstemming is slecht.", "afstemming",
+     "effects.coordination.today.negative"),
     # an elliptic topic sentence takes the next sentence's stance, an ordinary one does not
     ("effects.trust", "Het vertrouwen? Dat lijdt eronder.", "vertrouwen", "effects.trust.today.negative"),
     ("effects.coordination", "Ik ben casusregisseur. Ik stem af tussen partners met meerdere problemen.",
