@@ -449,6 +449,25 @@ class ChunkTable:
                              lemmatizer.forms.length[forms].astype(np.int64))
             start = end
 
+    def learn_spaces(self, chunks: list[str], tokenizer, lemmatizer: DutchLemmatizer) -> None:
+        """Tokenize runs of white space not seen yet, each where a passage has it, and record their tokens.
+
+        A run inside a passage always follows a word, so the runs are
+        tokenized together as ``x<run>x<run>…x`` (one tokenizer run); a
+        passage's first run (:data:`_LEAD` in front) on its own, at the start of
+        ``<run>x``. What :meth:`harvest` records is checked as for any passage.
+        """
+        inner = [c for c in chunks if c[0] != _LEAD]
+        texts: list[list[str]] = [["x", *chain.from_iterable((c, "x") for c in inner)]] if inner else []
+        texts += [[c, "x"] for c in chunks if c[0] == _LEAD]
+        for part, doc in zip(texts, tokenizer.pipe(["".join(p).lstrip(_LEAD) for p in texts])):
+            if len(doc):
+                orth_idx = doc.to_array([ORTH, IDX])
+                forms = lemmatizer.form_ids(orth_idx[:, 0])
+                lengths = _lengths(part)
+                self.harvest(part, np.cumsum(lengths) - lengths, forms, orth_idx[:, 1].astype(np.int64),
+                             lemmatizer.forms.length[forms].astype(np.int64))
+
     def _grow(self, chunks: int, rows: int) -> None:
         while self._n + chunks > self._chunk_buf.shape[1]:
             self._chunk_buf = np.concatenate([self._chunk_buf, np.zeros_like(self._chunk_buf)], axis=1)
@@ -540,12 +559,15 @@ def pipe_batches(texts: Iterable[str], *, batch_size: int = 2048) -> Iterator[Ba
         split = [c for c, _ in cuts]
         with _FORMS_LOCK:  # the chunk table grows: one writer at a time
             known = chunk_table.lookup(list(chain.from_iterable(split)))
-            if None in known:  # new chunks of words: tokenized once each, together
-                words = [c for c in dict.fromkeys(c for c, k in zip(chain.from_iterable(split), known) if k is None)
-                         if not c[0].isspace() and c[0] != _LEAD]
+            if None in known:  # new chunks: tokenized once each, together (words, then runs of white space)
+                new = list(dict.fromkeys(c for c, k in zip(chain.from_iterable(split), known) if k is None))
+                words = [c for c in new if not c[0].isspace() and c[0] != _LEAD]
                 if words:
                     chunk_table.learn(words, nlp.tokenizer, lemmatizer)
-                    known = chunk_table.lookup(list(chain.from_iterable(split)))
+                if len(words) < len(new):
+                    chunk_table.learn_spaces([c for c in new if c[0].isspace() or c[0] == _LEAD], nlp.tokenizer,
+                                             lemmatizer)
+                known = chunk_table.lookup(list(chain.from_iterable(split)))
             fast, k = [], 0
             for s in split:
                 fast.append(None not in known[k:k + len(s)])
