@@ -298,7 +298,7 @@ class RuleCoder(BaseEstimator):
         self._key_list: list[tuple[str, str]] = []  # key id → (code, rule)
         self._match_keys: dict[int, int] = {}       # Matcher match id → key id
         self._single: dict[str, list[int]] = {}
-        self._lengths_cache: dict[tuple, tuple[list[int], list[int]]] = {}  # see _key_lengths
+        self._lengths_cache: dict[tuple, tuple[list[int], list[int], dict]] = {}  # see _key_lengths
         self._prefixes: dict[str, list[int]] = {}  # compound modifiers: ``privacy*``
         self._memo: dict[int, tuple[int, ...]] = {}
         self._phrases: dict[tuple[int, ...], list[int]] = {}  # token hashes → key ids
@@ -547,9 +547,25 @@ class RuleCoder(BaseEstimator):
         self._seconds = frozenset(t[1] for _, t, _ in multi)
         self._form_table: FormTable | None = None
         self._wildcard = self._spec_ids.get((), -1)  # the token test every token passes
-        # each token test as (attribute, sorted accepted hashes) pairs, made once
-        self._spec_arrays = [(j, [(attr, np.unique(np.fromiter(accepted, dtype=np.uint64, count=len(accepted))))
-                                  for attr, accepted in spec]) for spec, j in self._spec_ids.items()]
+        # the token tests by attribute: every hash some test of it accepts (sorted), and per hash the
+        # tests accepting it, once per (attribute, values) pair of the test; a form passes a test when
+        # it is accepted as often as the test has pairs (the test of no pair, ``*``, by every form)
+        self._spec_n = np.zeros(len(self._spec_ids), dtype=np.int64)
+        by_attr: dict[str, dict[int, list[int]]] = {}
+        for spec, j in self._spec_ids.items():
+            self._spec_n[j] = len(spec)
+            for attr, accepted in spec:
+                for h in accepted:
+                    by_attr.setdefault(attr, {}).setdefault(h, []).append(j)
+        self._spec_by_attr = {attr: (np.asarray(sorted(tests), dtype=np.uint64), tests)
+                              for attr, tests in by_attr.items()}
+        # the hashes each per-form flag tests for, as sorted arrays (one ``isin`` per batch of new forms)
+        self._flag_values = {name: np.asarray(sorted(values), dtype=np.uint64) for name, values in (
+            ("negator", self._negator_hashes), ("stop", self._negator_hashes | self._barrier_hashes),
+            ("first", self._firsts), ("second", self._seconds), ("end", self._sentence_end_set),
+            ("anchor0", {h for c, h in self._anchor_index if c == 0}),
+            ("anchor1", {h for c, h in self._anchor_index if c == 1}))}
+        self._one_token = {tokens[0]: tuple(ids) for tokens, ids in self._phrases.items() if len(tokens) == 1}
         self._ctx_memo: dict[int, tuple[int, ...]] = {}  # lemma or lower hash → context blocks it anchors
         self._f_passing: list[np.ndarray] = []
 
@@ -580,56 +596,81 @@ class RuleCoder(BaseEstimator):
         done, total = len(self._f_hits), len(table)
         if done == total:
             return
+        n_new = total - done
         columns = {"LEMMA": table.lemma[done:], "LOWER": table.lower[done:], "ORTH": table.orth[done:]}
-        specs = np.ones((total - done, len(self._spec_ids)), dtype=bool)
-        for j, tests in self._spec_arrays:
-            for attr, accepted in tests:
-                specs[:, j] &= np.isin(columns[attr], accepted)
+        # token tests: only the forms some test accepts are counted, one attribute at a time
+        passed = np.zeros((n_new, len(self._spec_ids)), dtype=np.int64)
+        for attr, (values, tests) in self._spec_by_attr.items():
+            col = columns[attr]
+            rows = np.flatnonzero(np.isin(col, values))
+            for r, h in zip(rows.tolist(), col[rows].tolist()):
+                for j in tests[h]:
+                    passed[r, j] += 1
+        specs = passed == self._spec_n
         strings, memo = nlp.vocab.strings, self._memo
-        one_token = {tokens[0]: ids for tokens, ids in self._phrases.items() if len(tokens) == 1}
-        phrase_col = table.lemma if self.lemma_phrases else table.lower
-        new_hits, new_anchors, flags, second = [], [], [], []
-        for lower, lemma, key in zip(table.lower[done:].tolist(), table.lemma[done:].tolist(),
-                                     phrase_col[done:].tolist()):
-            hits: dict[int, None] = {}
-            for h in (lemma, lower):
-                found = memo.get(h)
-                if found is None:
-                    found = memo[h] = self._token_hits(strings[h])
-                hits.update(dict.fromkeys(found))
-            hits.update(dict.fromkeys(one_token.get(key, ())))
-            anchors = tuple(dict.fromkeys(self._anchor_index.get((0, lemma), []) +
-                                          self._anchor_index.get((1, lower), [])))
-            new_hits.append(tuple(hits))
-            new_anchors.append(anchors)
-            negator = lower in self._negator_hashes
-            flags.append((bool(hits), bool(anchors), negator, negator or lower in self._barrier_hashes,
-                          key in self._firsts, lower in self._sentence_end_set))
-            second.append(key in self._seconds)
+        one_token = self._one_token
+        lower_col, lemma_col = columns["LOWER"], columns["LEMMA"]
+        key_col = lemma_col if self.lemma_phrases else lower_col
+        flag_values = self._flag_values
+
+        def flag(name: str, col: np.ndarray) -> np.ndarray:
+            return np.isin(col, flag_values[name])
+        new_hits: list[tuple[int, ...]] = []
+        lengths = self._key_lengths(self._single, self._prefixes)
+        for lower, lemma, key in zip(lower_col.tolist(), lemma_col.tolist(), key_col.tolist()):
+            found = memo.get(lemma)
+            if found is None:
+                found = memo[lemma] = self._token_hits(strings[lemma], lengths=lengths)
+            if lower != lemma:
+                more = memo.get(lower)
+                if more is None:
+                    more = memo[lower] = self._token_hits(strings[lower], lengths=lengths)
+                if more:
+                    found = tuple(dict.fromkeys(found + more)) if found else more
+            phrase = one_token.get(key)
+            if phrase:
+                found = tuple(dict.fromkeys(found + phrase))
+            new_hits.append(found)
+        # pattern anchors: only the forms whose lemma or lower-case form is one
+        new_anchors: list[tuple[int, ...]] = [()] * n_new
+        index = self._anchor_index
+        for r in np.flatnonzero(flag("anchor0", lemma_col) | flag("anchor1", lower_col)).tolist():
+            new_anchors[r] = tuple(dict.fromkeys(index.get((0, int(lemma_col[r])), []) +
+                                                 index.get((1, int(lower_col[r])), [])))
+        flags = np.empty((n_new, 6), dtype=bool)
+        flags[:, 0] = np.fromiter(map(bool, new_hits), dtype=bool, count=n_new)
+        flags[:, 1] = np.fromiter(map(bool, new_anchors), dtype=bool, count=n_new)
+        flags[:, 2] = flag("negator", lower_col)
+        flags[:, 3] = flag("stop", lower_col)
+        flags[:, 4] = flag("first", key_col)
+        flags[:, 5] = flag("end", lower_col)
         self._f_specs = np.ascontiguousarray(np.concatenate([self._f_specs, specs.T], axis=1))
-        ctx = np.zeros((total - done, len(self._contexts)), dtype=bool)
+        ctx = np.zeros((n_new, len(self._contexts)), dtype=bool)
         if self._contexts:  # the context blocks whose anchor a form is (one lookup for all blocks)
             single, prefixes, ctx_memo = self._ctx_single, self._ctx_prefixes, self._ctx_memo
-            for row, (lower, lemma) in enumerate(zip(table.lower[done:].tolist(), table.lemma[done:].tolist())):
+            ctx_lengths = self._key_lengths(single, prefixes)
+            for row, (lower, lemma) in enumerate(zip(lower_col.tolist(), lemma_col.tolist())):
                 found = ctx_memo.get(lemma)
                 if found is None:
-                    found = ctx_memo[lemma] = self._token_hits(strings[lemma], single, prefixes)
+                    found = ctx_memo[lemma] = self._token_hits(strings[lemma], single, prefixes, ctx_lengths)
                 if lower != lemma:
                     more = ctx_memo.get(lower)
                     if more is None:
-                        more = ctx_memo[lower] = self._token_hits(strings[lower], single, prefixes)
+                        more = ctx_memo[lower] = self._token_hits(strings[lower], single, prefixes, ctx_lengths)
                     found += more
                 if found:
                     ctx[row, list(found)] = True
         self._f_ctx = np.concatenate([self._f_ctx, ctx])
-        # per test: the forms passing it (the new forms' appended)
-        if done and len(self._f_passing) == len(specs.T):
-            self._f_passing = [np.concatenate([old, done + np.flatnonzero(row)])
-                               for old, row in zip(self._f_passing, specs.T)]
+        # per test: the forms passing it (the new forms' appended to the tests some new form passes)
+        if done and len(self._f_passing) == specs.shape[1]:
+            passing = list(self._f_passing)
+            for j in np.flatnonzero(specs.any(axis=0)).tolist():
+                passing[j] = np.concatenate([passing[j], done + np.flatnonzero(specs[:, j])])
+            self._f_passing = passing
         else:
             self._f_passing = [np.flatnonzero(row) for row in self._f_specs]
-        self._f_flags = np.concatenate([self._f_flags, np.asarray(flags, dtype=bool).reshape(-1, 6)])
-        self._f_second = np.concatenate([self._f_second, np.asarray(second, dtype=bool)])
+        self._f_flags = np.concatenate([self._f_flags, flags])
+        self._f_second = np.concatenate([self._f_second, flag("second", key_col)])
         self._f_anchors = self._f_anchors + new_anchors
         self._f_hits = self._f_hits + new_hits  # last: its length says how many forms are ready
 
@@ -662,41 +703,49 @@ class RuleCoder(BaseEstimator):
                 out[batch.index[p]] = found
         return out
 
-    def _token_hits(self, form: str, single: dict | None = None, prefixes: dict | None = None) -> tuple[int, ...]:
+    def _token_hits(self, form: str, single: dict | None = None, prefixes: dict | None = None,
+                    lengths: tuple | None = None) -> tuple[int, ...]:
         """Single-word lemma rules (key ids) a form meets: itself, a part of a hyphenated
         word (*AVG-privacywetgeving*), or as the head of a compound
         (*casusregisseur* meets ``regisseur``; head ≥ 5, modifier ≥ 4 letters), or
-        beginning with a modifier rule (``privacy*`` meets *privacyrisico* and *privacy*)."""
+        beginning with a modifier rule (``privacy*`` meets *privacyrisico* and *privacy*).
+        ``lengths`` is :meth:`_key_lengths` of ``single`` and ``prefixes`` (found when not given)."""
         single = self._single if single is None else single
         prefixes = self._prefixes if prefixes is None else prefixes
         hits: dict[int, None] = {}
         forms = {form, *(p for p in form.split("-") if p)} if "-" in form else {form}
-        lengths = self._key_lengths(single, prefixes)
+        heads, modifiers, heads_by_n = lengths if lengths is not None else self._key_lengths(single, prefixes)
+        get = single.get
         for f in forms:
-            for hit in single.get(f, ()):
+            for hit in get(f, ()):
                 hits[hit] = None
             n = len(f)
             # heads f[i:] for 4 <= i < n - 4, longest first — only the lengths some word has
-            for size in lengths[0]:
-                if 4 < size <= n - 4:
-                    for hit in single.get(f[n - size:], ()):
+            sizes = heads_by_n.get(n)
+            if sizes is None:
+                sizes = heads_by_n[n] = [size for size in heads if 4 < size <= n - 4]
+            for size in sizes:
+                found = get(f[n - size:])
+                if found:
+                    for hit in found:
                         hits[hit] = None
             # modifiers f[:i] for 3 <= i <= n, shortest first
-            for size in lengths[1]:
+            for size in modifiers:
                 if size > n:
                     break
                 for hit in prefixes.get(f[:size], ()):
                     hits[hit] = None
         return tuple(hits)
 
-    def _key_lengths(self, single: dict, prefixes: dict) -> tuple[list[int], list[int]]:
-        """The lengths of ``single``'s words (longest first) and of ``prefixes``' (shortest first, ≥ 3)."""
+    def _key_lengths(self, single: dict, prefixes: dict) -> tuple[list[int], list[int], dict[int, list[int]]]:
+        """The lengths of ``single``'s words (longest first) and of ``prefixes``' (shortest first, ≥ 3),
+        and (filled as forms are met) for each form length ``n`` the heads' lengths between 5 and ``n - 4``."""
         cache = self._lengths_cache  # reset with every compile, so an id is never a freed dict's
         key = (id(single), len(single), id(prefixes), len(prefixes))
         found = cache.get(key)
         if found is None:
             found = cache[key] = (sorted({len(w) for w in single}, reverse=True),
-                                  sorted(n for n in {len(w) for w in prefixes} if n >= 3))
+                                  sorted(n for n in {len(w) for w in prefixes} if n >= 3), {})
         return found
 
     def _phrase_spans(self, batch: Batch, forms: np.ndarray) -> tuple[list[int], list[int], list[int]]:
