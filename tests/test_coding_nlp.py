@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from altena_qca.coding.nlp import BATCH_ATTRS, DutchLemmatizer, get_nlp, lemmatize, pipe_batches
+from altena_qca.coding.nlp import BATCH_ATTRS, DutchLemmatizer, chunk_tokenizer, get_nlp, lemmatize, pipe_batches
 
 
 @pytest.mark.parametrize("form, lemma", [
@@ -103,3 +103,17 @@ def test_passages_read_from_the_chunk_table_have_the_tokens_spacy_gives():
                for b in pipe_batches(texts, batch_size=333) for p in range(len(b.texts))]
         assert got == expected
     assert len(lemmatizer.chunks) > 20
+
+
+def test_the_chunk_tokenizer_cuts_text_as_the_pipeline_does(study):
+    """New chunks are read with the pipeline's rules on a vocab without lexical attributes:
+    the same tokens and offsets as the pipeline's tokenizer (URLs, e-mail addresses, abbreviations,
+    elisions, numbers and emoticons included), and no attribute computed for a new word."""
+    texts = [d.segment_text(s) for d in study.corpus for s in d.segments][:300]
+    texts += ["Zie https://www.gemeente.nl/wams?id=3 of mail info@altena.nl.", "bijv. z.s.m. 's avonds",
+              "(zie p. 3) :-) 10-12 uur, € 3,50", "Ja...  nee?! 'k Weet 't niet", "co-ouderschap e.d. enz."]
+    reader, tokenizer = chunk_tokenizer(), get_nlp().tokenizer
+    for text in texts:
+        assert [(t.text, t.idx) for t in reader(text)] == [(t.text, t.idx) for t in tokenizer(text)], text
+    assert not reader.vocab.lex_attr_getters
+    assert reader.vocab is not get_nlp().vocab

@@ -27,7 +27,10 @@ tokens without a Doc), reads two token attributes per passage (``ORTH``, ``IDX``
 other column of a whole batch — lemma included — from a table of forms with
 numpy (:class:`FormTable`: one dense id per distinct ``ORTH`` with its
 lower-case form, length, is-alphabetic flag and lemma), so many short
-passages cost little more than tokenizing them. It keeps no Docs: a
+passages cost little more than tokenizing them. New chunks are tokenized with
+the pipeline's rules on a vocab that computes no lexical attributes
+(:func:`chunk_tokenizer`: the same tokens, without spaCy's per-word
+attribute functions). It keeps no Docs: a
 :class:`Batch` makes them again only when asked (:attr:`Batch.docs`), and
 :meth:`Batch.doc` writes a Doc's lemmas (for the spaCy Matcher, which the
 rule coder needs only for patterns it cannot run with arrays).
@@ -72,7 +75,7 @@ if TYPE_CHECKING:
     from thinc.types import Ints2d
 
 __all__ = ["FALLBACK_OVERRIDES", "BATCH_ATTRS", "FormTable", "ChunkTable", "DutchLemmatizer", "Batch", "get_nlp", "get_lemmatizer",
-           "pipe_batches", "lemmatize"]
+           "chunk_tokenizer", "pipe_batches", "lemmatize"]
 
 #: Domain forms whose table or simplemma reading is wrong in a care-network
 #: text: members (not a form of *lijden*), to share (not parts), and a
@@ -208,16 +211,25 @@ class DutchLemmatizer:
             lemma = self._cache[lower] = strings.add(self.lemma(strings[lower]))
         return lemma
 
-    def _new_form(self, orth: int) -> tuple[int, int, int, int]:
+    def _new_form(self, orth: int, strings=None) -> tuple[int, int, int, int]:
         # what the form's Lexeme says (``lower``, ``length``, ``is_alpha`` are ``str.lower``,
         # ``len`` and ``str.isalpha`` of its text), without making a Lexeme
-        text = self.vocab.strings[orth]
+        if strings is None:
+            text = self.vocab.strings[orth]
+        else:  # another vocab's form: its text joins this vocab's strings
+            text = strings[orth]
+            self.vocab.strings.add(text)
         lower = self.vocab.strings.add(text.lower())
         return lower, self.lemma_hash(lower), len(text), int(text.isalpha())
 
-    def form_ids(self, orths: np.ndarray) -> np.ndarray:
-        """Ids in :attr:`forms` of the ``ORTH`` hashes ``orths`` (new forms are added)."""
-        return self.forms.ids(orths, self._new_form)
+    def form_ids(self, orths: np.ndarray, strings=None) -> np.ndarray:
+        """Ids in :attr:`forms` of the ``ORTH`` hashes ``orths`` (new forms are added).
+
+        ``strings``: the StringStore holding the new forms' texts, when not the pipeline's.
+        """
+        if strings is None:
+            return self.forms.ids(orths, self._new_form)
+        return self.forms.ids(orths, functools.partial(self._new_form, strings=strings))
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
@@ -238,6 +250,29 @@ def make_lemmatizer(nlp: Language, name: str, overrides: dict, lang: str) -> Dut
     """spaCy factory of :class:`DutchLemmatizer` with the ``spacy-lookups-data`` table."""
     table = load_lookups(lang, ["lemma_lookup"]).get_table("lemma_lookup")
     return DutchLemmatizer(nlp.vocab, table, overrides=dict(overrides), lang=lang)
+
+
+@functools.lru_cache(maxsize=1)
+def chunk_tokenizer() -> Tokenizer:
+    """The pipeline's tokenizer rules on a vocab that computes no lexical attributes: for new chunks.
+
+    spaCy's tokenizer makes a Lexeme for every word it has not seen and
+    computes its lexical attributes in Python (``is_stop``, ``like_url``,
+    ``shape``, ... — about a quarter of its time on new text). The coders
+    read only the ``ORTH`` and ``IDX`` of the tokens of a new chunk
+    (:meth:`ChunkTable.learn`), and the same prefix, suffix and infix rules,
+    special cases and token and URL matches cut a text into the same tokens
+    whatever the vocab computes. The pipeline's own vocab gets the forms'
+    texts (:meth:`DutchLemmatizer.form_ids`), and a Doc made by the pipeline
+    (:meth:`Batch.doc`) has Lexemes with every attribute.
+    """
+    from spacy.vocab import Vocab
+
+    tokenizer = cast(Tokenizer, get_nlp().tokenizer)
+    return Tokenizer(Vocab(), rules=tokenizer.rules, prefix_search=tokenizer.prefix_search,
+                     suffix_search=tokenizer.suffix_search, infix_finditer=tokenizer.infix_finditer,
+                     token_match=tokenizer.token_match, url_match=tokenizer.url_match,
+                     faster_heuristics=tokenizer.faster_heuristics)
 
 
 def get_lemmatizer() -> DutchLemmatizer:
@@ -443,7 +478,7 @@ class ChunkTable:
             doc = tokenizer(" ".join(part))
             if len(doc):
                 orth_idx = doc.to_array([ORTH, IDX])
-                forms = lemmatizer.form_ids(orth_idx[:, 0])
+                forms = lemmatizer.form_ids(orth_idx[:, 0], doc.vocab.strings)
                 lengths = np.fromiter(map(len, part), dtype=np.int64, count=len(part))
                 self.harvest(part, np.cumsum(lengths + 1) - lengths - 1, forms, orth_idx[:, 1].astype(np.int64),
                              lemmatizer.forms.length[forms].astype(np.int64))
@@ -463,7 +498,7 @@ class ChunkTable:
         for part, doc in zip(texts, tokenizer.pipe(["".join(p).lstrip(_LEAD) for p in texts])):
             if len(doc):
                 orth_idx = doc.to_array([ORTH, IDX])
-                forms = lemmatizer.form_ids(orth_idx[:, 0])
+                forms = lemmatizer.form_ids(orth_idx[:, 0], doc.vocab.strings)
                 lengths = _lengths(part)
                 self.harvest(part, np.cumsum(lengths) - lengths, forms, orth_idx[:, 1].astype(np.int64),
                              lemmatizer.forms.length[forms].astype(np.int64))
@@ -563,9 +598,9 @@ def pipe_batches(texts: Iterable[str], *, batch_size: int = 2048) -> Iterator[Ba
                 new = list(dict.fromkeys(c for c, k in zip(chain.from_iterable(split), known) if k is None))
                 words = [c for c in new if not c[0].isspace() and c[0] != _LEAD]
                 if words:
-                    chunk_table.learn(words, nlp.tokenizer, lemmatizer)
+                    chunk_table.learn(words, chunk_tokenizer(), lemmatizer)
                 if len(words) < len(new):
-                    chunk_table.learn_spaces([c for c in new if c[0].isspace() or c[0] == _LEAD], nlp.tokenizer,
+                    chunk_table.learn_spaces([c for c in new if c[0].isspace() or c[0] == _LEAD], chunk_tokenizer(),
                                              lemmatizer)
                 known = chunk_table.lookup(list(chain.from_iterable(split)))
             fast, k = [], 0
