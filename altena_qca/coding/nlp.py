@@ -129,21 +129,25 @@ class FormTable:
         ids = [get(h) for h in uniq.tolist()]
         if None in ids:
             with _FORMS_LOCK:  # coders may run in threads (the Dask engine): one writer at a time
+                rows: list[tuple] = []
                 for k, h in enumerate(uniq.tolist()):
                     if ids[k] is None:
                         ids[k] = self._id.get(h)
                         if ids[k] is None:
-                            ids[k] = self._add(h, add(h))
+                            ids[k] = self._size + len(rows)
+                            rows.append((h, *add(h)))
+                self._add(rows)
         return np.asarray(ids, dtype=np.int64)[inv.reshape(orths.shape)]
 
-    def _add(self, orth: int, row: tuple) -> int:
-        i = self._size
-        if i == self._buf.shape[1]:
+    def _add(self, rows: list[tuple]) -> None:
+        """Append forms (``(orth, lower, lemma, length, is_alpha)`` each) with the next ids."""
+        i, n = self._size, len(rows)
+        while i + n > self._buf.shape[1]:
             self._buf = np.concatenate([self._buf, np.zeros_like(self._buf)], axis=1)
-        self._buf[:, i] = (orth, *row)
-        self._id[orth] = i
-        self._size += 1
-        return i
+        if n:
+            self._buf[:, i:i + n] = np.asarray(rows, dtype=np.uint64).T
+        self._id.update(zip((row[0] for row in rows), range(i, i + n)))
+        self._size += n
 
 
 class DutchLemmatizer:
@@ -593,16 +597,17 @@ def pipe_batches(texts: Iterable[str], *, batch_size: int = 2048) -> Iterator[Ba
         cuts = [_cut(t) for t in batch_texts]
         split = [c for c, _ in cuts]
         with _FORMS_LOCK:  # the chunk table grows: one writer at a time
-            known = chunk_table.lookup(list(chain.from_iterable(split)))
+            flat = list(chain.from_iterable(split))
+            known = chunk_table.lookup(flat)
             if None in known:  # new chunks: tokenized once each, together (words, then runs of white space)
-                new = list(dict.fromkeys(c for c, k in zip(chain.from_iterable(split), known) if k is None))
+                new = list(dict.fromkeys(c for c, k in zip(flat, known) if k is None))
                 words = [c for c in new if not c[0].isspace() and c[0] != _LEAD]
                 if words:
                     chunk_table.learn(words, chunk_tokenizer(), lemmatizer)
                 if len(words) < len(new):
                     chunk_table.learn_spaces([c for c in new if c[0].isspace() or c[0] == _LEAD], chunk_tokenizer(),
                                              lemmatizer)
-                known = chunk_table.lookup(list(chain.from_iterable(split)))
+                known = chunk_table.lookup(flat)
             fast, k = [], 0
             for s in split:
                 fast.append(None not in known[k:k + len(s)])

@@ -591,7 +591,7 @@ class RuleCoder(BaseEstimator):
             self._f_flags = np.zeros((0, 6), dtype=bool)  # has hit, has anchor, negator, stop, phrase start, sentence end
             self._f_second = np.zeros(0, dtype=bool)
             self._f_specs = np.zeros((len(self._spec_ids), 0), dtype=bool)  # token test × form
-            self._f_ctx = np.zeros((0, len(self._contexts)), dtype=bool)  # form × context block: an anchor
+            self._f_ctx = np.zeros((len(self._contexts), 0), dtype=bool)  # context block × form: an anchor
             self._form_table = table
         done, total = len(self._f_hits), len(table)
         if done == total:
@@ -660,7 +660,7 @@ class RuleCoder(BaseEstimator):
                     found += more
                 if found:
                     ctx[row, list(found)] = True
-        self._f_ctx = np.concatenate([self._f_ctx, ctx])
+        self._f_ctx = np.ascontiguousarray(np.concatenate([self._f_ctx, ctx.T], axis=1))
         # per test: the forms passing it (the new forms' appended to the tests some new form passes)
         if done and len(self._f_passing) == specs.shape[1]:
             passing = list(self._f_passing)
@@ -863,7 +863,7 @@ class RuleCoder(BaseEstimator):
             sentence = np.cumsum(start)
         for c in np.unique(ctx[~keep]).tolist():
             unit = sentence if self._contexts[c][2] == "sentence" else tp
-            anchored = unit[np.flatnonzero(self._f_ctx[forms, c])]
+            anchored = unit[np.flatnonzero(self._f_ctx[c][forms])]
             mine = ctx == c
             keep[mine] = np.isin(unit[S[mine]], anchored)
         return K[keep], S[keep], E[keep]
