@@ -34,11 +34,27 @@ coders train on the bundled study, whose turns paraphrase the thesis; the
 thesis paragraphs themselves are never training text. ``--text`` replaces the
 thesis paragraphs. Best CPU time of ``--rounds`` fresh processes counts.
 Printed: words/s and the ratio to the tokenizer. Not a test.
+
+Each timed call starts after ``gc.collect()`` (as ``timeit`` keeps the
+collector out of its timings, but with the collector on): a collection owed
+by loading, training and warming up — a full one took 170 ms in a process
+holding the study and both coders — is otherwise billed to whichever
+contender's allocations happen to trigger it; what the timed call's own
+allocations cost the collector is still counted.
+
+Two code revisions side by side: ``--code OLD_TREE NEW_TREE`` (source trees,
+e.g. ``git worktree add /tmp/old <sha>``) runs every contender of every tree
+in turn, round after round, on the same passages; the ratio of each is to the
+fastest bare tokenizer of all (the tokenizer is spaCy's, whatever the tree).
+
+    python benchmarks/bench_autocoder.py --rounds 3 --code /tmp/old . --settings new cold
 """
 from __future__ import annotations
 
 import argparse
+import gc
 import json
+import os
 import subprocess
 import sys
 import time
@@ -117,56 +133,85 @@ def run_isolated(indices: list[int], warm: list[str], timed: list[str]) -> dict[
     for i, fn in fns.items():
         if warm:
             fn(warm)
+        gc.collect()  # what loading and warming up left to collect is not the timed call's
         t0 = time.process_time()
         fn(timed)
         out[CONTENDERS[i]] = time.process_time() - t0
     return out
 
 
-def measure(texts: list[str], rounds: int = 3, *, same_texts: list[str] | None = None) -> list[dict]:
-    """Words/s of each contender in the three settings (best of ``rounds`` fresh processes)."""
+#: The settings: name on the command line → (row label, what is warmed on, what is timed).
+SETTINGS = {"new": "new text, warm", "cold": "new text, cold", "same": "same text again"}
+
+
+def measure(texts: list[str], rounds: int = 3, *, same_texts: list[str] | None = None,
+            code: list[Path] | None = None, settings: list[str] | None = None) -> list[dict]:
+    """Words/s of each contender and code tree in the settings asked for (best of ``rounds`` fresh processes)."""
     import spacy
 
+    trees = code or [ROOT]
     a, b = halves(texts)
     count = spacy.blank("nl").tokenizer.pipe
+    texts_of = {"new": (a, b), "cold": ([], b), "same": (same_texts or texts, same_texts or texts)}
     rows = []
-    for setting, warm, timed in (("new text, warm", a, b), ("new text, cold", [], b),
-                                 ("same text again", same_texts or texts, same_texts or texts)):
+    for key in settings or list(SETTINGS):
+        warm, timed = texts_of[key]
         words = sum(len(d) for d in count(timed))
-        best = {name: float("inf") for name in CONTENDERS}
+        best = {(tree, name): float("inf") for tree in trees for name in CONTENDERS}
         for _ in range(rounds):
-            for group in _PROCESSES:
-                job = json.dumps({"indices": list(group), "warm": warm, "timed": timed})
-                done = subprocess.run([sys.executable, __file__, "--isolated"], input=job, capture_output=True,
-                                      text=True, check=True)
-                for name, cpu in json.loads(done.stdout.strip().splitlines()[-1]).items():
-                    best[name] = min(best[name], cpu)
-        base = words / best[CONTENDERS[0]]
-        rows += [{"setting": setting, "contender": name, "passages": len(timed), "words": words,
-                  "cpu_s": round(cpu, 4), "words_per_s": round(words / cpu),
-                  "ratio_to_tokenizer": round(words / cpu / base, 3)} for name, cpu in best.items()]
+            for tree in trees:
+                for group in _PROCESSES:
+                    job = json.dumps({"indices": list(group), "warm": warm, "timed": timed})
+                    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+                        [str(tree), *filter(None, [os.environ.get("PYTHONPATH")])]))
+                    done = subprocess.run([sys.executable, __file__, "--isolated", "--code", str(tree)], input=job,
+                                          capture_output=True, text=True, check=True, env=env)
+                    for name, cpu in json.loads(done.stdout.strip().splitlines()[-1]).items():
+                        best[tree, name] = min(best[tree, name], cpu)
+        base = words / min(best[tree, CONTENDERS[0]] for tree in trees)
+        rows += [{"setting": SETTINGS[key], "code": str(tree), "contender": name, "passages": len(timed),
+                  "words": words, "cpu_s": round(cpu, 4), "words_per_s": round(words / cpu),
+                  "ratio_to_tokenizer": round(words / cpu / base, 3)} for (tree, name), cpu in best.items()]
     return rows
+
+
+def _machine() -> str:
+    """The time (UTC) and the load average, for the record."""
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return f"{time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC, load average {load}"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--text", type=Path, nargs="*", help="Plain-text files (one passage per line).")
+    parser.add_argument("--code", type=Path, nargs="+",
+                        help="Source trees to time side by side (default: this checkout).")
+    parser.add_argument("--settings", nargs="+", choices=list(SETTINGS), help="Settings to run (default: all).")
+    parser.add_argument("--json", type=Path, help="Also write the rows here.")
     parser.add_argument("--isolated", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.isolated:  # one fresh process: a JSON job on stdin, CPU seconds as JSON on stdout
+        if args.code:  # the tree to time comes before this checkout
+            sys.path.insert(0, str(args.code[0].resolve()))
         job = json.loads(sys.stdin.read())
         print(json.dumps(run_isolated(job["indices"], job["warm"], job["timed"])))
         return 0
     texts = ([p for f in args.text for p in f.read_text(encoding="utf-8").split("\n") if p.strip()]
              if args.text else thesis_paragraphs())
-    rows = measure(texts, rounds=args.rounds, same_texts=None if args.text else corpus_turns() + texts)
-    print(f"best of {args.rounds} fresh processes per setting (CPU time)\n")
-    print(f"| {'setting':16s} | {'contender':38s} | {'words':>6s} | {'words/s':>10s} | {'× tokenizer':>11s} |")
-    print(f"|{'-' * 18}|{'-' * 40}|{'-' * 7}:|{'-' * 11}:|{'-' * 12}:|")
+    code = [c.resolve() for c in args.code] if args.code else None
+    started = _machine()
+    rows = measure(texts, rounds=args.rounds, same_texts=None if args.text else corpus_turns() + texts,
+                   code=code, settings=args.settings)
+    print(f"best of {args.rounds} fresh processes per setting (CPU time); started {started}, ended {_machine()}\n")
+    print(f"| {'setting':16s} | {'code':24s} | {'contender':38s} | {'words':>6s} | {'words/s':>10s} "
+          f"| {'× tokenizer':>11s} |")
+    print(f"|{'-' * 18}|{'-' * 26}|{'-' * 40}|{'-' * 7}:|{'-' * 11}:|{'-' * 12}:|")
     for r in rows:
-        print(f"| {r['setting']:16s} | {r['contender']:38s} | {r['words']:6d} | {r['words_per_s']:10,d} "
-              f"| {r['ratio_to_tokenizer']:11.3f} |")
+        print(f"| {r['setting']:16s} | {r['code'][-24:]:24s} | {r['contender']:38s} | {r['words']:6d} "
+              f"| {r['words_per_s']:10,d} | {r['ratio_to_tokenizer']:11.3f} |")
+    if args.json:
+        args.json.write_text(json.dumps({"started": started, "rows": rows}, indent=1), encoding="utf-8")
     return 0
 
 
