@@ -78,7 +78,9 @@ def test_check_warns_about_names_in_file_names_and_labels_as_run_does(tmp_path):
     w501 = [w for w in result.warnings if w.startswith("[W501]")]
     assert len(w501) == 1 and "'R01_PERSOON-1'" in w501[0] and "Jansen" not in w501[0]
     assert any(w.startswith("[W502]") for w in result.warnings)
-    assert not any("Verbeek" in w or "Jansen" in w for w in result.warnings)
+    # neither warning repeats the name it is about (a warning about the file's content, such as W102 for
+    # these part-less transcripts, names the file as the researcher saved it, so that it can be found)
+    assert not any("Verbeek" in w or "Jansen" in w for w in result.warnings if w.startswith(("[W501]", "[W502]")))
     quiet = check_study(folder, fit_rules=False, names=False)   # run's own check: its load warns instead
     assert not any(w.startswith(("[W501]", "[W502]")) for w in quiet.warnings)
 
