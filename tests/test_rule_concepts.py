@@ -113,6 +113,8 @@ def test_a_concept_is_found_in_words_the_rules_were_not_written_from(labeller, t
     ("Ik denk niet dat de Wams het sneller maakt.", set()),
     ("Ik zie meer nadelen dan voordelen aan de Wams.", {"wams_negative"}),
     ("Ik denk niet dat die wet veel verandert.", set()),
+    # ... unless a drawback is named (guide: scepticism framed as a drawback)
+    ("Die Wams, daar schiet niemand iets mee op: het kost ons tijd en levert niets op.", {"wams_negative"}),
 ])
 def test_the_stance_on_the_wams(labeller, text, expected):
     [found] = labeller([text])
