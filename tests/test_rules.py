@@ -343,3 +343,21 @@ def test_uncalibrated_suggestions_are_ranked_by_how_many_distinct_rules_of_their
     calibrated = RuleCoder().fit(["Het kwam te laat, pas na weken."], [["late"]], codebook=cb)
     assert {s.confidence for s in calibrated.predict(["Het kwam te laat, pas na weken."])[0]} == \
         {calibrated.rule_confidence_["late|phrase:te laat"], calibrated.rule_confidence_["late|phrase:pas na weken"]}
+
+
+def test_a_pattern_that_names_a_negator_is_not_negated_by_it():
+    """'makkelijk … zonder toestemming' asks for *zonder*: it is what the pattern finds, as in a phrase that
+    begins with a negator, not a negation of it (a negator before the match still negates)."""
+    cb = Codebook([Code("easy", "Makkelijk zonder toestemming", rules={"patterns": [
+                       [{"LOWER": "makkelijk"}, {"OP": "{0,3}"}, {"LOWER": "zonder"}, {"LEMMA": "toestemming"}]]}),
+                   Code("better", "Beter", rules={"patterns": [[{"LOWER": "wams"}, {"OP": "{0,3}"}, {"LOWER": "beter"}]]})])
+    coder = RuleCoder().fit(codebook=cb)
+    found, before, gap = coder.predict(["Het wordt makkelijk om zonder toestemming te delen.",
+                                        "Het wordt niet makkelijk om zonder toestemming te delen.",
+                                        "De Wams maakt het niet beter."])
+    assert [(s.code, s.rule.startswith("negated:")) for s in found] == [("easy", False)]
+    assert before == [] and gap == []  # no flip given: a negation suppresses
+    # the thesis codebook: the bill making it easier to share without consent is less privacy protection
+    [thesis] = RuleCoder().fit(codebook=load_codebook()).predict(
+        ["Met de Wams wordt het heel makkelijk om zonder toestemming gegevens te delen."])
+    assert "wams.other.less_privacy" in _codes(thesis)

@@ -21,7 +21,9 @@ Every code may carry ``rules`` (see ``altena_qca/resources/codebook/README.md``)
   match that itself starts with a negator ('niet gedeeld') is not negated
   again ('niet of niet gedeeld' stays insufficient sharing). A
   token pattern is also negated by a negator inside its match after the first
-  token ('de Wams maakt het *niet* beter'), since its gaps may hold one.
+  token ('de Wams maakt het *niet* beter'), since its gaps may hold one —
+  unless one of its tokens asks for a negator by value ('geeft … niks … door'
+  names what it finds, as a phrase beginning with a negator does).
 
 Each :class:`Suggestion` names the rule that fired (``phrase:geen
 gegevensuitwisseling``, ``lemma:irritatie``, ``pattern#1:LOWER=geen
@@ -308,6 +310,7 @@ class RuleCoder(BaseEstimator):
         self._ctx_prefixes: dict[str, list[int]] = {}
         self._key_context: dict[int, int] = {}  # key id → its context block
         self._key_negation: dict[int, bool] = {}  # key id → negation setting other than its code's
+        self._own_negator: set[int] = set()  # pattern keys that name a negator themselves: see _names_negator
         self.rules_: dict[str, str] = {}
         for code in codebook:
             if code.rules:
@@ -353,7 +356,27 @@ class RuleCoder(BaseEstimator):
             if all(set(t) <= {"OP"} for t in pattern):
                 raise _fail(codebook, code, f"pattern {i} {pattern!r} matches every token")
             name = _render_pattern(i, pattern)
-            self._add_pattern(codebook, code, self._key(code.id, name), list(pattern), f"pattern {i} {pattern!r}")
+            key = self._key(code.id, name)
+            self._add_pattern(codebook, code, key, list(pattern), f"pattern {i} {pattern!r}")
+            if self._names_negator(pattern):
+                self._own_negator.add(self._key_ids[key])
+
+    def _names_negator(self, pattern) -> bool:
+        """Whether a token of ``pattern`` asks for a negator by value ('geeft {0,3} niks|niet|geen door').
+
+        Such a negator is part of what the pattern finds, as in a phrase that
+        begins with one ('niet gedeeld'), so it does not negate the match
+        from inside (a negator before the match still does).
+        """
+        negators = {n.lower() for n in self.negators}
+        for tok in pattern:
+            for attr, value in tok.items():
+                if attr in ("LEMMA", "LOWER", "ORTH", "TEXT"):
+                    values = [value] if isinstance(value, str) else (
+                        value.get("IN", []) if isinstance(value, dict) else [])
+                    if any(isinstance(v, str) and v.lower() in negators for v in values):
+                        return True
+        return False
 
     def _compile_context(self, codebook: Codebook, code: Code, block, number: int = 1) -> None:
         """A ``context`` block: words that count only where one of its anchors is near.
@@ -517,7 +540,9 @@ class RuleCoder(BaseEstimator):
         self._code_window = np.asarray([self._options.get(c, (0, False, None))[0] for c in codes], dtype=np.int64)
         self._code_negation = np.asarray([self._options.get(c, (0, False, None))[1] for c in codes], dtype=bool)
         self._key_exclude = np.asarray([r.startswith("exclude:") for _, r in keys], dtype=bool)
-        self._key_pattern = np.asarray([r.startswith("pattern#") for _, r in keys], dtype=bool)
+        # token patterns may be negated from inside their match, unless they name the negator themselves
+        self._key_pattern = np.asarray([r.startswith("pattern#") and k not in self._own_negator
+                                        for k, (_, r) in enumerate(keys)], dtype=bool)
         self._key_ctx = np.asarray([self._key_context.get(k, -1) for k in range(len(keys))], dtype=np.int64)
         self._key_neg = np.asarray([self._key_negation.get(k, self._options[c][1]) for k, (c, _) in enumerate(keys)],
                                    dtype=bool)
