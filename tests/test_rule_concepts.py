@@ -80,6 +80,12 @@ def _read(name):
      {"decisions", "goals"}, set()),
     ("De hulp komt vaak te laat, dan is de situatie al uit de hand gelopen.", {"goals"}, set()),
     # withholding, oversharing in a meeting, a rule read as a permission is no oversharing
+    # ... in main-clause order, the negator after the verb it belongs to; the respondent's own choice is none
+    ("De school geeft niks door.", {"insufficient_sharing"}, set()),
+    ("Die informatie krijg ik gewoon niet.", {"insufficient_sharing"}, set()),
+    ("Op mijn vraag om informatie kreeg ik geen antwoord.", {"insufficient_sharing"}, set()),
+    ("Ik deel niks zonder toestemming van de cliënt.", set(), {"insufficient_sharing"}),
+    ("Het principe is: deel zo weinig als mogelijk.", {"privacy"}, {"insufficient_sharing"}),
     ("Ze houden de informatie liever voor zichzelf.", {"insufficient_sharing"}, set()),
     ("Er zaten tien mensen aan tafel terwijl er maar drie bij die casus betrokken waren.", {"oversharing"}, set()),
     ("Als mensen horen dat onder de Wams alles gedeeld mag worden, komen ze niet meer naar ons toe.",
