@@ -69,12 +69,15 @@ def _read(name):
     # relations: friction with a partner; the professional-client contact is not a network relation
     ("Dat schuurt wel eens, als de ene partij alles wil weten en de andere niks zegt.", {"relations"}, set()),
     ("Het gaat om de persoonlijke levenssfeer van mensen.", {"privacy"}, {"relations"}),
+    ("De GGZ en wij liggen elkaar niet zo.", {"relations"}, set()),
+    ("De samenwerking met de politie loopt stroef.", {"relations"}, set()),
     ("Iedereen zit op zijn eigen eilandje en denkt vooral aan de eigen organisatie.", {"relations"},
      {"institutional_boundary"}),
     # coordination: separable verbs, tasks done again, missing feedback
     ("We stemmen goed af wie welk stuk oppakt.", {"coordination"}, set()),
     ("De cliënt moet zijn verhaal drie keer opnieuw vertellen aan verschillende instanties.", {"coordination"}, set()),
     ("Na zo'n melding hoor ik nooit meer wat ermee gedaan is.", {"coordination"}, set()),
+    ("Ik heb geen zicht op wat de jeugdzorg doet.", {"coordination"}, set()),
     # decisions and goals: the wrong help chosen; help too late
     ("Achteraf bleek dat we de verkeerde hulp hadden ingezet, omdat we niet wisten van de schulden.",
      {"decisions", "goals"}, set()),
