@@ -91,6 +91,8 @@ def _read(name):
     ("Het principe is: deel zo weinig als mogelijk.", {"privacy"}, {"insufficient_sharing"}),
     ("Ze houden de informatie liever voor zichzelf.", {"insufficient_sharing"}, set()),
     ("Er zaten tien mensen aan tafel terwijl er maar drie bij die casus betrokken waren.", {"oversharing"}, set()),
+    ("Ze sturen alles maar door, ook als het niet nodig is.", {"oversharing"}, set()),
+    ("De cliënt zegt: als u dat doorvertelt, stop ik ermee.", {"client_trust", "trust"}, set()),
     ("Als mensen horen dat onder de Wams alles gedeeld mag worden, komen ze niet meer naar ons toe.",
      {"client_trust", "trust", "wams_negative"}, {"oversharing"}),
     ("Als mijn cliënten horen dat alles wordt doorgegeven, komen ze niet meer. Dan verlies ik hun vertrouwen.",
