@@ -52,6 +52,7 @@ def _read(name):
     ("Er moet gewoon helder worden afgesproken welke informatie wel en welke niet gedeeld mag worden.",
      {"privacy"}, set()),
     ("Iedereen leest de privacywet net weer anders.", {"interpretation", "legal_boundary"}, set()),
+    ("Wat bij de een mag, mag bij de ander niet.", {"interpretation"}, set()),
     ("Ze weigeren het te geven om privacyredenen.", set(), {"privacy"}),
     ("Ik bel alleen als het echt nodig is.", set(), {"privacy"}),
     # the Wams weakening that protection: privacy and a negative stance
@@ -124,6 +125,10 @@ def test_a_concept_is_found_in_words_the_rules_were_not_written_from(labeller, t
     ("Ik denk niet dat de Wams het sneller maakt.", set()),
     ("Ik zie meer nadelen dan voordelen aan de Wams.", {"wams_negative"}),
     ("Ik denk niet dat die wet veel verandert.", set()),
+    ("Ik vind de Wams eng.", {"wams_negative"}),
+    ("Ik heb een goed gevoel bij de Wams.", {"wams_positive"}),
+    ("Ik heb geen goed gevoel bij die nieuwe wet.", {"wams_negative"}),
+    ("De wet staat het delen toe als het kind in gevaar is.", set()),
     # ... unless a drawback is named (guide: scepticism framed as a drawback)
     ("Die Wams, daar schiet niemand iets mee op: het kost ons tijd en levert niets op.", {"wams_negative"}),
 ])
