@@ -86,6 +86,8 @@ def _read(name):
     # withholding, oversharing in a meeting, a rule read as a permission is no oversharing
     # ... in main-clause order, the negator after the verb it belongs to; the respondent's own choice is none
     ("De school geeft niks door.", {"insufficient_sharing"}, set()),
+    ("Ze geven het niet door aan ons.", {"insufficient_sharing"}, set()),
+    ("Ik geef het niet door zonder toestemming.", set(), {"insufficient_sharing"}),
     ("Die informatie krijg ik gewoon niet.", {"insufficient_sharing"}, set()),
     ("Op mijn vraag om informatie kreeg ik geen antwoord.", {"insufficient_sharing"}, set()),
     ("Ik deel niks zonder toestemming van de cliënt.", set(), {"insufficient_sharing"}),
