@@ -59,7 +59,7 @@ import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import accumulate, chain
+from itertools import accumulate, chain, repeat
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
@@ -389,8 +389,9 @@ class ChunkTable:
 
     Attributes
     ----------
-    start, count : ndarray
-        Chunk id → its first row in :attr:`forms`/:attr:`offset`, its number of tokens.
+    start, count, length : ndarray
+        Chunk id → its first row in :attr:`forms`/:attr:`offset`, its number
+        of tokens, its length in a passage (:data:`_LEAD` not counted).
     forms, offset : ndarray
         One row per token of every chunk: form id (:class:`FormTable`) and
         character offset inside the chunk.
@@ -405,7 +406,7 @@ class ChunkTable:
     def _clear(self) -> None:
         self._id: dict[str, int] = {}
         self._n = self._rows = 0
-        self._chunk_buf = np.zeros((2, 4096), dtype=np.int64)  # start, count
+        self._chunk_buf = np.zeros((3, 4096), dtype=np.int64)  # start, count, length
         self._token_buf = np.zeros((2, 8192), dtype=np.int64)  # form, offset
 
     def __len__(self) -> int:
@@ -413,6 +414,7 @@ class ChunkTable:
 
     start = property(lambda self: self._chunk_buf[0, :self._n])
     count = property(lambda self: self._chunk_buf[1, :self._n])
+    length = property(lambda self: self._chunk_buf[2, :self._n])
     forms = property(lambda self: self._token_buf[0, :self._rows])
     offset = property(lambda self: self._token_buf[1, :self._rows])
 
@@ -456,6 +458,7 @@ class ChunkTable:
         at = np.repeat(first[ks] - np.cumsum(n_tok) + n_tok, n_tok) + np.arange(total)
         self._chunk_buf[0, self._n:self._n + len(ks)] = self._rows + np.cumsum(n_tok) - n_tok
         self._chunk_buf[1, self._n:self._n + len(ks)] = n_tok
+        self._chunk_buf[2, self._n:self._n + len(ks)] = lengths[ks]
         self._token_buf[0, self._rows:self._rows + total] = forms[at]
         self._token_buf[1, self._rows:self._rows + total] = idx[at] - np.repeat(begin[ks], n_tok)
         self._id.update(zip(new, range(self._n, self._n + len(ks))))
@@ -522,8 +525,9 @@ def _cut(text: str) -> tuple[list[str], list[int] | None]:
     """A passage's chunks and, unless each is followed by a single space, what follows each.
 
     Chunks are the words between single spaces and, where the white space is
-    anything else (a tab, a newline, two spaces, a space at either end), the
-    runs of :data:`_RUNS` of that stretch: a run of white space is keyed by
+    anything else (a tab, a newline, two spaces), the runs of :data:`_RUNS`
+    of that stretch; white space at either end of a passage otherwise cut at
+    single spaces is one run before or after its words. A run of white space is keyed by
     its whole text (it is tokenized without a first space when it follows a
     word; a passage's first run keeps it and is keyed apart, :data:`_LEAD` in
     front). The second item is None when the passage has single spaces
@@ -534,12 +538,21 @@ def _cut(text: str) -> tuple[list[str], list[int] | None]:
     (['Ja,', 'echt', 'niet'], None)
     >>> _cut("Ja,  echt\\tniet ")
     (['Ja,', '  ', 'echt', '\\t', 'niet', ' '], [0, 0, 0, 0, 0, 0])
+    >>> _cut("\\tJa, echt niet\\n")
+    (['\\x00\\t', 'Ja,', 'echt', 'niet', '\\n'], [0, 1, 1, 0, 0])
     """
     pieces = text.split(" ")
     # ``isprintable`` is false for all white space but the space (and for a few
     # other characters, whose pieces are then cut into runs too: right for every text)
     if text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " ":
         return pieces, None
+    core = text.strip()
+    if core and core.isprintable() and "  " not in core:
+        # white space only at either end (an indented paragraph): the words, with a run before and after
+        lead, trail = text[:len(text) - len(text.lstrip())], text[len(core) + len(text) - len(text.lstrip()):]
+        words = core.split(" ")
+        return ([_LEAD + lead] if lead else []) + words + ([trail] if trail else []), \
+            ([0] if lead else []) + [1] * (len(words) - 1) + [0] + ([0] if trail else [])
     n = len(pieces)
     odd = [i for i, w in enumerate(pieces) if not w or not w.isprintable()]
     after = list(accumulate(map(len, pieces)))  # where the next piece begins, less the spaces before it
@@ -627,21 +640,17 @@ def pipe_batches(texts: Iterable[str], *, batch_size: int = 2048) -> Iterator[Ba
                         chunk_table.harvest(chunks, np.cumsum(lengths + gap) - lengths - gap, forms, idx,
                                             table.length[forms].astype(np.int64))
                 known = chunk_table.lookup(list(chain.from_iterable(s for p, s in enumerate(split) if fast[p])))
+            cids = np.asarray(known, dtype=np.int64)
             starts, counts, tokens, offsets = chunk_table.start, chunk_table.count, chunk_table.forms, \
                 chunk_table.offset
+            lengths = chunk_table.length[cids]
         # the passages read from the chunk table: their chunks' ids, offsets and tokens
-        cids = np.asarray(known, dtype=np.int64)
         n_chunks = np.asarray([len(s) if fast[p] else 0 for p, s in enumerate(split)], dtype=np.int64)
-        lengths = np.fromiter(map(len, chain.from_iterable(s for p, s in enumerate(split) if fast[p])),
-                              dtype=np.int64, count=len(cids))
         chunk_passage = np.repeat(np.arange(len(part)), n_chunks)
         chunk_first = np.cumsum(n_chunks) - n_chunks  # each passage's first chunk
-        lead = [chunk_first[p] for p, s in enumerate(split) if fast[p] and s[0][0] == _LEAD]
-        lengths[lead] -= 1
-        gap = np.ones(len(cids), dtype=np.int64)
-        for p, (_, gaps) in enumerate(cuts):
-            if gaps is not None and fast[p]:
-                gap[chunk_first[p]:chunk_first[p] + n_chunks[p]] = gaps
+        gap = np.fromiter(chain.from_iterable(repeat(1, len(s)) if gaps is None else gaps
+                                              for (s, gaps), f in zip(cuts, fast) if f), dtype=np.int64,
+                          count=len(cids))
         ends = np.cumsum(lengths + gap)
         begin = ends - lengths - gap - np.r_[0, ends][chunk_first][chunk_passage]
         n_tok = counts[cids] if len(cids) else np.zeros(0, np.int64)
