@@ -87,6 +87,14 @@ def _simplemma_nl():
         words = DEFAULT_DICTIONARY_FACTORY.get_dictionary("nl")
     except (ImportError, AttributeError):  # pragma: no cover - another simplemma layout
         return lambda w: simplemma.is_known(w, lang="nl")
+    raw = getattr(words, "_dict", None)
+    if isinstance(raw, dict) and all(isinstance(k, bytes) for k in list(raw)[:10]):
+        # the UTF-8 encoded words themselves (what ``MappingStrToByteString.get`` looks up), without
+        # decoding the lemma found: only whether there is one matters here
+        def known_raw(w: str) -> bool:
+            t = canonicalize_token(unicodedata.normalize("NFC", w), "nl")
+            return t.encode() in raw or (t.lower() if t[:1].isupper() else t.capitalize()).encode() in raw
+        return known_raw
 
     def known(w: str) -> bool:
         t = canonicalize_token(unicodedata.normalize("NFC", w), "nl")

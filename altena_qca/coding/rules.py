@@ -624,13 +624,14 @@ class RuleCoder(BaseEstimator):
         n_new = total - done
         columns = {"LEMMA": table.lemma[done:], "LOWER": table.lower[done:], "ORTH": table.orth[done:]}
         # token tests: only the forms some test accepts are counted, one attribute at a time
-        passed = np.zeros((n_new, len(self._spec_ids)), dtype=np.int64)
+        at: list[int] = []  # form row × n_specs + test, once per (attribute, values) pair passed
+        n_specs = len(self._spec_ids)
         for attr, (values, tests) in self._spec_by_attr.items():
             col = columns[attr]
             rows = np.flatnonzero(np.isin(col, values))
             for r, h in zip(rows.tolist(), col[rows].tolist()):
-                for j in tests[h]:
-                    passed[r, j] += 1
+                at += [r * n_specs + j for j in tests[h]]
+        passed = np.bincount(np.asarray(at, dtype=np.int64), minlength=n_new * n_specs).reshape(n_new, n_specs)
         specs = passed == self._spec_n
         strings, memo = nlp.vocab.strings, self._memo
         one_token = self._one_token
@@ -642,7 +643,8 @@ class RuleCoder(BaseEstimator):
             return np.isin(col, flag_values[name])
         new_hits: list[tuple[int, ...]] = []
         lengths = self._key_lengths(self._single, self._prefixes)
-        for lower, lemma, key in zip(lower_col.tolist(), lemma_col.tolist(), key_col.tolist()):
+        lowers, lemmas = lower_col.tolist(), lemma_col.tolist()
+        for lower, lemma, key in zip(lowers, lemmas, key_col.tolist()):
             found = memo.get(lemma)
             if found is None:
                 found = memo[lemma] = self._token_hits(strings[lemma], lengths=lengths)
@@ -660,8 +662,7 @@ class RuleCoder(BaseEstimator):
         new_anchors: list[tuple[int, ...]] = [()] * n_new
         index = self._anchor_index
         for r in np.flatnonzero(flag("anchor0", lemma_col) | flag("anchor1", lower_col)).tolist():
-            new_anchors[r] = tuple(dict.fromkeys(index.get((0, int(lemma_col[r])), []) +
-                                                 index.get((1, int(lower_col[r])), [])))
+            new_anchors[r] = tuple(dict.fromkeys(index.get((0, lemmas[r]), []) + index.get((1, lowers[r]), [])))
         flags = np.empty((n_new, 6), dtype=bool)
         flags[:, 0] = np.fromiter(map(bool, new_hits), dtype=bool, count=n_new)
         flags[:, 1] = np.fromiter(map(bool, new_anchors), dtype=bool, count=n_new)
@@ -674,7 +675,7 @@ class RuleCoder(BaseEstimator):
         if self._contexts:  # the context blocks whose anchor a form is (one lookup for all blocks)
             single, prefixes, ctx_memo = self._ctx_single, self._ctx_prefixes, self._ctx_memo
             ctx_lengths = self._key_lengths(single, prefixes)
-            for row, (lower, lemma) in enumerate(zip(lower_col.tolist(), lemma_col.tolist())):
+            for row, (lower, lemma) in enumerate(zip(lowers, lemmas)):
                 found = ctx_memo.get(lemma)
                 if found is None:
                     found = ctx_memo[lemma] = self._token_hits(strings[lemma], single, prefixes, ctx_lengths)
