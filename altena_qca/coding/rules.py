@@ -185,6 +185,13 @@ class _TestRows:
         return self._tests[test][self._forms[rows]]
 
 
+def _split_hits(hits: tuple[int, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """:meth:`RuleCoder._token_hits` on the joint table as (rule key ids, context blocks)."""
+    if not hits:
+        return (), ()
+    return tuple(h for h in hits if h >= 0), tuple(-1 - h for h in hits if h < 0)
+
+
 def _render_pattern(index: int, pattern: Sequence[Mapping]) -> str:
     """A short readable name: ``pattern#2:LOWER=geen LEMMA=terugkoppeling``."""
     def value(v):
@@ -302,7 +309,6 @@ class RuleCoder(BaseEstimator):
         self._single: dict[str, list[int]] = {}
         self._lengths_cache: dict[tuple, tuple[list[int], list[int], dict]] = {}  # see _key_lengths
         self._prefixes: dict[str, list[int]] = {}  # compound modifiers: ``privacy*``
-        self._memo: dict[int, tuple[int, ...]] = {}
         self._phrases: dict[tuple[int, ...], list[int]] = {}  # token hashes → key ids
         self._options: dict[str, tuple[int, bool, str | None]] = {}
         self._contexts: list[tuple[dict, dict, str]] = []  # anchors (single, modifiers), scope
@@ -591,7 +597,15 @@ class RuleCoder(BaseEstimator):
             ("anchor0", {h for c, h in self._anchor_index if c == 0}),
             ("anchor1", {h for c, h in self._anchor_index if c == 1}))}
         self._one_token = {tokens[0]: tuple(ids) for tokens, ids in self._phrases.items() if len(tokens) == 1}
-        self._ctx_memo: dict[int, tuple[int, ...]] = {}  # lemma or lower hash → context blocks it anchors
+        # the single-word rules and the context anchors in one table (context block c as -1 - c), so
+        # that one pass over a form's parts (:meth:`_token_hits`) finds both, each in its own order
+        both: dict[str, list[int]] = {w: list(ids) for w, ids in self._single.items()}
+        both_prefixes: dict[str, list[int]] = {w: list(ids) for w, ids in self._prefixes.items()}
+        for table, blocks_of in ((both, self._ctx_single), (both_prefixes, self._ctx_prefixes)):
+            for w, blocks in blocks_of.items():
+                table.setdefault(w, []).extend(-1 - c for c in blocks)
+        self._both = (both, both_prefixes)
+        self._ctx_memo: dict[int, tuple[tuple[int, ...], tuple[int, ...]]] = {}  # hash → (rule hits, blocks)
         self._f_passing: list[np.ndarray] = []
 
     def _form_tables(self) -> None:
@@ -633,7 +647,7 @@ class RuleCoder(BaseEstimator):
                 at += [r * n_specs + j for j in tests[h]]
         passed = np.bincount(np.asarray(at, dtype=np.int64), minlength=n_new * n_specs).reshape(n_new, n_specs)
         specs = passed == self._spec_n
-        strings, memo = nlp.vocab.strings, self._memo
+        strings = nlp.vocab.strings
         one_token = self._one_token
         lower_col, lemma_col = columns["LOWER"], columns["LEMMA"]
         key_col = lemma_col if self.lemma_phrases else lower_col
@@ -642,22 +656,29 @@ class RuleCoder(BaseEstimator):
         def flag(name: str, col: np.ndarray) -> np.ndarray:
             return np.isin(col, flag_values[name])
         new_hits: list[tuple[int, ...]] = []
-        lengths = self._key_lengths(self._single, self._prefixes)
+        new_ctx: list[tuple[int, ...]] = []
+        both, both_prefixes = self._both
+        lengths = self._key_lengths(both, both_prefixes)
+        memo = self._ctx_memo
         lowers, lemmas = lower_col.tolist(), lemma_col.tolist()
         for lower, lemma, key in zip(lowers, lemmas, key_col.tolist()):
-            found = memo.get(lemma)
-            if found is None:
-                found = memo[lemma] = self._token_hits(strings[lemma], lengths=lengths)
+            got = memo.get(lemma)
+            if got is None:
+                got = memo[lemma] = _split_hits(self._token_hits(strings[lemma], both, both_prefixes, lengths))
+            found, blocks = got
             if lower != lemma:
-                more = memo.get(lower)
-                if more is None:
-                    more = memo[lower] = self._token_hits(strings[lower], lengths=lengths)
+                got = memo.get(lower)
+                if got is None:
+                    got = memo[lower] = _split_hits(self._token_hits(strings[lower], both, both_prefixes, lengths))
+                more, more_blocks = got
                 if more:
                     found = tuple(dict.fromkeys(found + more)) if found else more
+                blocks += more_blocks
             phrase = one_token.get(key)
             if phrase:
                 found = tuple(dict.fromkeys(found + phrase))
             new_hits.append(found)
+            new_ctx.append(blocks)
         # pattern anchors: only the forms whose lemma or lower-case form is one
         new_anchors: list[tuple[int, ...]] = [()] * n_new
         index = self._anchor_index
@@ -672,20 +693,9 @@ class RuleCoder(BaseEstimator):
         flags[:, 5] = flag("end", lower_col)
         self._f_specs = np.ascontiguousarray(np.concatenate([self._f_specs, specs.T], axis=1))
         ctx = np.zeros((n_new, len(self._contexts)), dtype=bool)
-        if self._contexts:  # the context blocks whose anchor a form is (one lookup for all blocks)
-            single, prefixes, ctx_memo = self._ctx_single, self._ctx_prefixes, self._ctx_memo
-            ctx_lengths = self._key_lengths(single, prefixes)
-            for row, (lower, lemma) in enumerate(zip(lowers, lemmas)):
-                found = ctx_memo.get(lemma)
-                if found is None:
-                    found = ctx_memo[lemma] = self._token_hits(strings[lemma], single, prefixes, ctx_lengths)
-                if lower != lemma:
-                    more = ctx_memo.get(lower)
-                    if more is None:
-                        more = ctx_memo[lower] = self._token_hits(strings[lower], single, prefixes, ctx_lengths)
-                    found += more
-                if found:
-                    ctx[row, list(found)] = True
+        for row, blocks in enumerate(new_ctx):  # the context blocks whose anchor a form is
+            if blocks:
+                ctx[row, list(blocks)] = True
         self._f_ctx = np.ascontiguousarray(np.concatenate([self._f_ctx, ctx.T], axis=1))
         # per test: the forms passing it (the new forms' appended to the tests some new form passes)
         if done and len(self._f_passing) == specs.shape[1]:
