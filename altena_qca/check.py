@@ -213,9 +213,10 @@ def check_study(folder: str | Path, codebook: str | Path | None = None, *, fit_r
         if rid not in by_id:
             result.problems.append(Errors.E113.format(id=rid, path=resp_path, folder=tdir))
     speakers = config.speaker_roles if config is not None else None
-    topics = study_topics(folder)  # the study's own topic list, when it has one
-    if topics is not None and run(load_topic_list, topics) is None:
-        topics = None  # its problem is listed; the transcripts are read with the thesis's
+    topics = study_topics(folder)  # the study's own topic list, when it has one: parsed once
+    topic_list = run(load_topic_list, topics) if topics is not None else None
+    if topic_list is None:
+        topics = None  # none, or its problem is listed: the transcripts are read with the thesis's
     observations = _transcript_files(folder / "observations")
     tasks = [(f, rid, "interview", rid if rid in respondents else None) for rid, f in sorted(by_id.items())]
     tasks += [(f, f.stem, "observation", None) for f in observations]
@@ -247,7 +248,7 @@ def check_study(folder: str | Path, codebook: str | Path | None = None, *, fit_r
         if marks is not None and not need_texts and marks.get(name, keys[name]) is not None:
             continue  # unchanged and clean when last checked
         doc = run(read_transcript, f, doc_id, kind=kind, respondent=respondent, speakers=speakers or None,
-                  topics=topics)
+                  topics=topic_list)
         if doc is not None:
             corpus.documents[doc.id] = doc
             if marks is not None and run.clean:

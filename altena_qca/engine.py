@@ -60,10 +60,11 @@ from .ingest.corpus import (
     IngestedDocument,
     _neutral_ids,
     _respondents_and_pseudonymiser,
+    _study_topic_list,
     _transcript_tasks,
     ingest_transcript,
 )
-from .ingest.segment import load_topic_list, study_topics
+from .ingest.segment import TopicList
 from .model import Document
 
 __all__ = ["ENGINES", "DASK_EXTRA", "POOL_MIN_DOCUMENTS", "LocalEngine", "ProcessEngine", "DaskEngine",
@@ -83,7 +84,7 @@ _READ_LOCK = threading.RLock()
 
 def ingest_document(path: str | Path, doc_id: str, *, kind: str = "interview", respondent: str | None = None,
                     speakers: Mapping[str, str] | None = None, pseudonymiser=None,
-                    topics: str | Path | None = None) -> IngestedDocument:
+                    topics: TopicList | str | Path | None = None) -> IngestedDocument:
     """Read, segment and pseudonymise one transcript; a pure function of its arguments.
 
     :func:`~altena_qca.ingest.ingest_transcript`, with the warnings it
@@ -471,7 +472,7 @@ def _using(engine) -> Iterator:
 
 # --------------------------------------------------------------------------- whole corpus
 
-def _ingest_task(path, doc_id, kind, respondent, speakers, topics=None, pseudonymiser=None) -> IngestedDocument:
+def _ingest_task(path, doc_id, kind, respondent, speakers, pseudonymiser=None, topics=None) -> IngestedDocument:
     return ingest_document(path, doc_id, kind=kind, respondent=respondent, speakers=speakers,
                            pseudonymiser=pseudonymiser, topics=topics)
 
@@ -519,29 +520,29 @@ def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True, speakers: Ma
     from .store.cache import LazyMapping, settings_key
 
     data_dir = Path(data_dir)
-    topics = topics if topics is not None else study_topics(data_dir)
-    if topics is not None:
-        load_topic_list(topics)  # E139 once, before any transcript is read
+    topics_file, topic_list = _study_topic_list(data_dir, topics)  # parsed once, sent to the readers once
     respondents, pseudonymiser = _respondents_and_pseudonymiser(data_dir, pseudonymise, protected)
     # all tasks first: the whole folder is checked before any transcript is read
     speakers = dict(speakers) if speakers else None
     plain_tasks, respondents = _neutral_ids(list(_transcript_tasks(data_dir, respondents, require_all=require_all)),
                                             respondents, pseudonymiser)
-    tasks = [(*task, speakers, topics) for task in plain_tasks]
+    tasks = [(*task, speakers) for task in plain_tasks]
     corpus = Corpus(respondents=respondents, pseudonymiser=pseudonymiser)
-    settings = settings_key(pseudonymiser, speakers, topics) if cache is not None else None
+    settings = settings_key(pseudonymiser, speakers, topics_file) if cache is not None else None
     keys: dict[str, str] = {}
     cached: dict = {}
     if settings is not None:
         keys = {doc_id: cache.document_key(settings, path, doc_id, kind, respondent)
-                for path, doc_id, kind, respondent, *_ in tasks}
+                for path, doc_id, kind, respondent, _ in tasks}
         cached = cache.lookup(keys)
         tasks_by_id = {task[1]: task for task in tasks}
-        pseudonymiser.key_ = LazyMapping(lambda doc_id: _key_again(tasks_by_id[doc_id], pseudonymiser))
+        pseudonymiser.key_ = LazyMapping(lambda doc_id: _key_again(tasks_by_id[doc_id], pseudonymiser, topic_list))
         pseudonymiser.offsets_ = LazyMapping(cache.offsets)
     new = [task for task in tasks if task[1] not in cached]
     # the readers get a copy without the corpus's key and offsets (those stay here)
     shared = {"pseudonymiser": _bare(pseudonymiser)} if pseudonymiser is not None else {}
+    if topic_list is not None:
+        shared["topics"] = topic_list
     stored = []
     with _using(_runner_for(engine, len(new))) as runner:
         results = runner.map(_ingest_task, new, **shared)
@@ -571,14 +572,15 @@ def _bare(pseudonymiser):
     return bare
 
 
-def _key_again(task, pseudonymiser) -> dict[str, str]:
+def _key_again(task, pseudonymiser, topics=None) -> dict[str, str]:
     """The pseudonym key of a cached document: its file read and pseudonymised again (in memory only).
 
     The warnings of that reading are dropped: they were given when the
     document was first read (and are kept with it in the cache).
     """
-    path, doc_id, kind, respondent, speakers, topics = task
-    return _ingest_task(path, doc_id, kind, respondent, speakers, topics, pseudonymiser=pseudonymiser).key or {}  # None only without a pseudonymiser
+    path, doc_id, kind, respondent, speakers = task
+    return _ingest_task(path, doc_id, kind, respondent, speakers, pseudonymiser=pseudonymiser,
+                        topics=topics).key or {}  # None only without a pseudonymiser
 
 
 def _category(name: str) -> type[Warning]:

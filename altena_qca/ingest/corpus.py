@@ -201,7 +201,7 @@ class IngestedDocument:
 
 def ingest_transcript(path: str | Path, doc_id: str, *, kind: str = "interview", respondent: str | None = None,
                       speakers: Mapping[str, str] | None = None, pseudonymiser=None,
-                      topics: str | Path | None = None) -> IngestedDocument:
+                      topics: TopicList | str | Path | None = None) -> IngestedDocument:
     """Read, segment and pseudonymise one transcript; a pure function of its arguments.
 
     Parameters
@@ -316,6 +316,17 @@ def _respondents_and_pseudonymiser(data_dir: Path, pseudonymise: bool, protected
     return respondents, pseudonymiser
 
 
+def _study_topic_list(data_dir: Path, topics: str | Path | None = None) -> tuple[Path | None, TopicList | None]:
+    """The topic-list file a study's transcripts are read with, and that list parsed (once, before any transcript).
+
+    ``topics`` when given, else the study's own ``topiclist.yaml``
+    (:func:`~altena_qca.ingest.segment.study_topics`); ``(None, None)``: the
+    thesis's. Raises E139 or E130 for a list that cannot be used.
+    """
+    path = Path(topics) if topics is not None else study_topics(data_dir)
+    return path, (load_topic_list(path) if path is not None else None)
+
+
 def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True,
                 speakers: Mapping[str, str] | None = None, require_all: bool = True,
                 protected: Iterable[str] = (), topics: str | Path | None = None) -> Corpus:
@@ -345,9 +356,7 @@ def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True,
         respondent without transcript (E113).
     """
     data_dir = Path(data_dir)
-    topics = topics if topics is not None else study_topics(data_dir)
-    if topics is not None:
-        load_topic_list(topics)  # E139 once, before any transcript is read
+    _, topic_list = _study_topic_list(data_dir, topics)
     respondents, pseudonymiser = _respondents_and_pseudonymiser(data_dir, pseudonymise, protected)
     # all tasks first: the whole folder is checked before any transcript is read
     tasks = list(_transcript_tasks(data_dir, respondents, require_all=require_all))
@@ -355,7 +364,7 @@ def load_corpus(data_dir: str | Path, *, pseudonymise: bool = True,
     corpus = Corpus(respondents=respondents, pseudonymiser=pseudonymiser)
     for path, doc_id, kind, respondent in tasks:
         ingest_transcript(path, doc_id, kind=kind, respondent=respondent, speakers=speakers,
-                          pseudonymiser=pseudonymiser, topics=topics).add_to(corpus)
+                          pseudonymiser=pseudonymiser, topics=topic_list).add_to(corpus)
     return corpus
 
 
