@@ -170,8 +170,12 @@ class Facts:
             ids = [i for i in ids if i in among]
         return sorted(ids)
 
+    def _named_groups(self, gids: Sequence[int]) -> list[int]:
+        """The groups of ``gids`` a sentence names: those with members (all, when none has any)."""
+        return [g for g in gids if self.size.get(g)] or list(gids)
+
     def _group_phrase(self, gids: Sequence[int]) -> str:
-        named = [g for g in gids if self.size.get(g)] or list(gids)
+        named = self._named_groups(gids)
         if len(named) == 1:
             return f"groep {named[0]}"
         return "de groepen " + join(str(g) for g in named)
@@ -306,10 +310,14 @@ class Facts:
         codes = dict(zip(self.group_defs["group"].astype(int), self.group_defs["code"]))
         return [g for g in gids if codes.get(g) == SHORTAGE_CODE]
 
+    def _by_cause(self, gids: Sequence[int]) -> tuple[list[int], list[int]]:
+        """``gids`` split: (the groups that experience a shortage, the others)."""
+        short = self._shortage(gids)
+        return short, [g for g in gids if g not in short]
+
     def _groups_verb(self, gids: Sequence[int], one: str, many: str) -> str:
         """The verb for :meth:`_group_phrase` as subject: 'groep 1 noemt', 'de groepen 1 en 2 noemen'."""
-        named = [g for g in gids if self.size.get(g)] or list(gids)
-        return one if len(named) == 1 else many
+        return one if len(self._named_groups(gids)) == 1 else many
 
     def _named_by(self, rows: pd.DataFrame, gids: Sequence[int]) -> list[str]:
         """'effect (k van de n)' for each effect row named by k > 0 members of groups ``gids`` (n members)."""
@@ -327,8 +335,7 @@ class Facts:
         out = []
         neg = t[t["stance"] == "negative"]
         pos = t[t["stance"] == "positive"]
-        short = self._shortage(neg_g)
-        other = [g for g in neg_g if g not in short]
+        short, other = self._by_cause(neg_g)
         lead = "Alleen " if len(neg_g) < len(self.group_label) and not other else ""
         if short:
             size = sum(self.size[g] for g in short)
@@ -681,8 +688,7 @@ class Facts:
                 return join(self.effect_nl.get(r.effect, r.effect).lower() for r in neg.itertuples(index=False)
                             if sum(getattr(r, f"group_{g}") for g in gids) > 0)
 
-            short = self._shortage(neg_g)
-            other = [g for g in neg_g if g not in short]
+            short, other = self._by_cause(neg_g)
             shortage_all = self._shortage(self.group_label)
             rest = [g for g in sorted(self.group_label)
                     if g not in neg_g and g not in shortage_all and self.size.get(g)]
@@ -907,14 +913,12 @@ class Facts:
 
     def conclusion(self) -> str:
         clauses = []
-        neg_g = self._neg_groups()
-        short = self._shortage(neg_g)
+        short, other = self._by_cause(self._neg_groups())
         if short:
             size = sum(self.size[g] for g in short)
             clauses.append(f"{n_of(size, self.n)} {self._verb(size, 'ervaart', 'ervaren')} nu te weinig "
                            f"gegevensuitwisseling en {self._verb(size, 'merkt', 'merken')} daarvan negatieve gevolgen "
                            f"voor de samenwerking")
-        other = [g for g in neg_g if g not in short]
         if other:
             size = sum(self.size[g] for g in other)
             clauses.append(f"{n_of(size, self.n)} {self._verb(size, 'noemt', 'noemen')} "
